@@ -1,0 +1,21 @@
+"""Lead Magnet Studio: entry point. Sidebar source picker, then the chosen page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.source import sidebar_picker
+
+st.set_page_config(page_title="Lead Magnet Studio", page_icon="🧲", layout="wide")
+
+PAGES = {
+    "Dataset": [
+        st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
+        st.Page("pages/coverage.py", title="Coverage", icon="🧭"),
+        st.Page("pages/quality.py", title="Quality", icon="⭐"),
+    ],
+}
+
+page = st.navigation(PAGES)
+sidebar_picker()
+page.run()

@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces. Each owns the session-state keys it uses."""

@@ -1,0 +1,115 @@
+"""Altair chart builders: tidy DataFrame in, titled chart with axis labels and tooltips out.
+
+Pure functions (no Streamlit calls), so they can be tested and reused by the card renderer.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+SEVERITY_COLORS = alt.Scale(domain=["error", "warning", "info"], range=["#d62728", "#ff7f0e", "#1f77b4"])
+
+
+def coverage_heatmap(cells: pd.DataFrame, rows: str, cols: str, title: str) -> alt.Chart:
+    """Cells coloured by conversations; empty cells outlined in red and labelled 0."""
+    base = alt.Chart(cells, title=title).encode(
+        x=alt.X(f"{cols}_name:N", title=cols.capitalize(), axis=alt.Axis(labelAngle=-35, labelLimit=200)),
+        y=alt.Y(f"{rows}_name:N", title=rows.capitalize(), axis=alt.Axis(labelLimit=200)),
+        tooltip=[alt.Tooltip(f"{rows}_name:N", title=rows.capitalize()),
+                 alt.Tooltip(f"{cols}_name:N", title=cols.capitalize()),
+                 alt.Tooltip("conversations:Q", title="Conversations")],
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("conversations:Q", title="Conversations", scale=alt.Scale(scheme="blues")),
+        stroke=alt.condition("datum.empty", alt.value("#d62728"), alt.value("white")),
+        strokeWidth=alt.condition("datum.empty", alt.value(2), alt.value(1)),
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="conversations:Q",
+        color=alt.condition("datum.conversations > 20", alt.value("white"), alt.value("black")),
+    )
+    return (rect + text).properties(height=alt.Step(34))
+
+
+def count_bars(dist: pd.DataFrame, label: str, title: str) -> alt.Chart:
+    """Horizontal bars of conversations per key, largest first."""
+    return alt.Chart(dist, title=title).mark_bar().encode(
+        x=alt.X("conversations:Q", title="Conversations"),
+        y=alt.Y("name:N", title=label, sort="-x", axis=alt.Axis(labelLimit=220)),
+        color=alt.condition("datum.conversations == 0", alt.value("#d62728"), alt.value("#4c78a8")),
+        tooltip=[alt.Tooltip("name:N", title=label), alt.Tooltip("key:N", title="Key"),
+                 alt.Tooltip("conversations:Q", title="Conversations"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%"),
+                 alt.Tooltip("supervised_examples:Q", title="Supervised examples")],
+    ).properties(height=alt.Step(22))
+
+
+def quality_histogram(scores: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(scores, title="Conversation quality (mean of its pairs' scores, 1–5)").mark_bar().encode(
+        x=alt.X("quality:O", title="Quality score"),
+        y=alt.Y("conversations:Q", title="Conversations"),
+        tooltip=[alt.Tooltip("quality:O", title="Quality"), alt.Tooltip("conversations:Q", title="Conversations")],
+    )
+
+
+def criteria_boxplot(long: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(long, title="Quality criteria across conversations").mark_boxplot(extent="min-max").encode(
+        x=alt.X("score:Q", title="Score (1–5)", scale=alt.Scale(zero=False)),
+        y=alt.Y("criterion:N", title="Criterion"),
+        color=alt.Color("criterion:N", legend=None),
+        tooltip=[alt.Tooltip("criterion:N", title="Criterion"), alt.Tooltip("score:Q", title="Score")],
+    )
+
+
+def mean_quality_heat(by: pd.DataFrame, label: str, title: str) -> alt.Chart:
+    """Mean of each criterion (columns) per key (rows)."""
+    value_cols = [c for c in ("quality", "empathy", "clarity", "appropriateness", "brand_voice") if c in by]
+    long = by.melt(id_vars=["key", "name", "conversations"], value_vars=value_cols,
+                   var_name="measure", value_name="mean")
+    base = alt.Chart(long, title=title).encode(
+        x=alt.X("measure:N", title="Measure", sort=value_cols),
+        y=alt.Y("name:N", title=label, axis=alt.Axis(labelLimit=220)),
+        tooltip=[alt.Tooltip("name:N", title=label), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("mean:Q", title="Mean", format=".2f"),
+                 alt.Tooltip("conversations:Q", title="Conversations")],
+    )
+    rect = base.mark_rect().encode(color=alt.Color("mean:Q", title="Mean score", scale=alt.Scale(scheme="greens")))
+    return (rect + base.mark_text(fontSize=11).encode(text=alt.Text("mean:Q", format=".2f"))).properties(
+        height=alt.Step(28))
+
+
+def turns_bars(turns: pd.DataFrame) -> alt.Chart:
+    long = turns.assign(answered=turns["conversations"] - turns["ends_on_user"]).melt(
+        id_vars=["turns"], value_vars=["answered", "ends_on_user"], var_name="ending", value_name="n",
+    ).rename(columns={"n": "conversations"})
+    long["ending"] = long["ending"].map({"answered": "ends on an assistant turn",
+                                         "ends_on_user": "ends on an unanswered user turn"})
+    return alt.Chart(long, title="Turns per conversation").mark_bar().encode(
+        x=alt.X("turns:O", title="Turns (training pairs)"),
+        y=alt.Y("conversations:Q", title="Conversations", stack=True),
+        color=alt.Color("ending:N", title="Ending"),
+        tooltip=[alt.Tooltip("turns:O", title="Turns"), alt.Tooltip("ending:N", title="Ending"),
+                 alt.Tooltip("conversations:Q", title="Conversations")],
+    )
+
+
+def intensity_lines(by_turn: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(by_turn, title="Emotion intensity along the conversation, per arc").mark_line(point=True).encode(
+        x=alt.X("turn:O", title="Turn"),
+        y=alt.Y("intensity:Q", title="Mean detected intensity (0–1)", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("arc_key:N", title="Emotional arc"),
+        tooltip=[alt.Tooltip("arc_key:N", title="Arc"), alt.Tooltip("turn:O", title="Turn"),
+                 alt.Tooltip("intensity:Q", title="Mean intensity", format=".2f"),
+                 alt.Tooltip("pairs:Q", title="Pairs")],
+    )
+
+
+def severity_bars(counts: dict[str, int]) -> alt.Chart:
+    df = pd.DataFrame({"severity": list(counts), "findings": list(counts.values())})
+    return alt.Chart(df, title="Findings by severity").mark_bar().encode(
+        x=alt.X("findings:Q", title="Findings"),
+        y=alt.Y("severity:N", title="Severity", sort=["error", "warning", "info"]),
+        color=alt.Color("severity:N", scale=SEVERITY_COLORS, legend=None),
+        tooltip=[alt.Tooltip("severity:N", title="Severity"), alt.Tooltip("findings:Q", title="Findings")],
+    ).properties(height=120)

@@ -1,0 +1,46 @@
+"""The validation report: counts by severity, a filterable table, a download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import charts
+from services.report import SEVERITIES, ValidationReport
+from services.stats import findings_table
+
+SEVERITY_KEY = "findings.severities"
+ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
+
+
+def findings_report(report: ValidationReport) -> None:
+    counts = report.counts()
+    left, right = st.columns([1, 2])
+    with left:
+        for severity in SEVERITIES:
+            st.markdown(f"{ICONS[severity]} **{counts[severity]}** {severity}{'s' if counts[severity] != 1 else ''}")
+        if report.dropped_conversations:
+            st.error(f"{len(report.dropped_conversations)} conversation(s) could not be used and were dropped: "
+                     + ", ".join(report.dropped_conversations[:10])
+                     + (" …" if len(report.dropped_conversations) > 10 else ""))
+    with right:
+        st.altair_chart(charts.severity_bars(counts), width="stretch")
+    chosen = st.pills("Show", list(SEVERITIES), selection_mode="multi", default=list(SEVERITIES),
+                      key=SEVERITY_KEY, format_func=lambda s: f"{ICONS[s]} {s}")
+    table = findings_table(report.findings)
+    shown = table[table["severity"].isin(chosen or [])]
+    if shown.empty:
+        st.success("No findings of the chosen severities.")
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "severity": st.column_config.TextColumn("Severity", width="small"),
+            "count": st.column_config.NumberColumn("Count", width="small"),
+            "what": st.column_config.TextColumn("What", width="large"),
+            "where": st.column_config.TextColumn("Where (first place)", width="medium"),
+            "code": st.column_config.TextColumn("Code", width="small"),
+        })
+    with st.expander("Example places for each finding"):
+        for f in report.findings:
+            if f.count > 1:
+                st.markdown(f"**{f.code}** ({f.count:,}): " + "; ".join(f.examples))
+    st.download_button("Download the report (JSON)", report.model_dump_json(indent=2),
+                       file_name="validation-report.json", mime="application/json", icon="⬇️")

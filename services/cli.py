@@ -1,0 +1,98 @@
+"""Command line: `python -m services.cli stats PATH [--json]`, `... demo --out PATH`.
+
+Exit status: 0 success, 2 bad input (one line on stderr saying what and where). The CLI
+never shows a traceback: an unexpected failure is one line too, with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from services import demo, stats
+from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
+from services.report import LoadError
+
+DEMO_SOURCE = "demo"
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _load(path: str) -> LoadedDataset:
+    if path == DEMO_SOURCE and not Path(path).exists():
+        return load_dataset(demo.demo_bytes(), "demo dataset")
+    return load_dataset(path)
+
+
+def _print_text(ds: LoadedDataset, out: stats.DatasetStats) -> None:
+    lines = [
+        f"{ds.name} — {FORMAT_LABELS[ds.format]}",
+        stats.summary_sentence(ds),
+        "",
+        f"conversations        {out.conversations:>8,}",
+        f"training pairs       {out.training_pairs:>8,}",
+        f"pairs with a target  {out.pairs_with_target:>8,}",
+        f"quality avg/min/max  {out.quality.avg} / {out.quality.min} / {out.quality.max}",
+        f"human-reviewed pairs {out.human_reviewed_pairs:>8,}",
+    ]
+    for title, counts in (("personas", out.personas), ("emotional arcs", out.emotional_arcs),
+                          ("training topics", out.training_topics)):
+        lines += ["", f"{title}:"] + [f"  {key:<34} {n:>6,}" for key, n in counts.items()]
+    if out.empty_persona_arc_cells:
+        lines += ["", "empty persona × arc cells: " + ", ".join(" × ".join(c) for c in out.empty_persona_arc_cells)]
+    lines += ["", f"findings ({len(out.issues)}):"]
+    lines += [f"  [{i.severity}] {i.message}" + (f" — {i.where}" if i.where else "") for i in out.issues]
+    print("\n".join(lines))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    ds = _load(args.path)
+    out = stats.dataset_stats(ds)
+    if args.json:
+        print(out.model_dump_json(indent=2))
+    else:
+        _print_text(ds, out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = demo.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("stats", help="what an export contains, and what is wrong with it")
+    p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--conversations", type=int, default=242, help="number of conversations (default 242)")
+    p.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    p.add_argument("--jsonl", action="store_true", help="write the training.jsonl variant")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        print(f"error: unexpected failure ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

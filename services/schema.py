@@ -1,0 +1,167 @@
+"""Typed models of the platform's export formats (`brightrun-lora-v4`).
+
+These are msgspec Structs (untracked by the cyclic GC: they never form cycles), not pydantic
+models, on purpose: they sit on the hot path of
+decoding exports of hundreds of megabytes, where msgspec decodes only the declared fields
+and skips the rest in C. Bulky parts the studio rarely reads (each pair's full history, its
+repeated context block and system prompt) are kept as `Raw`: zero-copy views into the file
+that are decoded on demand (see `decode_raw`). Three shapes are modelled:
+
+- full training file: `training_file_metadata`, `consultant_profile`, `conversations[]`
+- JSONL variant: a `{"_meta": {...}}` line, then one pair (with a target) per line
+- enriched conversation file: `dataset_metadata`, `input_parameters`, `training_pairs`
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import Raw, Struct
+
+FORMAT_SPEC = "brightrun-lora-v4"
+
+
+class DetectedEmotions(Struct, gc=False):
+    primary: str | None = None
+    secondary: str | None = None
+    intensity: float | None = None
+    primary_confidence: float | None = None
+    valence: str | None = None
+
+
+class EmotionalContext(Struct, gc=False):
+    detected_emotions: DetectedEmotions | None = None
+
+
+class QualityCriteria(Struct, gc=False):
+    empathy_score: float | None = None
+    clarity_score: float | None = None
+    appropriateness_score: float | None = None
+    brand_voice_alignment: float | None = None
+
+
+CRITERIA: tuple[str, ...] = tuple(QualityCriteria.__struct_fields__)
+
+
+class TrainingMetadata(Struct, gc=False):
+    quality_score: float | None = None
+    quality_criteria: QualityCriteria | None = None
+    human_reviewed: bool | None = None
+    difficulty_level: str | None = None
+    key_learning_objective: str | None = None
+    emotional_progression_target: str | None = None
+
+
+class HistoryEntry(Struct, gc=False):
+    turn: int | None = None
+    role: str | None = None
+    content: str | None = None
+
+
+class PairContext(Struct, gc=False):
+    """The context block repeated in every pair (names and keys of the scaffolding)."""
+
+    client_persona: str | None = None
+    persona_archetype: str | None = None
+    emotional_arc: str | None = None
+    emotional_arc_key: str | None = None
+    training_topic: str | None = None
+    training_topic_key: str | None = None
+    session_context: str | None = None
+
+
+class Pair(Struct, gc=False):
+    """One training pair: a turn of the conversation (user-only when `target_response` is null)."""
+
+    turn_number: int
+    current_user_input: str
+    target_response: str | None = None
+    emotional_context: EmotionalContext | None = None
+    training_metadata: TrainingMetadata | None = None
+    conversation_history: list[Raw] = []
+    system_prompt: Raw = None  # type: ignore[assignment]
+    conversation_metadata: Raw = None  # type: ignore[assignment]
+    id: str | None = None
+    conversation_id: str | None = None
+
+
+class Scaffolding(Struct, gc=False):
+    persona_key: str
+    emotional_arc_key: str
+    training_topic_key: str
+    persona_name: str | None = None
+    emotional_arc: str | None = None
+    training_topic: str | None = None
+
+
+class ConversationMetadata(Struct, gc=False):
+    conversation_id: str
+    scaffolding: Scaffolding
+    total_turns: int | None = None
+    quality_tier: str | None = None
+    created_date: str | None = None
+
+
+class Conversation(Struct, gc=False):
+    conversation_metadata: ConversationMetadata
+    training_pairs: list[Pair]
+
+
+class TrainingFile(Struct, gc=False):
+    conversations: list[Conversation]
+    training_file_metadata: Raw = None  # type: ignore[assignment]
+    consultant_profile: Raw = None  # type: ignore[assignment]
+
+
+class TrainingFileRaw(Struct, gc=False):
+    """Same file, conversations left undecoded: used to isolate conversations that fail."""
+
+    conversations: list[Raw]
+    training_file_metadata: Raw = None  # type: ignore[assignment]
+    consultant_profile: Raw = None  # type: ignore[assignment]
+
+
+class InputParameters(Struct, gc=False):
+    persona_key: str
+    emotional_arc_key: str
+    training_topic_key: str
+    persona_name: str | None = None
+    emotional_arc_name: str | None = None
+    training_topic_name: str | None = None
+
+
+class DatasetMetadata(Struct, gc=False):
+    dataset_name: str | None = None
+    total_turns: int | None = None
+    quality_tier: str | None = None
+    created_date: str | None = None
+
+
+class EnrichedFile(Struct, gc=False):
+    training_pairs: list[Pair]
+    input_parameters: InputParameters
+    dataset_metadata: DatasetMetadata | None = None
+    consultant_profile: Raw = None  # type: ignore[assignment]
+
+
+class JsonlPair(Struct, gc=False):
+    """A line of `training.jsonl`: a pair whose `conversation_id` names its conversation."""
+
+    conversation_id: str
+    turn_number: int
+    current_user_input: str
+    conversation_metadata: PairContext
+    target_response: str | None = None
+    emotional_context: EmotionalContext | None = None
+    training_metadata: TrainingMetadata | None = None
+    conversation_history: list[Raw] = []
+    system_prompt: Raw = None  # type: ignore[assignment]
+    id: str | None = None
+
+
+def decode_raw(raw: Raw | None, type: Any = Any) -> Any:
+    """Decode a zero-copy `Raw` field on demand; None stays None."""
+    if raw is None:
+        return None
+    return msgspec.json.decode(raw, type=type)
