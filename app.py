@@ -6,13 +6,13 @@ import streamlit as st
 
 from components.source import sidebar_picker
 
-st.set_page_config(page_title="Lead Magnet Studio", page_icon="🧲", layout="wide")
+st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
 
 PAGES = {
     "Dataset": [
-        st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
-        st.Page("pages/coverage.py", title="Coverage", icon="🧭"),
-        st.Page("pages/quality.py", title="Quality", icon="⭐"),
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/coverage.py", title="Coverage", icon=":material/grid_on:"),
+        st.Page("pages/quality.py", title="Quality", icon=":material/star:"),
     ],
 }
 

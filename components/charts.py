@@ -8,13 +8,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-SEVERITY_COLORS = alt.Scale(domain=["error", "warning", "info"], range=["#d62728", "#ff7f0e", "#1f77b4"])
-
 
 def coverage_heatmap(cells: pd.DataFrame, rows: str, cols: str, title: str) -> alt.Chart:
     """Cells coloured by conversations; empty cells outlined in red and labelled 0."""
     base = alt.Chart(cells, title=title).encode(
-        x=alt.X(f"{cols}_name:N", title=cols.capitalize(), axis=alt.Axis(labelAngle=-35, labelLimit=200)),
+        x=alt.X(f"{cols}_name:N", title=cols.capitalize(),
+                axis=alt.Axis(labelAngle=-30, labelLimit=200, labelOverlap=False)),
         y=alt.Y(f"{rows}_name:N", title=rows.capitalize(), axis=alt.Axis(labelLimit=200)),
         tooltip=[alt.Tooltip(f"{rows}_name:N", title=rows.capitalize()),
                  alt.Tooltip(f"{cols}_name:N", title=cols.capitalize()),
@@ -47,7 +46,7 @@ def count_bars(dist: pd.DataFrame, label: str, title: str) -> alt.Chart:
 
 def quality_histogram(scores: pd.DataFrame) -> alt.Chart:
     return alt.Chart(scores, title="Conversation quality (mean of its pairs' scores, 1–5)").mark_bar().encode(
-        x=alt.X("quality:O", title="Quality score"),
+        x=alt.X("quality:O", title="Quality score", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("conversations:Q", title="Conversations"),
         tooltip=[alt.Tooltip("quality:O", title="Quality"), alt.Tooltip("conversations:Q", title="Conversations")],
     )
@@ -68,7 +67,7 @@ def mean_quality_heat(by: pd.DataFrame, label: str, title: str) -> alt.Chart:
     long = by.melt(id_vars=["key", "name", "conversations"], value_vars=value_cols,
                    var_name="measure", value_name="mean")
     base = alt.Chart(long, title=title).encode(
-        x=alt.X("measure:N", title="Measure", sort=value_cols),
+        x=alt.X("measure:N", title="Measure", sort=value_cols, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("name:N", title=label, axis=alt.Axis(labelLimit=220)),
         tooltip=[alt.Tooltip("name:N", title=label), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("mean:Q", title="Mean", format=".2f"),
@@ -86,7 +85,7 @@ def turns_bars(turns: pd.DataFrame) -> alt.Chart:
     long["ending"] = long["ending"].map({"answered": "ends on an assistant turn",
                                          "ends_on_user": "ends on an unanswered user turn"})
     return alt.Chart(long, title="Turns per conversation").mark_bar().encode(
-        x=alt.X("turns:O", title="Turns (training pairs)"),
+        x=alt.X("turns:O", title="Turns (training pairs)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("conversations:Q", title="Conversations", stack=True),
         color=alt.Color("ending:N", title="Ending"),
         tooltip=[alt.Tooltip("turns:O", title="Turns"), alt.Tooltip("ending:N", title="Ending"),
@@ -96,7 +95,7 @@ def turns_bars(turns: pd.DataFrame) -> alt.Chart:
 
 def intensity_lines(by_turn: pd.DataFrame) -> alt.Chart:
     return alt.Chart(by_turn, title="Emotion intensity along the conversation, per arc").mark_line(point=True).encode(
-        x=alt.X("turn:O", title="Turn"),
+        x=alt.X("turn:O", title="Turn", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("intensity:Q", title="Mean detected intensity (0–1)", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("arc_key:N", title="Emotional arc"),
         tooltip=[alt.Tooltip("arc_key:N", title="Arc"), alt.Tooltip("turn:O", title="Turn"),
@@ -105,11 +104,14 @@ def intensity_lines(by_turn: pd.DataFrame) -> alt.Chart:
     )
 
 
-def severity_bars(counts: dict[str, int]) -> alt.Chart:
-    df = pd.DataFrame({"severity": list(counts), "findings": list(counts.values())})
-    return alt.Chart(df, title="Findings by severity").mark_bar().encode(
-        x=alt.X("findings:Q", title="Findings"),
-        y=alt.Y("severity:N", title="Severity", sort=["error", "warning", "info"]),
-        color=alt.Color("severity:N", scale=SEVERITY_COLORS, legend=None),
-        tooltip=[alt.Tooltip("severity:N", title="Severity"), alt.Tooltip("findings:Q", title="Findings")],
-    ).properties(height=120)
+def pair_kinds_bars(kinds: pd.DataFrame) -> alt.Chart:
+    """Per arc: pairs that carry an assistant response against user-only pairs."""
+    return alt.Chart(kinds, title="What the training pairs are, per emotional arc").mark_bar().encode(
+        x=alt.X("pairs:Q", title="Training pairs", stack=True),
+        y=alt.Y("name:N", title="Emotional arc", sort="-x", axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400), scale=alt.Scale(
+            domain=["supervised example (has a response)", "user-only turn (no response)"],
+            range=["#2f6f9f", "#c7d7e6"])),
+        tooltip=[alt.Tooltip("name:N", title="Arc"), alt.Tooltip("kind:N", title="Pair"),
+                 alt.Tooltip("pairs:Q", title="Pairs")],
+    ).properties(height=alt.Step(24))

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts
 from services.report import SEVERITIES, ValidationReport
 from services.stats import findings_table
 
 SEVERITY_KEY = "findings.severities"
-ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
+ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+HELP = {
+    "error": "Something could not be used: a conversation or line was dropped.",
+    "warning": "Looks wrong but still loads: stale metadata, gaps, missing targets.",
+    "info": "The format's known quirks; the converters resolve them.",
+}
 
 
 def findings_report(report: ValidationReport) -> None:
     counts = report.counts()
-    left, right = st.columns([1, 2])
-    with left:
-        for severity in SEVERITIES:
-            st.markdown(f"{ICONS[severity]} **{counts[severity]}** {severity}{'s' if counts[severity] != 1 else ''}")
-        if report.dropped_conversations:
-            st.error(f"{len(report.dropped_conversations)} conversation(s) could not be used and were dropped: "
-                     + ", ".join(report.dropped_conversations[:10])
-                     + (" …" if len(report.dropped_conversations) > 10 else ""))
-    with right:
-        st.altair_chart(charts.severity_bars(counts), width="stretch")
+    cols = st.columns(len(SEVERITIES))
+    for col, severity in zip(cols, SEVERITIES, strict=True):
+        col.metric(f"{severity.capitalize()}s", counts[severity], border=True, help=HELP[severity])
+    if report.dropped_conversations:
+        dropped = report.dropped_conversations
+        st.error(f"{len(dropped)} conversation(s) could not be used and were dropped: "
+                 + ", ".join(dropped[:10]) + (" …" if len(dropped) > 10 else ""), icon=":material/error:")
     chosen = st.pills("Show", list(SEVERITIES), selection_mode="multi", default=list(SEVERITIES),
                       key=SEVERITY_KEY, format_func=lambda s: f"{ICONS[s]} {s}")
     table = findings_table(report.findings)
@@ -43,4 +44,4 @@ def findings_report(report: ValidationReport) -> None:
             if f.count > 1:
                 st.markdown(f"**{f.code}** ({f.count:,}): " + "; ".join(f.examples))
     st.download_button("Download the report (JSON)", report.model_dump_json(indent=2),
-                       file_name="validation-report.json", mime="application/json", icon="⬇️")
+                       file_name="validation-report.json", mime="application/json", icon=":material/download:")

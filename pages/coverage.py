@@ -6,7 +6,7 @@ from components import charts
 from components.source import current_dataset
 from services import stats
 
-st.title("🧭 Coverage")
+st.title("Coverage")
 ds = current_dataset()
 
 cells = stats.coverage(ds, "persona", "arc")
@@ -37,4 +37,4 @@ st.caption(f"{len(topic_empty)} of {len(topic_cells)} persona × topic cells are
 st.altair_chart(charts.coverage_heatmap(topic_cells, "persona", "topic", "Conversations per persona × topic"),
                 width="stretch")
 st.download_button("Download the coverage matrix (CSV)", cells.to_csv(index=False),
-                   file_name="coverage-persona-arc.csv", mime="text/csv", icon="⬇️")
+                   file_name="coverage-persona-arc.csv", mime="text/csv", icon=":material/download:")

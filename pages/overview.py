@@ -2,18 +2,20 @@
 
 import streamlit as st
 
+from components import charts
 from components.findings import findings_report
 from components.kpis import kpi_row
 from components.source import current_dataset
 from services import stats
 from services.loader import FORMAT_LABELS
 
-st.title("📋 Overview")
+st.title("Overview")
 ds = current_dataset()
 st.caption(f"{ds.name} · {FORMAT_LABELS[ds.format]}")
 
 kpi_row(stats.kpis(ds))
-st.info(stats.summary_sentence(ds))
+st.info(stats.summary_sentence(ds), icon=":material/summarize:")
+st.altair_chart(charts.pair_kinds_bars(stats.pair_kinds(ds, "arc")), width="stretch")
 
 st.subheader("Validation report")
 findings_report(ds.report)
@@ -22,7 +24,7 @@ st.subheader("Conversations")
 table = ds.conversation_table
 st.dataframe(table, hide_index=True, width="stretch", height=320)
 st.download_button("Download conversations (CSV)", table.to_csv(index=False), file_name="conversations.csv",
-                   mime="text/csv", icon="⬇️")
+                   mime="text/csv", icon=":material/download:")
 if ds.file_metadata:
     with st.expander("File metadata as the platform wrote it"):
         st.json(ds.file_metadata, expanded=1)

@@ -6,16 +6,17 @@ from components import charts
 from components.source import current_dataset
 from services import stats
 
-st.title("⭐ Quality")
+st.title("Quality")
 ds = current_dataset()
 k = stats.kpis(ds)
 
 cols = st.columns(3)
 cols[0].metric("Average quality", "—" if k["quality_avg"] is None else f"{k['quality_avg']:.2f} / 5", border=True)
 cols[1].metric("Human-reviewed pairs", f"{k['human_reviewed_pairs']:,}", border=True,
-               delta=f"{k['human_reviewed_share']:.0%} of pairs", delta_color="off")
+               delta=f"{k['human_reviewed_share']:.0%} of pairs", delta_color="off", delta_arrow="off")
 cols[2].metric("End on an unanswered user turn", f"{k['ends_on_user']:,}", border=True,
-               delta=f"of {k['conversations']:,} conversations", delta_color="off")
+               delta=f"of {k['conversations']:,} conversations", delta_color="off",
+               delta_arrow="off")
 if k["human_reviewed_pairs"] == 0:
     st.caption("No pair is marked as human-reviewed: every score is the generator's own.")
 

@@ -129,6 +129,20 @@ def distribution(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
                                                             ignore_index=True)
 
 
+def pair_kinds(ds: LoadedDataset, dimension: str = "arc") -> pd.DataFrame:
+    """Supervised examples and user-only pairs per key: why 'pairs' overstates the trainable data."""
+    key_col, name_col, _ = DIMENSIONS[dimension]
+    conv = ds.conversation_table
+    grouped = conv.groupby(key_col, observed=True).agg(
+        name=(name_col, "first"), pairs=("pairs", "sum"), supervised=("supervised_examples", "sum"))
+    grouped["user_only"] = grouped["pairs"] - grouped["supervised"]
+    long = grouped.rename_axis("key").reset_index().melt(
+        id_vars=["key", "name"], value_vars=["supervised", "user_only"], var_name="kind", value_name="n")
+    long["kind"] = long["kind"].map({"supervised": "supervised example (has a response)",
+                                     "user_only": "user-only turn (no response)"})
+    return long.rename(columns={"n": "pairs"})
+
+
 def coverage(ds: LoadedDataset, rows: str = "persona", cols: str = "arc") -> pd.DataFrame:
     """Long table of every (row, col) cell with its number of conversations, empty cells included."""
     rk, rn, _ = DIMENSIONS[rows]

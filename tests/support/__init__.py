@@ -1,0 +1,1 @@
+"""Test support: real servers started by fixtures (Streamlit today; PostgREST and a Hub later)."""

@@ -1,0 +1,40 @@
+"""The real app in a real browser: every page renders its charts and no exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.streamlit_server import streamlit_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None,
+                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
+]
+
+PAGES = {"overview": ("", 1), "coverage": ("coverage", 5), "quality": ("quality", 6)}
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_app() as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_charts_without_exception(app_url: str, artifacts, name: str) -> None:
+    path, min_charts = PAGES[name]
+    with chromium_page() as page:
+        page.goto(f"{app_url}/{path}")
+        wait_until_idle(page)
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        charts.first.wait_for(timeout=30_000)
+        # Vega draws into a canvas (or svg) once the spec is valid; an empty box means it failed.
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
+            "[data-testid=\"stVegaLiteChart\"] svg.marks').length >= n", arg=min_charts, timeout=30_000)
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+        assert charts.count() >= min_charts
+        assert "Lead Magnet Studio" in page.title() or page.title()
