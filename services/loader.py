@@ -10,9 +10,10 @@ whole file unreadable raises `LoadError` with a located one-line message.
 from __future__ import annotations
 
 import gc
+import mmap
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,10 +22,9 @@ from typing import IO, Any, Literal
 import msgspec
 import pandas as pd
 
-from services import schema
+from services import columns, schema, validation
 from services.report import LoadError, ValidationReport
 from services.tables import DEFAULT_EDGE_CASE_ARCS, build_tables
-from services.validation import validate
 
 FileFormat = Literal["training_file", "jsonl", "enriched"]
 FORMAT_LABELS: dict[str, str] = {
@@ -66,12 +66,28 @@ class LoadedDataset:
 
 
 # --- reading -------------------------------------------------------------------------------
-def read_source(source: str | Path | bytes | IO[bytes], name: str | None = None) -> tuple[bytes, str]:
+Buffer = bytes | mmap.mmap
+
+
+def _map_file(path: Path) -> Buffer:
+    """The file's bytes, memory-mapped read-only (no copy); plain bytes where mapping fails.
+
+    The map only lives for the load: `columns.extract` copies out what outlives it, so a file that is
+    rewritten later cannot change (or crash) a loaded dataset.
+    """
+    with path.open("rb") as handle:
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):  # empty file, or not a regular file
+            return handle.read()
+
+
+def read_source(source: str | Path | bytes | IO[bytes], name: str | None = None) -> tuple[Buffer, str]:
     """Bytes and a display name from a path, raw bytes or a file-like (e.g. an UploadedFile)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            return path.read_bytes(), name or path.name
+            return _map_file(path), name or path.name
         except FileNotFoundError:
             raise LoadError("file_not_found", "no such file", str(path)) from None
         except IsADirectoryError:
@@ -85,10 +101,10 @@ def read_source(source: str | Path | bytes | IO[bytes], name: str | None = None)
     return bytes(data), name or getattr(source, "name", None) or "uploaded file"
 
 
-def _location(data: bytes, offset: int, name: str) -> str:
-    """'name, line L, column C: «excerpt»' for a byte offset into `data`."""
+def _location(data: Buffer, offset: int, name: str) -> str:
+    """'name, line L, column C near «excerpt»' for a byte offset into `data` (error path only)."""
     offset = max(0, min(offset, len(data)))
-    line = data.count(b"\n", 0, offset) + 1
+    line = data[:offset].count(b"\n") + 1
     line_start = data.rfind(b"\n", 0, offset) + 1
     line_end = data.find(b"\n", offset)
     line_end = len(data) if line_end < 0 else line_end
@@ -99,24 +115,29 @@ def _location(data: bytes, offset: int, name: str) -> str:
     return f"{where} near «{excerpt}»" if excerpt else where
 
 
-def _json_error(data: bytes, name: str, error: msgspec.DecodeError, base_offset: int = 0) -> LoadError:
+def _json_error(data: Buffer, name: str, error: msgspec.DecodeError, base_offset: int = 0,
+                end: int | None = None) -> LoadError:
+    """Locate a decode error; `base_offset`/`end` delimit the decoded part (a JSONL line)."""
     text = str(error)
     match = _BYTE_AT.search(text)
-    offset = base_offset + (int(match.group(1)) if match else len(data) - base_offset)
+    offset = base_offset + int(match.group(1)) if match else (len(data) if end is None else end)
     reason = text.split(" (byte")[0].removeprefix("JSON is malformed: ")
     if not match:  # msgspec says "Input data was truncated"
         reason = "the file ends before the JSON is complete (truncated or cut off)"
     return LoadError("invalid_json", f"not valid JSON: {reason}", _location(data, offset, name))
 
 
-def _check_readable(data: bytes, name: str) -> bytes:
-    if not data.strip():
+def _check_readable(data: Buffer, name: str) -> Buffer:
+    head = data[:4096]
+    if not head.strip() and (len(data) <= len(head) or not data[:].strip()):
         raise LoadError("empty_file", "the file is empty", name)
-    data = data.removeprefix(_BOM)
+    if head.startswith(_BOM):
+        data = data[len(_BOM):]  # a copy, but only for files saved with a byte-order mark
     return data
 
 
-def _utf8_error(data: bytes, name: str) -> LoadError:
+def _utf8_error(data: Buffer, name: str) -> LoadError:
+    data = data[:]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,12 +147,12 @@ def _utf8_error(data: bytes, name: str) -> LoadError:
 
 
 # --- format detection ------------------------------------------------------------------------
-def _first_line(data: bytes) -> bytes:
+def _first_line(data: Buffer) -> bytes:
     end = data.find(b"\n")
-    return data if end < 0 else data[:end]
+    return data[:] if end < 0 else data[:end]
 
 
-def detect_format(data: bytes, name: str = "file") -> FileFormat:
+def detect_format(data: Buffer, name: str = "file") -> FileFormat:
     """Which of the three export shapes `data` is (raises LoadError if none)."""
     data = _check_readable(data, name)
     first = _first_line(data).strip()
@@ -160,7 +181,7 @@ def detect_format(data: bytes, name: str = "file") -> FileFormat:
     raise LoadError("wrong_shape", _shape_message(data), name)
 
 
-def _shape_message(data: bytes) -> str:
+def _shape_message(data: Buffer) -> str:
     expected = ("expected a training file (training_file_metadata + conversations), a training.jsonl "
                 "or an enriched conversation file (dataset_metadata + training_pairs)")
     try:
@@ -194,7 +215,7 @@ def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
     return str(cid) if cid not in (None, "") else None
 
 
-def _decode_training_file(data: bytes, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
+def _decode_training_file(data: Buffer, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
     try:
         doc = msgspec.json.decode(data, type=schema.TrainingFile)
         return doc.conversations, doc.training_file_metadata, doc.consultant_profile
@@ -221,7 +242,7 @@ def _decode_training_file(data: bytes, name: str, report: ValidationReport) -> t
     return conversations, rough.training_file_metadata, rough.consultant_profile
 
 
-def _decode_enriched(data: bytes, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
+def _decode_enriched(data: Buffer, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
     try:
         doc = msgspec.json.decode(data, type=schema.EnrichedFile)
     except msgspec.ValidationError as exc:
@@ -257,7 +278,8 @@ def _persona_name(client_persona: str | None) -> str | None:
     return client_persona.split(" - ")[0] if client_persona else None
 
 
-def _decode_jsonl(data: bytes, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
+def _decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
+    data = data[:]  # lines are split as bytes
     decoder = msgspec.json.Decoder(schema.JsonlPair)
     meta_raw = None
     groups: dict[str, list[schema.JsonlPair]] = {}
@@ -267,14 +289,14 @@ def _decode_jsonl(data: bytes, name: str, report: ValidationReport) -> tuple[lis
             continue
         try:
             pair = decoder.decode(line)
-        except msgspec.DecodeError as exc:
-            err = _json_error(data, name, exc, base_offset=offset)
-            report.add("error", "line_dropped", f"line skipped: {err.finding.message}", err.finding.where)
-            continue
-        except msgspec.ValidationError as exc:
+        except msgspec.ValidationError as exc:  # a subclass of DecodeError: catch it first
             reason, path = _field_path(exc)
             report.add("error", "line_dropped", f"line skipped: {reason[0].lower() + reason[1:]}",
                        f"{name}, line {number}, field `{path}`")
+            continue
+        except msgspec.DecodeError as exc:
+            err = _json_error(data, name, exc, base_offset=offset, end=offset + len(line))
+            report.add("error", "line_dropped", f"line skipped: {err.finding.message}", err.finding.where)
             continue
         except UnicodeDecodeError:
             err = _utf8_error(line, f"{name}, line {number}")
@@ -304,7 +326,7 @@ def _jsonl_conversation(cid: str, lines: list[schema.JsonlPair]) -> schema.Conve
         emotional_arc=ctx.emotional_arc, training_topic=ctx.training_topic)
     return schema.Conversation(
         conversation_metadata=schema.ConversationMetadata(conversation_id=cid, scaffolding=scaffolding),
-        training_pairs=pairs)
+        training_pairs=pairs, context=msgspec.Raw(msgspec.json.encode(ctx)))
 
 
 _DECODERS = {"training_file": _decode_training_file, "jsonl": _decode_jsonl, "enriched": _decode_enriched}
@@ -335,11 +357,17 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
                  edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
     """Load any of the three export shapes; raise LoadError only if nothing can be read."""
     data, name = read_source(source, name)
-    with _gc_paused():
-        return _load(data, name, frozenset(edge_case_arcs))
+    try:
+        with _gc_paused():
+            return _load(data, name, frozenset(edge_case_arcs))
+    finally:
+        if isinstance(data, mmap.mmap):
+            # A failed load's traceback may still hold views into the map; they unmap when freed.
+            with suppress(BufferError):
+                data.close()
 
 
-def _load(data: bytes, name: str, edge: frozenset[str]) -> LoadedDataset:
+def _load(data: Buffer, name: str, edge: frozenset[str]) -> LoadedDataset:
     size = len(data)
     data = _check_readable(data, name)
     fmt = detect_format(data, name)
@@ -357,8 +385,10 @@ def _load(data: bytes, name: str, edge: frozenset[str]) -> LoadedDataset:
                             f"no conversation could be read; the first problem: {first.message}", first.where)
         raise LoadError("no_conversations", "the file holds no conversations", name)
     file_metadata = _as_dict(meta_raw)
-    conversations = validate(conversations, file_metadata, fmt, name, report)
-    tables = build_tables(conversations, edge)
+    conversations = validation.drop_unusable(conversations, name, report)
+    cols = columns.extract(conversations)  # also releases the views into `data`
+    tables = build_tables(conversations, cols, edge)
+    validation.check(conversations, cols, tables, file_metadata, fmt, name, report)
     return LoadedDataset(name=name, format=fmt, size_bytes=size, conversations=conversations, report=report,
                          file_metadata=file_metadata, consultant_profile=_as_dict(profile_raw),
                          edge_case_arcs=edge, _tables=tables)

@@ -1,12 +1,13 @@
 """Typed models of the platform's export formats (`brightrun-lora-v4`).
 
-These are msgspec Structs (untracked by the cyclic GC: they never form cycles), not pydantic
-models, on purpose: they sit on the hot path of
+These are msgspec Structs, not pydantic models, on purpose: they sit on the hot path of
 decoding exports of hundreds of megabytes, where msgspec decodes only the declared fields
-and skips the rest in C. Bulky parts the studio rarely reads (each pair's full history, its
-repeated context block and system prompt) are kept as `Raw`: zero-copy views into the file
-that are decoded on demand (see `decode_raw`). Three shapes are modelled:
+and skips the rest in C. They are untracked by the cyclic GC (they never form cycles).
+Bulky parts the studio rarely reads (each pair's full history, its repeated context block
+and system prompt) are decoded as `Raw`: zero-copy views into the file, which the loader
+reads once and then releases (see `services.columns`).
 
+Three shapes are modelled:
 - full training file: `training_file_metadata`, `consultant_profile`, `conversations[]`
 - JSONL variant: a `{"_meta": {...}}` line, then one pair (with a target) per line
 - enriched conversation file: `dataset_metadata`, `input_parameters`, `training_pairs`
@@ -106,6 +107,10 @@ class ConversationMetadata(Struct, gc=False):
 class Conversation(Struct, gc=False):
     conversation_metadata: ConversationMetadata
     training_pairs: list[Pair]
+    # Not in the file's conversation object: filled by the loader from the first pair, so the
+    # conversation keeps what the converters need once the file's buffer is released.
+    system_prompt: str | None = None
+    context: Raw = None  # type: ignore[assignment]  # the pairs' repeated conversation_metadata block
 
 
 class TrainingFile(Struct, gc=False):
@@ -161,7 +166,7 @@ class JsonlPair(Struct, gc=False):
 
 
 def decode_raw(raw: Raw | None, type: Any = Any) -> Any:
-    """Decode a zero-copy `Raw` field on demand; None stays None."""
+    """Decode a `Raw` field on demand; None stays None."""
     if raw is None:
         return None
     return msgspec.json.decode(raw, type=type)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -104,29 +105,51 @@ def summary_sentence(ds: LoadedDataset) -> str:
 def known_keys(ds: LoadedDataset, dimension: str) -> list[str]:
     """Keys present in the data plus keys the file's metadata declares (which may be absent)."""
     key_col, _, dist_field = DIMENSIONS[dimension]
-    keys = set(map(str, ds.conversation_table[key_col].unique()))
+    keys = {str(k) for k in ds.conversation_table[key_col].cat.categories}
     declared = ((ds.file_metadata or {}).get("scaffolding_distribution") or {}).get(dist_field) or {}
     if isinstance(declared, dict):
         keys |= {str(k) for k in declared}
     return sorted(keys)
 
 
-def distribution(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
-    """Conversations, supervised examples and share per key of one dimension (zeros included)."""
+def _positions(ds: LoadedDataset, dimension: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """Each conversation's position in `known_keys`, the keys, and a display name per key.
+
+    Works on the categorical codes with numpy: these figures are recomputed for every
+    tier and filter, so they must stay cheap at 10,000 conversations.
+    """
     key_col, name_col, _ = DIMENSIONS[dimension]
     conv = ds.conversation_table
-    grouped = conv.groupby(key_col, observed=True).agg(
-        name=(name_col, "first"), conversations=("conversation_id", "size"),
-        supervised_examples=("supervised_examples", "sum"), quality=("quality", "mean"))
-    grouped.index = grouped.index.astype(str)
-    out = grouped.reindex(known_keys(ds, dimension))
-    out["name"] = out["name"].fillna(pd.Series(out.index, index=out.index))
-    out[["conversations", "supervised_examples"]] = out[["conversations", "supervised_examples"]].fillna(0)
-    out = out.astype({"conversations": int, "supervised_examples": int})
-    total = max(len(conv), 1)
-    out["share"] = out["conversations"] / total
-    return out.rename_axis("key").reset_index().sort_values(["conversations", "key"], ascending=[False, True],
-                                                            ignore_index=True)
+    keys = known_keys(ds, dimension)
+    categories = [str(k) for k in conv[key_col].cat.categories]
+    index = {k: i for i, k in enumerate(keys)}
+    codes = conv[key_col].cat.codes.to_numpy()
+    positions = np.array([index[c] for c in categories], dtype=np.int64)[codes] if len(codes) else codes
+    names = list(keys)
+    if len(codes):
+        _, first = np.unique(codes, return_index=True)
+        display = conv[name_col].to_numpy(dtype=object)
+        for code, row in zip(np.unique(codes), first, strict=True):
+            names[index[categories[code]]] = display[row]
+    return positions, keys, names
+
+
+def distribution(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
+    """Conversations, supervised examples, share and quality per key of one dimension (zeros included)."""
+    conv = ds.conversation_table
+    positions, keys, names = _positions(ds, dimension)
+    n = len(keys)
+    counts = np.bincount(positions, minlength=n)
+    supervised = np.bincount(positions, weights=conv["supervised_examples"].to_numpy(), minlength=n)
+    quality = conv["quality"].to_numpy()
+    present = ~np.isnan(quality)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_quality = (np.bincount(positions, weights=np.where(present, quality, 0.0), minlength=n)
+                        / np.bincount(positions, weights=present, minlength=n))
+    out = pd.DataFrame({"key": keys, "name": names, "conversations": counts,
+                        "supervised_examples": supervised.astype(np.int64), "quality": mean_quality,
+                        "share": counts / max(len(conv), 1)})
+    return out.sort_values(["conversations", "key"], ascending=[False, True], ignore_index=True)
 
 
 def pair_kinds(ds: LoadedDataset, dimension: str = "arc") -> pd.DataFrame:
@@ -145,17 +168,15 @@ def pair_kinds(ds: LoadedDataset, dimension: str = "arc") -> pd.DataFrame:
 
 def coverage(ds: LoadedDataset, rows: str = "persona", cols: str = "arc") -> pd.DataFrame:
     """Long table of every (row, col) cell with its number of conversations, empty cells included."""
-    rk, rn, _ = DIMENSIONS[rows]
-    ck, cn, _ = DIMENSIONS[cols]
-    conv = ds.conversation_table
-    counts = conv.groupby([rk, ck], observed=True).size()
-    counts.index = counts.index.set_levels([lvl.astype(str) for lvl in counts.index.levels])
-    full = pd.MultiIndex.from_product([known_keys(ds, rows), known_keys(ds, cols)], names=[rows, cols])
-    cells = counts.reindex(full, fill_value=0).rename("conversations").reset_index()
-    names_r = dict(zip(conv[rk].astype(str), conv[rn], strict=False))
-    names_c = dict(zip(conv[ck].astype(str), conv[cn], strict=False))
-    cells[f"{rows}_name"] = cells[rows].map(names_r).fillna(cells[rows])
-    cells[f"{cols}_name"] = cells[cols].map(names_c).fillna(cells[cols])
+    r_pos, r_keys, r_names = _positions(ds, rows)
+    c_pos, c_keys, c_names = _positions(ds, cols)
+    counts = np.bincount(r_pos * len(c_keys) + c_pos, minlength=len(r_keys) * len(c_keys))
+    cells = pd.DataFrame({
+        rows: np.repeat(r_keys, len(c_keys)), cols: np.tile(c_keys, len(r_keys)),
+        "conversations": counts,
+        f"{rows}_name": np.repeat(np.array(r_names, dtype=object), len(c_keys)),
+        f"{cols}_name": np.tile(np.array(c_names, dtype=object), len(r_keys)),
+    })
     cells["empty"] = cells["conversations"] == 0
     return cells
 

@@ -6,108 +6,89 @@ wrong but still loads; info records the format's known quirks, which the convert
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-import msgspec
+import numpy as np
+import pandas as pd
 
 from services import schema
-from services.report import Tally, ValidationReport
+from services.columns import PairColumns
+from services.report import MAX_EXAMPLES, Tally, ValidationReport
 
-_DIST_FIELDS = {
+_DIST_FIELDS = {  # metadata distribution field → conversation table column
     "personas": "persona_key",
-    "emotional_arcs": "emotional_arc_key",
-    "training_topics": "training_topic_key",
+    "emotional_arcs": "arc_key",
+    "training_topics": "topic_key",
 }
-
-
-class _LastHistory(msgspec.Struct):
-    role: str | None = None
-    content: str | None = None
-
-
-_last_history = msgspec.json.Decoder(_LastHistory)
 
 
 _AT_TURN = "conversation {}, turn {}"
 
 
-class _Tallies:
-    def __init__(self) -> None:
-        self.no_target = Tally(_AT_TURN)
-        self.missing_target = Tally(_AT_TURN)
-        self.empty_target = Tally(_AT_TURN)
-        self.duplicated_user = Tally(_AT_TURN)
-        self.trailing_user = Tally(_AT_TURN)
-        self.turn_gaps = Tally("conversation {}: turn {} follows turn {}")
-        self.turns_declared = Tally("conversation {}: says {}, holds {}")
-        self.pair_ids = Tally("conversation {}, turn {}: `{}`")
-        self.no_quality = Tally(_AT_TURN)
+def _where(mask: np.ndarray, template: str, *columns: np.ndarray) -> Tally:
+    """A tally of the rows where `mask` holds, with the first few places formatted."""
+    tally = Tally(template)
+    rows = np.flatnonzero(mask)
+    tally.count = len(rows)
+    tally.places = [template.format(*(col[i] for col in columns)) for i in rows[:MAX_EXAMPLES]]
+    return tally
 
 
-def _check_conversation(conv: schema.Conversation, t: _Tallies) -> None:
-    cid = conv.conversation_metadata.conversation_id
-    pairs = conv.training_pairs
-    expected = 1
-    for pair in pairs:
-        turn = pair.turn_number
-        if turn != expected:
-            t.turn_gaps.add(cid, turn, expected - 1)
-        expected = turn + 1
-        target = pair.target_response
-        if target is None:
-            t.no_target.add(cid, turn)
-            if turn % 2 == 0:
-                t.missing_target.add(cid, turn)
-        else:
-            if not target.strip():
-                t.empty_target.add(cid, turn)
-            if pair.conversation_history:
-                last = _last_history.decode(pair.conversation_history[-1])
-                if last.role == "user" and last.content == pair.current_user_input:
-                    t.duplicated_user.add(cid, turn)
-        if pair.conversation_id is not None and pair.conversation_id != cid:
-            t.pair_ids.add(cid, turn, pair.conversation_id)
-        meta = pair.training_metadata
-        if meta is None or meta.quality_score is None:
-            t.no_quality.add(cid, turn)
-    if pairs[-1].target_response is None:
-        t.trailing_user.add(cid, pairs[-1].turn_number)
-    declared = conv.conversation_metadata.total_turns
-    if declared is not None and declared != len(pairs):
-        t.turns_declared.add(cid, declared, len(pairs))
+def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], convs: pd.DataFrame, fmt: str,
+                 name: str, report: ValidationReport) -> None:
+    """Per-pair checks, vectorized over the pair columns (one row per pair, in file order)."""
+    conv_ids = convs["conversation_id"].to_numpy(dtype=object)
+    ids = conv_ids[cols.conversation]
+    turn = cols.turn
+    user_only = ~cols.answered
+    step = 2 if fmt == "jsonl" else 1  # JSONL keeps only the even, answered turns
+    first = np.r_[True, cols.conversation[1:] != cols.conversation[:-1]]
+    expected = np.where(first, step, np.r_[0, turn[:-1]] + step)
+    declared = np.array([-1 if c.conversation_metadata.total_turns is None else c.conversation_metadata.total_turns
+                         for c in conversations])
+    pairs = convs["pairs"].to_numpy()
 
-
-def _emit(t: _Tallies, report: ValidationReport, total_pairs: int, fmt: str) -> None:
-    n = t.no_target.count
     if fmt != "jsonl":
-        t.no_target.emit(report, "info", "pair_without_target",
-                         f"{n:,} of {total_pairs:,} pairs carry no assistant response: the user half of a turn, "
-                         "as the format writes odd turns; they are not supervised examples")
-    t.missing_target.emit(report, "warning", "assistant_turn_without_target",
-                          f"{t.missing_target.count:,} even (assistant) turns have no target_response")
-    t.empty_target.emit(report, "warning", "empty_target",
-                        f"{t.empty_target.count:,} pairs have an empty target_response")
-    t.duplicated_user.emit(report, "info", "duplicated_user_message",
-                           f"{t.duplicated_user.count:,} pairs repeat the user message as the last history entry "
-                           "and as current_user_input; the chat conversion writes it once")
-    t.trailing_user.emit(report, "info", "trailing_user_turn",
-                         f"{t.trailing_user.count:,} conversations end on a user message with no answer; "
-                         "the chat conversion drops that last turn")
-    t.turn_gaps.emit(report, "warning", "turn_gap",
-                     f"{t.turn_gaps.count:,} places where turn numbers skip or repeat")
-    t.turns_declared.emit(report, "warning", "total_turns_mismatch",
-                          f"{t.turns_declared.count:,} conversations declare a total_turns that differs "
-                          "from the pairs they hold")
-    t.pair_ids.emit(report, "info", "pair_conversation_id",
-                    f"{t.pair_ids.count:,} pairs carry a conversation_id that is not their conversation's "
-                    "(the platform writes the arc family there); the studio uses the conversation's id")
-    t.no_quality.emit(report, "warning", "missing_quality",
-                      f"{t.no_quality.count:,} pairs have no training_metadata.quality_score")
+        _where(user_only, _AT_TURN, ids, turn).emit(
+            report, "info", "pair_without_target",
+            f"{int(user_only.sum()):,} of {len(cols):,} pairs carry no assistant response: the user half of a "
+            "turn, as the format writes odd turns; they are not supervised examples")
+    tally = _where(user_only & (turn % 2 == 0), _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "assistant_turn_without_target",
+               f"{tally.count:,} even (assistant) turns have no target_response")
+    tally = _where(cols.answered & ~cols.has_target, _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "empty_target", f"{tally.count:,} pairs have an empty target_response")
+    tally = _where(cols.repeats_user, _AT_TURN, ids, turn)
+    tally.emit(report, "info", "duplicated_user_message",
+               f"{tally.count:,} pairs repeat the user message as the last history entry and as "
+               "current_user_input; the chat conversion writes it once")
+    tally = _where(convs["ends_on_user"].to_numpy(), _AT_TURN, conv_ids, convs["turns"].to_numpy())
+    tally.emit(report, "info", "trailing_user_turn",
+               f"{tally.count:,} conversations end on a user message with no answer; "
+               "the chat conversion drops that last turn")
+    tally = _where(turn != expected, "conversation {}: turn {} follows turn {}", ids, turn, expected - step)
+    tally.emit(report, "warning", "turn_gap", f"{tally.count:,} places where turn numbers skip or repeat")
+    tally = _where((declared >= 0) & (declared != pairs), "conversation {}: says {}, holds {}",
+                   conv_ids, declared, pairs)
+    tally.emit(report, "warning", "total_turns_mismatch",
+               f"{tally.count:,} conversations declare a total_turns that differs from the pairs they hold")
+    tally = _where(cols.foreign_id, "conversation {}, turn {}", ids, turn)
+    tally.emit(report, "info", "pair_conversation_id",
+               f"{tally.count:,} pairs carry a conversation_id that is not their conversation's (the platform "
+               "writes the arc family there); the studio uses the conversation's id")
+    tally = _where(np.isnan(cols.quality), _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "missing_quality", f"{tally.count:,} pairs have no training_metadata.quality_score")
+    if cols.bad_system_prompts:
+        report.add("warning", "system_prompt_not_text",
+                   f"{cols.bad_system_prompts:,} conversations have a system_prompt that is not text", name)
+    if not cols.human_reviewed.any():
+        report.add("info", "not_human_reviewed", "no pair is marked human_reviewed: the data is 0 % human-reviewed",
+                   name)
 
 
-def _drop_duplicates(conversations: list[schema.Conversation], name: str,
-                     report: ValidationReport) -> list[schema.Conversation]:
+def drop_unusable(conversations: list[schema.Conversation], name: str,
+                  report: ValidationReport) -> list[schema.Conversation]:
+    """Drop repeated conversation ids and conversations without pairs (errors in `report`)."""
     seen: set[str] = set()
     kept = []
     for index, conv in enumerate(conversations):
@@ -128,20 +109,20 @@ def _drop_duplicates(conversations: list[schema.Conversation], name: str,
     return kept
 
 
-def _check_metadata(conversations: list[schema.Conversation], meta: dict[str, Any] | None, fmt: str,
-                    name: str, report: ValidationReport) -> None:
+def _check_metadata(convs: pd.DataFrame, meta: dict[str, Any] | None, fmt: str, name: str,
+                    report: ValidationReport) -> None:
     if not meta:
         if fmt == "training_file":
             report.add("warning", "missing_metadata", "the file has no training_file_metadata block", name)
         return
-    present = len(conversations) + len(report.dropped_conversations)
+    present = len(convs) + len(report.dropped_conversations)
     declared = meta.get("total_conversations")
     if isinstance(declared, int) and declared != present:
         report.add("warning", "total_conversations_mismatch",
                    f"the metadata says {declared:,} conversations, the file holds {present:,}",
                    f"{name}: training_file_metadata.total_conversations")
     declared_pairs = meta.get("total_training_pairs")
-    pairs = sum(len(c.training_pairs) for c in conversations)
+    pairs = int(convs["pairs"].sum())
     if fmt == "training_file" and isinstance(declared_pairs, int) and declared_pairs != pairs \
             and not report.dropped_conversations:
         report.add("warning", "total_training_pairs_mismatch",
@@ -154,7 +135,8 @@ def _check_metadata(conversations: list[schema.Conversation], meta: dict[str, An
         declared_counts = dist.get(field)
         if not isinstance(declared_counts, dict):
             continue
-        actual = Counter(getattr(c.conversation_metadata.scaffolding, key) for c in conversations)
+        counted = convs[key].value_counts()
+        actual = {str(k): int(v) for k, v in counted.items() if v}
         diffs = [f"{k}: says {declared_counts.get(k, 0)}, holds {actual.get(k, 0)}"
                  for k in sorted(set(declared_counts) | set(actual))
                  if declared_counts.get(k, 0) != actual.get(k, 0)]
@@ -165,18 +147,8 @@ def _check_metadata(conversations: list[schema.Conversation], meta: dict[str, An
                        f"{name}: training_file_metadata.scaffolding_distribution.{field}")
 
 
-def validate(conversations: list[schema.Conversation], file_metadata: dict[str, Any] | None, fmt: str,
-             name: str, report: ValidationReport) -> list[schema.Conversation]:
-    """Add findings to `report`; return the conversations that are kept."""
-    kept = _drop_duplicates(conversations, name, report)
-    tallies = _Tallies()
-    for conv in kept:
-        _check_conversation(conv, tallies)
-    _emit(tallies, report, sum(len(c.training_pairs) for c in kept), fmt)
-    _check_metadata(kept, file_metadata, fmt, name, report)
-    reviewed = sum(1 for c in kept for p in c.training_pairs
-                   if p.training_metadata is not None and p.training_metadata.human_reviewed)
-    if not reviewed:
-        report.add("info", "not_human_reviewed", "no pair is marked human_reviewed: the data is 0 % human-reviewed",
-                   name)
-    return kept
+def check(conversations: list[schema.Conversation], cols: PairColumns, tables: dict[str, pd.DataFrame],
+          file_metadata: dict[str, Any] | None, fmt: str, name: str, report: ValidationReport) -> None:
+    """Add the findings on usable conversations (their pair columns and tables) to `report`."""
+    _check_pairs(cols, conversations, tables["conversations"], fmt, name, report)
+    _check_metadata(tables["conversations"], file_metadata, fmt, name, report)

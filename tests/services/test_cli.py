@@ -1,0 +1,82 @@
+"""The command line, run as a user runs it: a new process, exit status, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.exports import export_bytes
+from tests.support.streamlit_server import ROOT
+
+DOCUMENTED_KEYS = {"conversations", "training_pairs", "pairs_with_target", "personas", "emotional_arcs",
+                   "training_topics", "quality", "human_reviewed_pairs", "issues"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_stats_json_on_the_demo():
+    result = run_cli("stats", "demo", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) >= DOCUMENTED_KEYS
+    assert (out["conversations"], out["training_pairs"], out["pairs_with_target"]) == (242, 1567, 731)
+    assert out["personas"] == {"pragmatic_optimist": 83, "anxious_planner": 80, "overwhelmed_avoider": 79}
+    assert sum(out["training_topics"].values()) == 242 and len(out["training_topics"]) == 17
+    assert set(out["quality"]) == {"avg", "min", "max"}
+    assert out["human_reviewed_pairs"] == 0
+    assert all(set(i) >= {"severity", "code", "message", "where"} for i in out["issues"])
+
+
+def test_stats_text_on_a_file(small_export, write_export):
+    result = run_cli("stats", str(write_export(small_export)))
+    assert result.returncode == 0, result.stderr
+    assert "2 conversations and 7 training pairs, of which 3 (43%) carry an assistant response" in result.stdout
+    assert "anxious_planner × crisis_to_referral" in result.stdout  # an empty cell is called out
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b'{"training_file_metadata": {"a": "x\\q"}, "conversations": []}',
+     "bad.json, line 1, column 37 near"),
+    (b"", "bad.json: the file is empty"),
+    (b"[1, 2]", "bad.json: expected a training file"),
+    (b'{"x": "\xff"}', "bad.json, line 1, column 8"),
+])
+def test_bad_input_exits_2_with_one_located_line(tmp_path, content: bytes, expected: str):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    result = run_cli("stats", str(path), "--json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert expected in lines[0]
+
+
+def test_missing_file_exits_2():
+    result = run_cli("stats", "/no/such/training.json")
+    assert (result.returncode, result.stderr.strip()) == (2, "error: /no/such/training.json: no such file")
+
+
+def test_schema_problem_names_conversation_and_field(tmp_path, small_export):
+    small_export["conversations"][0]["training_pairs"] = "oops"
+    path = tmp_path / "schema.json"
+    path.write_bytes(export_bytes(small_export))
+    result = run_cli("stats", str(path), "--json")
+    assert result.returncode == 0  # the other conversation still loads
+    issues = json.loads(result.stdout)["issues"]
+    dropped = [i for i in issues if i["code"] == "conversation_dropped"]
+    assert dropped[0]["where"] == "schema.json: conversation c-1, field `training_pairs`"
+
+
+def test_demo_command_writes_a_scaled_export(tmp_path):
+    out = tmp_path / "scaled.json"
+    result = run_cli("demo", "--out", str(out), "--conversations", "50")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(run_cli("stats", str(out), "--json").stdout)
+    assert stats["conversations"] == 50
