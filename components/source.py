@@ -51,8 +51,8 @@ def _load_path(path: str, mtime: float, size: int) -> Loaded:  # mtime/size: par
 
 
 @st.cache_resource(show_spinner="Reading and validating the upload…", max_entries=4)
-def _load_upload(file_id: str, name: str, _data: bytes) -> Loaded:
-    return _timed_load(lambda: load_dataset(_data, name))
+def _load_upload(file_id: str, name: str, _upload) -> Loaded:  # noqa: ANN001 - an UploadedFile, not hashed
+    return _timed_load(lambda: load_dataset(_upload.getvalue(), name))
 
 
 def _load_selected() -> Loaded | None:
@@ -61,7 +61,7 @@ def _load_selected() -> Loaded | None:
         upload = st.session_state.get(UPLOAD_KEY)
         if upload is None:
             return None
-        return _load_upload(upload.file_id, upload.name, upload.getvalue())
+        return _load_upload(upload.file_id, upload.name, upload)
     if kind == "path":
         raw = (st.session_state.get(PATH_KEY) or "").strip()
         if not raw:
