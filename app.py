@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.entry import mark_entrypoint
 from components.source import sidebar_picker
 
 st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
@@ -14,8 +15,13 @@ PAGES = {
         st.Page("pages/coverage.py", title="Coverage", icon=":material/grid_on:"),
         st.Page("pages/quality.py", title="Quality", icon=":material/star:"),
     ],
+    "Release": [
+        st.Page("pages/strategy.py", title="Strategy", icon=":material/alt_route:"),
+        st.Page("pages/samples.py", title="Samples", icon=":material/forum:"),
+    ],
 }
 
 page = st.navigation(PAGES)
+mark_entrypoint()
 sidebar_picker()
 page.run()

@@ -115,3 +115,29 @@ def pair_kinds_bars(kinds: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("name:N", title="Arc"), alt.Tooltip("kind:N", title="Pair"),
                  alt.Tooltip("pairs:Q", title="Pairs")],
     ).properties(height=alt.Step(24))
+
+
+def composition_bars(comp: pd.DataFrame, dimension: str) -> alt.Chart:
+    """Each tier's mix of one dimension beside the full dataset's (horizontal grouped bars)."""
+    return alt.Chart(comp, title=f"Tier composition by {dimension}, against the full dataset").mark_bar().encode(
+        y=alt.Y("key:N", title=dimension.capitalize(), axis=alt.Axis(labelLimit=200, labelOverlap=False)),
+        yOffset=alt.YOffset("tier:N", sort=None),
+        x=alt.X("share:Q", title="Share of the tier's conversations", axis=alt.Axis(format="%")),
+        color=alt.Color("tier:N", title="Tier", sort=None, legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[alt.Tooltip("tier:N", title="Tier"), alt.Tooltip("key:N", title=dimension.capitalize()),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")],
+    ).properties(height=alt.Step(8))  # with yOffset, the step is one tier's bar
+
+
+def tier_examples_bars(table: pd.DataFrame, threshold: int) -> alt.Chart:
+    """Supervised examples per tier, with the trainability threshold as a rule."""
+    bars = alt.Chart(table, title="Supervised examples per tier").mark_bar().encode(
+        x=alt.X("supervised_examples:Q", title="Supervised examples"),
+        y=alt.Y("tier:N", title=None, sort=None),
+        color=alt.condition(f"datum.supervised_examples >= {threshold}", alt.value("#2f6f9f"), alt.value("#c7d7e6")),
+        tooltip=[alt.Tooltip("tier:N", title="Tier"), alt.Tooltip("supervised_examples:Q", title="Examples"),
+                 alt.Tooltip("conversations:Q", title="Conversations")],
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [threshold]})).mark_rule(color="#d62728", strokeDash=[4, 3]).encode(
+        x="x:Q", tooltip=[alt.Tooltip("x:Q", title="Trainable from")])
+    return (bars + rule).properties(height=alt.Step(30))

@@ -51,7 +51,7 @@ def _load_path(path: str, mtime: float, size: int) -> Loaded:  # mtime/size: par
 
 
 @st.cache_resource(show_spinner="Reading and validating the upload…", max_entries=4)
-def _load_upload(file_id: str, name: str, _upload) -> Loaded:  # noqa: ANN001 - an UploadedFile, not hashed
+def _load_upload(file_id: str, name: str, _upload) -> Loaded:
     return _timed_load(lambda: load_dataset(_upload.getvalue(), name))
 
 

@@ -3,12 +3,14 @@
 import streamlit as st
 
 from components import charts
+from components.entry import require_entrypoint
 from components.findings import findings_report
 from components.kpis import kpi_row
 from components.source import current_dataset
 from services import stats
 from services.loader import FORMAT_LABELS
 
+require_entrypoint()
 st.title("Overview")
 ds = current_dataset()
 st.caption(f"{ds.name} · {FORMAT_LABELS[ds.format]}")

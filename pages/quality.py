@@ -3,9 +3,11 @@
 import streamlit as st
 
 from components import charts
+from components.entry import require_entrypoint
 from components.source import current_dataset
 from services import stats
 
+require_entrypoint()
 st.title("Quality")
 ds = current_dataset()
 k = stats.kpis(ds)

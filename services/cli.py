@@ -1,17 +1,19 @@
-"""Command line: `python -m services.cli stats PATH [--json]`, `... demo --out PATH`.
+"""Command line: `stats PATH [--json]`, `plan PATH (--preset P | --plan FILE) [--json]`, `demo --out PATH`.
 
-Exit status: 0 success, 2 bad input (one line on stderr saying what and where). The CLI
-never shows a traceback: an unexpected failure is one line too, with status 1.
+Exit status: 0 success, 1 a plan whose rules cannot be met, 2 bad input (one line on stderr
+saying what and where). The CLI never shows a traceback: an unexpected failure is one line
+too, with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import demo, stats
+from services import compare, demo, plans, sampling, stats
 from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
 from services.report import LoadError
 
@@ -56,6 +58,53 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _plan_from(args: argparse.Namespace) -> plans.Plan:
+    if args.plan:
+        return plans.load_plan(args.plan)
+    return plans.PRESETS[args.preset]() if args.seed is None else plans.PRESETS[args.preset](seed=args.seed)
+
+
+def plan_report(ds: LoadedDataset, plan: plans.Plan) -> dict:
+    """The `plan --json` document: each tier's figures, ids, and pairs where counted in examples."""
+    selections = sampling.select_plan(ds, plan)
+    tiers = []
+    for name, sel in selections.items():
+        row = compare.tier_row(ds, plan, name, sel)
+        tiers.append({
+            "name": name, "channel": plan.tier(name).channel, "conversations": sel.conversations,
+            "supervised_examples": sel.supervised_examples, "conversation_ids": list(sel.conversation_ids),
+            "cells_covered": row["persona_arc_cells"], "persona_topic_cells": row["persona_topic_cells"],
+            "trainable": row["trainable"], "captures_leads": row["captures_leads"],
+            "share_of_examples": round(row["share_of_examples"], 4), "tv_persona": row["tv_persona"],
+            "tv_arc": row["tv_arc"], "tv_topic": row["tv_topic"], "avg_quality": row["avg_quality"],
+            "license": row["license"], "notes": list(sel.notes), "error": sel.error,
+            **({"examples": [list(e) for e in sel.examples]} if sel.examples is not None else {}),
+        })
+    return {"plan": plan.name, "seed": plan.seed, "trainable_threshold": plan.trainable_threshold,
+            "summary": compare.strategy_summary(ds, plan, selections), "tiers": tiers}
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    plan = _plan_from(args)
+    ds = _load(args.path)
+    report = plan_report(ds, plan)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(f"plan '{plan.name}' (seed {plan.seed}) on {ds.name}")
+        for t in report["tiers"]:
+            print(f"  {t['name']:<12} {t['channel']:<11} {t['conversations']:>6,} conversations "
+                  f"{t['supervised_examples']:>7,} examples  cells {t['cells_covered']:<6} "
+                  f"{'trainable' if t['trainable'] else 'not trainable':<13} "
+                  f"{'captures leads' if t['captures_leads'] else ''}")
+            for note in t["notes"]:
+                print(f"      note: {note}")
+    errors = [t["error"] for t in report["tiers"] if t["error"]]
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_FAILED if errors else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     path = demo.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
@@ -69,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures")
+    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--preset", choices=list(plans.PRESETS))
+    which.add_argument("--plan", help="a plan file (YAML or JSON)")
+    p.add_argument("--seed", type=int, help="override the preset's seed")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_plan)
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--conversations", type=int, default=242, help="number of conversations (default 242)")
@@ -83,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except LoadError as exc:
+    except (LoadError, plans.PlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, OSError) as exc:
