@@ -41,18 +41,20 @@ def to_messages(conv: schema.Conversation, keep_trailing_user: bool = False) -> 
     messages: list[ChatMessage] = []
     if conv.system_prompt and conv.system_prompt.strip():
         messages.append(ChatMessage("system", conv.system_prompt))
+    last_input: str | None = None  # the last user input written (a merged message may hold several)
     for pair in sorted(conv.training_pairs, key=lambda p: p.turn_number):
         emotion, intensity = _emotion(pair)
         user = pair.current_user_input
         target = pair.target_response
         last = messages[-1] if messages else None
-        already_said = last is not None and last.role == "user" and last.content == user
+        already_said = last is not None and last.role == "user" and user == last_input
         if user.strip() and not already_said:
             if last is not None and last.role == "user":  # two user messages in a row: one turn
                 messages[-1] = ChatMessage("user", f"{last.content}\n\n{user}", last.turn, last.emotion,
                                            last.intensity)
             else:
                 messages.append(ChatMessage("user", user, pair.turn_number, emotion, intensity))
+            last_input = user
         if target is not None and target.strip() and messages and messages[-1].role == "user":
             messages.append(ChatMessage("assistant", target, pair.turn_number, emotion, intensity))
     if not keep_trailing_user:

@@ -80,3 +80,38 @@ def test_demo_command_writes_a_scaled_export(tmp_path):
     assert result.returncode == 0, result.stderr
     stats = json.loads(run_cli("stats", str(out), "--json").stdout)
     assert stats["conversations"] == 50
+
+
+def test_plan_json_lists_each_tier_and_the_eq100_pairs():
+    result = run_cli("plan", "demo", "--preset", "billboard", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    tiers = {t["name"]: t for t in out["tiers"]}
+    assert list(tiers) == ["preview", "eq-100", "full"]
+    for t in tiers.values():
+        assert {"name", "channel", "conversations", "supervised_examples", "conversation_ids", "cells_covered",
+                "trainable"} <= set(t)
+        assert len(t["conversation_ids"]) == t["conversations"]
+    assert len(tiers["eq-100"]["examples"]) == 100 == tiers["eq-100"]["supervised_examples"]
+    assert "examples" not in tiers["preview"]
+    assert tiers["preview"]["cells_covered"] == "21/21" and not tiers["preview"]["trainable"]
+
+
+def test_plan_from_a_file_and_its_errors(tmp_path):
+    good = tmp_path / "small.yaml"
+    good.write_text("name: small\nseed: 3\ntiers:\n  - {name: s, channel: hub_public, "
+                    "selection: {mode: conversations, size: 12}}\n")
+    result = run_cli("plan", "demo", "--plan", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "12 conversations" in result.stdout
+    impossible = tmp_path / "big.yaml"
+    impossible.write_text("name: big\ntiers:\n  - {name: s, channel: hub_public, "
+                          "selection: {mode: conversations, size: 9999}}\n")
+    result = run_cli("plan", "demo", "--plan", str(impossible))
+    assert result.returncode == 1
+    assert "error: tier 's': asks for 9,999 conversations; only 242 are eligible" in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: b\ntiers:\n  - {name: s, channel: nowhere}\n")
+    result = run_cli("plan", "demo", "--plan", str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: broken.yaml: tiers.0.channel:")
