@@ -7,8 +7,10 @@ resets them instead of leaving stale values behind. Selections are cached per (d
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from services import compare
 from services.loader import LoadedDataset
 from services.plans import PRESETS, Plan
 from services.sampling import TierSelection, select_plan
@@ -60,6 +62,16 @@ def dataset_key(ds: LoadedDataset) -> str:
 def selections(ds: LoadedDataset, plan: Plan | None = None) -> dict[str, TierSelection]:
     plan = plan or current_plan()
     return _selections(dataset_key(ds), plan.model_dump_json(), ds, plan)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _preset_table(dataset_key: str, _ds: LoadedDataset) -> pd.DataFrame:
+    return compare.questions_table(compare.preset_comparison(_ds))
+
+
+def preset_table(ds: LoadedDataset) -> pd.DataFrame:
+    """The three presets compared (depends only on the dataset: computed once per dataset)."""
+    return _preset_table(dataset_key(ds), ds)
 
 
 def pin(tier: str, conversation_id: str, how: str) -> None:

@@ -1,15 +1,26 @@
 """Strategy: choose how to release — presets or a plan file, tier rules, the comparison."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import charts
 from components.entry import require_entrypoint
-from components.plan_state import current_plan, plan_origin, plan_version, selections, set_plan, update_plan
+from components.plan_state import (
+    current_plan,
+    plan_origin,
+    plan_version,
+    preset_table,
+    selections,
+    set_plan,
+    update_plan,
+)
 from components.source import current_dataset
 from components.tier_editor import plan_editor
 from services import compare, stats
-from services.plans import PRESET_LABELS, PRESETS, PlanError, dump_plan, parse_plan
+from services.plans import PRESET_LABELS, PRESETS, PlanError, dump_plan, parse_plan, save_plan
 
+PLANS_DIR = Path("plans")
 PRESET_KEY = "strategy.preset"
 UPLOAD_KEY = "strategy.plan_file"
 
@@ -18,7 +29,7 @@ st.title("Strategy")
 ds = current_dataset()
 
 st.subheader("The three strategies at a glance")
-st.dataframe(compare.questions_table(compare.preset_comparison(ds)), hide_index=True, width="stretch",
+st.dataframe(preset_table(ds), hide_index=True, width="stretch",
              column_config={"question": st.column_config.TextColumn("", width="medium")})
 st.caption("Free examples are supervised examples (pairs with an assistant response). 'Trainable' uses the "
            "platform's LoRA readiness rule: 500 supervised examples.")
@@ -90,10 +101,18 @@ with right:
     st.altair_chart(charts.composition_bars(compare.composition(ds, chosen, dimension), dimension), width="stretch")
 
 st.subheader("Keep this plan")
-c1, c2, _ = st.columns([1, 1, 2])
+c1, c2, c3, c4 = st.columns([1, 1, 1.2, 0.8], vertical_alignment="bottom")
 c1.download_button("Download plan (YAML)", dump_plan(plan, "yaml"), file_name=f"{plan.name}.plan.yaml",
                    mime="application/yaml", icon=":material/download:")
 c2.download_button("Download plan (JSON)", dump_plan(plan, "json"), file_name=f"{plan.name}.plan.json",
                    mime="application/json", icon=":material/download:")
+file_name = c3.text_input("Save as", value=f"{plan.name}.yaml", key="strategy.save_name",
+                          help=f"written to the {PLANS_DIR}/ folder; .yaml or .json")
+if c4.button("Save", icon=":material/save:", key="strategy.save"):
+    name = Path(file_name.strip()).name  # a file name only: plans stay in their folder
+    if not name or Path(name).suffix not in {".yaml", ".yml", ".json"}:
+        st.error("Give the plan a file name ending in .yaml or .json.")
+    else:
+        st.success(f"Saved to {save_plan(plan, PLANS_DIR / name)}.", icon=":material/check:")
 st.caption("A plan file reproduces the release exactly: the same file, seed and data give the same tiers. "
            "Reproduce it with `python -m services.cli plan DATA --plan FILE`.")

@@ -16,7 +16,7 @@ pytestmark = [
 ]
 
 
-def _no_exception(page) -> None:  # noqa: ANN001 - a Playwright Page
+def _no_exception(page) -> None:
     assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
 
 

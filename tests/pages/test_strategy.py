@@ -63,3 +63,19 @@ def test_load_a_plan_file_and_a_broken_one():
     no_exception(at)
     assert any("bad.yaml: tiers.0: a hub_gated tier needs gating" in e.value for e in at.error)
     assert any(s.value == "Plan: mine" for s in at.subheader)  # the previous plan is untouched
+
+
+def test_save_the_plan_to_the_plans_folder(tmp_path, monkeypatch):
+    from services.plans import load_plan
+
+    monkeypatch.chdir(tmp_path)
+    at = open_app("pages/strategy.py")
+    at.text_input(key="strategy.save_name").set_value("../../escape.yaml").run()
+    at.button(key="strategy.save").click().run()
+    no_exception(at)
+    saved = tmp_path / "plans" / "escape.yaml"  # the file name only: it cannot leave the folder
+    assert any(str(saved.relative_to(tmp_path)) in s.value for s in at.success)
+    assert load_plan(saved) == at.session_state["plan.current"]
+    at.text_input(key="strategy.save_name").set_value("plan.txt").run()
+    at.button(key="strategy.save").click().run()
+    assert any("ending in .yaml or .json" in e.value for e in at.error)
