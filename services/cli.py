@@ -1,8 +1,8 @@
-"""Command line: `stats PATH [--json]`, `plan PATH (--preset P | --plan FILE) [--json]`, `demo --out PATH`.
+"""Command line: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `demo --out PATH`.
 
-Exit status: 0 success, 1 a plan whose rules cannot be met, 2 bad input (one line on stderr
-saying what and where). The CLI never shows a traceback: an unexpected failure is one line
-too, with status 1.
+Exit status: 0 success, 1 a plan whose rules cannot be met or a tier blocked by the checks,
+2 bad input (one line on stderr saying what and where). The CLI never shows a traceback: an
+unexpected failure is one line too, with status 1.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import compare, demo, plans, sampling, stats
+from services import bundle, checks, compare, demo, plans, sampling, stats
 from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
 from services.report import LoadError
 
@@ -105,6 +105,38 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    plan = _plan_from(args)
+    ds = _load(args.path)
+    selections = sampling.select_plan(ds, plan)
+    errors = [s.error for s in selections.values() if s.error]
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image)
+    reports = checks.check_plan(ds, plan, selections, built)
+    out = Path(args.out)
+    for name, b in built.items():
+        path = b.write(out)
+        print(f"{name}: {b.facts.conversations:,} conversations, {b.facts.supervised_examples:,} supervised examples "
+              f"→ {path}")
+        for c in reports[name].checks:
+            print(f"  [{STATUS_MARK[c.status]}] {c.name}: {c.summary}")
+            for place in c.places[:5]:
+                where = " ".join(x for x in (place.conversation_id or "", f"message {place.turn}" if place.turn
+                                             else "") if x)
+                print(f"         {where} {place.excerpt or place.detail}".rstrip())
+    for name in plan.tiers:
+        if name.channel == "private":
+            print(f"{name.name}: kept back ({name.channel}), not built")
+    blocked = [n for n, r in reports.items() if r.blocked]
+    if blocked:
+        print(f"error: blocked by the checks: {', '.join(blocked)}", file=sys.stderr)
+    return EXIT_FAILED if blocked or errors else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     path = demo.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
@@ -126,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="override the preset's seed")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_plan)
+    p = sub.add_parser("bundle", help="build each released tier, check it, write it")
+    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--preset", choices=list(plans.PRESETS))
+    which.add_argument("--plan", help="a plan file (YAML or JSON)")
+    p.add_argument("--seed", type=int, help="override the preset's seed")
+    p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
+    p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
+    p.set_defaults(func=cmd_bundle)
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--conversations", type=int, default=242, help="number of conversations (default 242)")

@@ -10,6 +10,7 @@ whole file unreadable raises `LoadError` with a located one-line message.
 from __future__ import annotations
 
 import gc
+import hashlib
 import mmap
 import re
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,12 @@ class LoadedDataset:
     @cached_property
     def by_id(self) -> dict[str, schema.Conversation]:
         return {c.conversation_metadata.conversation_id: c for c in self.conversations}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the loaded content (canonical encoding, independent of the file's layout):
+        what a release manifest records to say which data it came from."""
+        return hashlib.sha256(msgspec.json.encode(self.conversations)).hexdigest()
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ class Tier(_Model):
     calls_to_action: CallsToAction = Field(default_factory=CallsToAction)
     gating: Gating | None = None
     featured_conversation: str | None = Field(default=None, description="the card's example conversation")
+    repo_id: str | None = Field(default=None, pattern=r"^[\w.-]+/[\w.-]+$", description="Hub repo, ORG/NAME")
 
     @model_validator(mode="after")
     def _gating_only_where_gated(self) -> Tier:

@@ -1,0 +1,190 @@
+"""A tier's release, exactly as it will leave the machine, built in memory and written atomically.
+
+Hub tiers: README.md (the card), data/conversations.parquet, data/training_pairs.parquet,
+assets/coverage.png, release.json. A download tier (EQ-100): one zip with both configs as
+JSONL, the card as README.md, a LICENSE and release.json. Building is deterministic: the same
+plan and data give the same bytes (no timestamps; fixed zip dates; sorted entries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from services import __version__, convert
+from services.card import CardFacts, CardText, compute_facts, render_card
+from services.card_image import coverage_png
+from services.loader import LoadedDataset
+from services.plans import Plan, Tier
+from services.sampling import TierSelection
+
+MANIFEST = "release.json"
+MANIFEST_FORMAT = "lead-magnet-studio-release/1"
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+BUILDABLE = ("hub_public", "hub_gated", "download")
+
+
+@dataclass
+class Bundle:
+    tier: str
+    channel: str
+    repo_id: str
+    files: dict[str, bytes]  # relative path → content, every file of the release
+    facts: CardFacts
+    card: str
+    conversation_ids: list[str]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def sha256(self) -> dict[str, str]:
+        return {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.files.items())}
+
+    def zip_bytes(self) -> bytes:
+        """The bundle as one zip, byte-identical for identical files."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(self.files):
+                info = zipfile.ZipInfo(path, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, self.files[path])
+        return buffer.getvalue()
+
+    def write(self, out: Path) -> Path:
+        """Write the folder (hub tiers) or the zip (download tiers) under `out`, atomically:
+        built in a temporary sibling and renamed, so a half-written release never appears."""
+        out.mkdir(parents=True, exist_ok=True)
+        if self.channel == "download":
+            target = out / f"{self.tier}.zip"
+            tmp = out / f".{self.tier}.zip.part"
+            tmp.write_bytes(self.zip_bytes())
+            tmp.replace(target)
+            return target
+        target = out / self.tier
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.tier}.", dir=out))
+        tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for sharing
+        try:
+            for path, data in self.files.items():
+                (tmp / path).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / path).write_bytes(data)
+            if target.exists():
+                old = out / f".{self.tier}.old"
+                shutil.rmtree(old, ignore_errors=True)
+                target.replace(old)
+                tmp.replace(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.replace(target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", use_dictionary=True, write_statistics=True)
+    return buffer.getvalue()
+
+
+def jsonl_bytes(table: pa.Table) -> bytes:
+    return b"".join(msgspec.json.encode(row) + b"\n" for row in table.to_pylist())
+
+
+def default_repo_id(plan: Plan, tier: Tier) -> str:
+    return tier.repo_id or f"brightrun/financial-eq-{plan.name}-{tier.name}"
+
+
+def _example(conversations: pa.Table, featured: str | None) -> dict[str, Any] | None:
+    """The card's example: the featured conversation if it is in the tier, else the first with
+    two answers; its first two exchanges."""
+    rows = conversations.select(["conversation_id", "messages", "persona_name", "arc_name", "topic_name"]).to_pylist()
+    chosen = next((r for r in rows if r["conversation_id"] == featured), None) or next(
+        (r for r in rows if sum(m["role"] == "assistant" for m in r["messages"]) >= 2), rows[0] if rows else None)
+    if chosen is None:
+        return None
+    dialogue = [m for m in chosen["messages"] if m["role"] != "system"][:4]
+    return {"persona": chosen["persona_name"], "arc": chosen["arc_name"], "topic": chosen["topic_name"],
+            "messages": dialogue, "conversation_id": chosen["conversation_id"]}
+
+
+def _year(ds: LoadedDataset) -> int:
+    created = str((ds.file_metadata or {}).get("created_date") or "")
+    return int(created[:4]) if created[:4].isdigit() else 2025
+
+
+def plan_sha256(plan: Plan) -> str:
+    return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
+                 with_image: bool = True) -> Bundle:
+    """Everything one tier releases, in memory."""
+    tier = plan.tier(selection.tier)
+    if tier.channel not in BUILDABLE:
+        raise ValueError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
+    text = text or CardText()
+    repo_id = default_repo_id(plan, tier)
+    conv_rows, pair_rows = convert.tier_rows(ds, selection)
+    conversations = convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA)
+    pairs = convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA)
+    all_cells = len(set(zip(ds.conversation_table["persona_key"], ds.conversation_table["arc_key"], strict=True)))
+    facts = compute_facts(conversations, pairs, ds.consultant_profile, all_cells)
+    files: dict[str, bytes] = {}
+    image = None
+    if with_image and tier.channel != "download":
+        png = coverage_png(conversations)
+        if png is not None:
+            files["assets/coverage.png"] = png
+            image = "assets/coverage.png"
+    year = _year(ds)
+    card = render_card(plan, tier, text, facts, repo_id, year, _example(conversations, tier.featured_conversation),
+                       image)
+    files["README.md"] = card.encode("utf-8")
+    if tier.channel == "download":
+        files["conversations.jsonl"] = jsonl_bytes(conversations)
+        files["training_pairs.jsonl"] = jsonl_bytes(pairs)
+        files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
+                            + "\n").encode("utf-8")
+    else:
+        files["data/conversations.parquet"] = parquet_bytes(conversations)
+        files["data/training_pairs.parquet"] = parquet_bytes(pairs)
+    bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=repo_id, files=files, facts=facts, card=card,
+                    conversation_ids=conversations.column("conversation_id").to_pylist())
+    bundle.manifest = {
+        "format": MANIFEST_FORMAT,
+        "tool": {"name": "lead-magnet-studio", "version": __version__},
+        "tier": tier.name, "channel": tier.channel, "repo_id": repo_id, "license": tier.license,
+        "seed": plan.seed, "plan_sha256": plan_sha256(plan), "plan": plan.model_dump(mode="json"),
+        "source": {"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint},
+        "counts": {"conversations": facts.conversations, "supervised_examples": facts.supervised_examples,
+                   "messages": facts.messages},
+        "conversation_ids": bundle.conversation_ids,
+        "facts": facts.model_dump(mode="json"), "citation_year": year,
+        "files": {path: {"sha256": digest, "bytes": len(files[path])} for path, digest in bundle.sha256().items()},
+        "check_overrides": [],
+    }
+    files[MANIFEST] = manifest_bytes(bundle.manifest)
+    return bundle
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+               texts: dict[str, CardText] | None = None, with_image: bool = True) -> dict[str, Bundle]:
+    """A bundle for every released tier whose selection could be built."""
+    texts = texts or {}
+    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image)
+            for name, sel in selections.items()
+            if plan.tier(name).channel in BUILDABLE and sel.error is None}
