@@ -18,6 +18,7 @@ PAGES = {
     "Release": [
         st.Page("pages/strategy.py", title="Strategy", icon=":material/alt_route:"),
         st.Page("pages/samples.py", title="Samples", icon=":material/forum:"),
+        st.Page("pages/card.py", title="Card & checks", icon=":material/fact_check:"),
     ],
 }
 

@@ -126,14 +126,26 @@ def plan_sha256(plan: Plan) -> str:
     return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
-def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
-                 with_image: bool = True) -> Bundle:
-    """Everything one tier releases, in memory."""
+@dataclass(frozen=True)
+class TierData:
+    """What a tier releases apart from its card: the tables, their facts, the data files.
+    Built once per (data, plan); the card is re-rendered from it whenever its text changes."""
+
+    tier: Tier
+    repo_id: str
+    conversations: pa.Table
+    pairs: pa.Table
+    facts: CardFacts
+    data_files: dict[str, bytes]
+    image: str | None
+    year: int
+    source: dict[str, str]
+
+
+def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True) -> TierData:
     tier = plan.tier(selection.tier)
     if tier.channel not in BUILDABLE:
         raise ValueError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
-    text = text or CardText()
-    repo_id = default_repo_id(plan, tier)
     conv_rows, pair_rows = convert.tier_rows(ds, selection)
     conversations = convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA)
     pairs = convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA)
@@ -141,40 +153,54 @@ def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: 
     facts = compute_facts(conversations, pairs, ds.consultant_profile, all_cells)
     files: dict[str, bytes] = {}
     image = None
-    if with_image and tier.channel != "download":
-        png = coverage_png(conversations)
-        if png is not None:
-            files["assets/coverage.png"] = png
-            image = "assets/coverage.png"
-    year = _year(ds)
-    card = render_card(plan, tier, text, facts, repo_id, year, _example(conversations, tier.featured_conversation),
-                       image)
-    files["README.md"] = card.encode("utf-8")
     if tier.channel == "download":
         files["conversations.jsonl"] = jsonl_bytes(conversations)
         files["training_pairs.jsonl"] = jsonl_bytes(pairs)
-        files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
-                            + "\n").encode("utf-8")
     else:
         files["data/conversations.parquet"] = parquet_bytes(conversations)
         files["data/training_pairs.parquet"] = parquet_bytes(pairs)
-    bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=repo_id, files=files, facts=facts, card=card,
-                    conversation_ids=conversations.column("conversation_id").to_pylist())
+        png = coverage_png(conversations) if with_image else None
+        if png is not None:
+            files["assets/coverage.png"] = png
+            image = "assets/coverage.png"
+    return TierData(tier=tier, repo_id=default_repo_id(plan, tier), conversations=conversations, pairs=pairs,
+                    facts=facts, data_files=files, image=image, year=_year(ds),
+                    source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint})
+
+
+def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> Bundle:
+    """The card, the license, the manifest: the bundle as it will be released."""
+    tier, facts = data.tier, data.facts
+    card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
+                       _example(data.conversations, tier.featured_conversation), data.image)
+    files = dict(data.data_files)
+    files["README.md"] = card.encode("utf-8")
+    if tier.channel == "download":
+        files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
+                            + "\n").encode("utf-8")
+    bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=data.repo_id, files=files, facts=facts, card=card,
+                    conversation_ids=data.conversations.column("conversation_id").to_pylist())
     bundle.manifest = {
         "format": MANIFEST_FORMAT,
         "tool": {"name": "lead-magnet-studio", "version": __version__},
-        "tier": tier.name, "channel": tier.channel, "repo_id": repo_id, "license": tier.license,
+        "tier": tier.name, "channel": tier.channel, "repo_id": data.repo_id, "license": tier.license,
         "seed": plan.seed, "plan_sha256": plan_sha256(plan), "plan": plan.model_dump(mode="json"),
-        "source": {"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint},
+        "source": data.source,
         "counts": {"conversations": facts.conversations, "supervised_examples": facts.supervised_examples,
                    "messages": facts.messages},
         "conversation_ids": bundle.conversation_ids,
-        "facts": facts.model_dump(mode="json"), "citation_year": year,
+        "facts": facts.model_dump(mode="json"), "citation_year": data.year,
         "files": {path: {"sha256": digest, "bytes": len(files[path])} for path, digest in bundle.sha256().items()},
         "check_overrides": [],
     }
     files[MANIFEST] = manifest_bytes(bundle.manifest)
     return bundle
+
+
+def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
+                 with_image: bool = True) -> Bundle:
+    """Everything one tier releases, in memory."""
+    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text)
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:

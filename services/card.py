@@ -182,6 +182,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
     rendered = _ENV.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
         card_data=card_data(plan, tier, text, facts).to_yaml(),
         text=text, f=facts, ctas=ctas, license=tier.license, repo_id=repo_id, year=year, example=example,
+        download=tier.channel == "download",
         image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",
     )

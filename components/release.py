@@ -1,0 +1,68 @@
+"""The bundles of the current plan: card texts, cached builds, check reports, overrides.
+
+Owns the `release.*` and `card_text.*` keys. The data part of a tier is built once per
+(dataset, plan) and the card per text version, so editing the card's words re-renders the
+card without rebuilding the data files.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.plan_state import dataset_key
+from services import bundle as bundles
+from services import checks
+from services.card import CardText
+from services.loader import LoadedDataset
+from services.plans import Plan
+from services.sampling import TierSelection
+
+OVERRIDES_KEY = "release.overrides"
+TEXT_KEY = "release.card_text"
+
+
+@st.cache_resource(max_entries=8, show_spinner="Building the release files…")
+def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: Plan,
+               _selection: TierSelection) -> bundles.TierData:
+    return bundles.prepare_tier(_ds, _plan, _selection)
+
+
+def card_text(tier: str) -> CardText:
+    return st.session_state.setdefault(TEXT_KEY, {}).get(tier) or CardText()
+
+
+def set_card_text(tier: str, text: CardText) -> None:
+    st.session_state.setdefault(TEXT_KEY, {})[tier] = text
+
+
+def overrides(tier: str) -> list[checks.Override]:
+    return st.session_state.setdefault(OVERRIDES_KEY, {}).get(tier, [])
+
+
+def add_override(tier: str, item: checks.Override) -> None:
+    st.session_state.setdefault(OVERRIDES_KEY, {}).setdefault(tier, []).append(item)
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking the release…")
+def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bundle, _plan: Plan,
+            _selections: dict[str, TierSelection], _ds: LoadedDataset) -> checks.TierReport:
+    table = _ds.conversation_table
+    all_cells = len(set(zip(table["persona_key"], table["arc_key"], strict=True)))
+    return checks.check_tier(_b, _plan, _selections, _ds.consultant_profile, all_cells)
+
+
+def released_tiers(plan: Plan, selections: dict[str, TierSelection]) -> list[str]:
+    return [t.name for t in plan.tiers if t.channel in bundles.BUILDABLE and selections[t.name].error is None]
+
+
+def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+                 tier: str) -> tuple[bundles.Bundle, checks.TierReport]:
+    """The tier's bundle with its check report (and the owner's overrides) recorded in it."""
+    key, plan_json = dataset_key(ds), plan.model_dump_json()
+    data = _tier_data(key, plan_json, tier, ds, plan, selections[tier])
+    text = card_text(tier)
+    built = bundles.finish_bundle(data, plan, text)
+    report = _report(key, plan_json, text.model_dump_json(), tier, built, plan, selections, ds).model_copy(
+        update={"overrides": overrides(tier)})
+    checks.attach_report(built, report)
+    return built, report
