@@ -13,7 +13,13 @@ pytestmark = [
                        reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
 ]
 
-PAGES = {"overview": ("", 1), "coverage": ("coverage", 5), "quality": ("quality", 6)}
+PAGES = {  # name: (path, charts at least, a text the page must show)
+    "overview": ("", 1, "Validation report"),
+    "coverage": ("coverage", 5, "persona × arc cells"),
+    "quality": ("quality", 6, "Emotional movement"),
+    "strategy-page": ("strategy", 2, "The three strategies at a glance"),
+    "card": ("card", 0, "Dataset Details"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +30,13 @@ def app_url():
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_charts_without_exception(app_url: str, artifacts, name: str) -> None:
-    path, min_charts = PAGES[name]
+    path, min_charts, text = PAGES[name]
     with chromium_page() as page:
         page.goto(f"{app_url}/{path}")
         wait_until_idle(page)
         charts = page.locator('[data-testid="stVegaLiteChart"]')
-        charts.first.wait_for(timeout=30_000)
+        if min_charts:
+            charts.first.wait_for(timeout=30_000)
         # Vega draws into a canvas (or svg) once the spec is valid; an empty box means it failed.
         page.wait_for_function(
             "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
@@ -37,4 +44,5 @@ def test_page_renders_charts_without_exception(app_url: str, artifacts, name: st
         page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
         assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
         assert charts.count() >= min_charts
+        assert page.get_by_text(text).count() >= 1
         assert "Lead Magnet Studio" in page.title() or page.title()

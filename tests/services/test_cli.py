@@ -115,3 +115,23 @@ def test_plan_from_a_file_and_its_errors(tmp_path):
     result = run_cli("plan", "demo", "--plan", str(broken))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: broken.yaml: tiers.0.channel:")
+
+
+@pytest.mark.parametrize(("preset", "expected"), [("giveaway", {"full"}), ("billboard", {"preview", "eq-100.zip"}),
+                                                  ("hybrid", {"full"})])
+def test_bundle_writes_each_released_tier(tmp_path, preset, expected):
+    result = run_cli("bundle", "demo", "--preset", preset, "--out", str(tmp_path), "--no-image")
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in tmp_path.iterdir()} == expected
+    assert "[ok  ] card truth" in result.stdout and "BLOCK" not in result.stdout
+
+
+def test_bundle_of_a_tier_with_personal_data_exits_1(tmp_path, small_export):
+    small_export["conversations"][0]["training_pairs"][1]["target_response"] = "Mail me at a.b@example.com"
+    source = tmp_path / "pii.json"
+    source.write_bytes(export_bytes(small_export))
+    result = run_cli("bundle", str(source), "--preset", "giveaway", "--out", str(tmp_path / "out"), "--no-image")
+    assert result.returncode == 1
+    assert "[BLOCK] personal data: email address" in result.stdout
+    assert "c-1 message 2" in result.stdout and "a.b@example.com" in result.stdout
+    assert result.stderr.strip() == "error: blocked by the checks: full"
