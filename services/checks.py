@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+import string
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Literal
@@ -105,19 +107,30 @@ def _iban_ok(candidate: str) -> bool:
     return int(number) % 97 == 1
 
 
-_PII: list[tuple[str, Status, re.Pattern[str], object]] = [
-    ("email address", "block", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), None),
+# Cheap scans that find where personal data could be; the exact (slower) patterns run only there.
+_SCANS = {
+    "digits": re.compile(r"\d[\d ()./-]{6,}\d"),
+    "at": re.compile("@"),
+    "address": re.compile(r"\d{1,6} [A-Z]"),
+    "url": re.compile(r"https?://|www\."),
+}
+# kind, status, exact pattern, validator, (scan, margin before, margin after)
+_PII: list[tuple[str, Status, re.Pattern[str], object, tuple[str, int, int]]] = [
+    ("email address", "block", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), None,
+     ("at", 80, 80)),
     ("US social security number", "block",
-     re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])"), None),
+     re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])"), None, ("digits", 16, 4)),
     ("card number", "block", re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])"),
-     lambda m: _luhn(re.sub(r"\D", "", m))),
-    ("IBAN", "block", re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"), _iban_ok),
+     lambda m: _luhn(re.sub(r"\D", "", m)), ("digits", 16, 4)),
+    ("IBAN", "block", re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"), _iban_ok,
+     ("digits", 40, 12)),
     ("phone number", "block",
-     re.compile(r"(?<![\w$.,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]\d{3}[ .-]\d{4}(?![\w-])"), None),
+     re.compile(r"(?<![\w$.,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]\d{3}[ .-]\d{4}(?![\w-])"), None,
+     ("digits", 16, 4)),
     ("street address", "block",
      re.compile(r"\b\d{1,6} (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|"
-                r"Court|Ct|Way|Place|Pl|Terrace|Circle)\b\.?"), None),
-    ("URL", "warn", re.compile(r"\bhttps?://[^\s)>\]]+|\bwww\.[^\s)>\]]+"), None),
+                r"Court|Ct|Way|Place|Pl|Terrace|Circle)\b\.?"), None, ("address", 2, 80)),
+    ("URL", "warn", re.compile(r"\bhttps?://[^\s)>\]]+|\bwww\.[^\s)>\]]+"), None, ("url", 2, 400)),
 ]
 
 
@@ -127,7 +140,8 @@ def _excerpt(text: str, start: int, end: int, width: int = 30) -> str:
 
 
 def _released_texts(conversations: pa.Table) -> Iterator[tuple[str, int | None, str]]:
-    """(conversation id, turn, text) for every message that would be released."""
+    """(conversation id, message number, text) for every message that would be released
+    (the system prompt has no number; the first user message is 1)."""
     for row in conversations.select(["conversation_id", "messages"]).to_pylist():
         position = 0
         for m in row["messages"]:
@@ -136,22 +150,43 @@ def _released_texts(conversations: pa.Table) -> Iterator[tuple[str, int | None, 
             yield row["conversation_id"], position if m["role"] != "system" else None, m["content"]
 
 
+def _candidates(text: str) -> dict[str, list[tuple[int, int]]]:
+    return {name: [m.span() for m in scan.finditer(text)] for name, scan in _SCANS.items()}
+
+
+def _find(pattern: re.Pattern[str], valid: object, scan: tuple[str, int, int], text: str,
+          candidates: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Spans of `pattern` in `text`, looked for only around the scan's candidates: the exact
+    patterns are slow over tens of megabytes, the scans are not."""
+    name, before, after = scan
+    spans: set[tuple[int, int]] = set()
+    for start, end in candidates[name]:
+        lo = max(0, start - before)
+        for m in pattern.finditer(text, lo, end + after):
+            if valid is None or valid(m.group()):
+                spans.add(m.span())
+    return sorted(spans)
+
+
 def check_personal_data(conversations: pa.Table, card: str) -> list[CheckResult]:
-    found: dict[str, list[Place]] = defaultdict(list)
     texts = list(_released_texts(conversations))
-    for kind, _, pattern, valid in _PII:
-        for cid, turn, text in texts:
-            for m in pattern.finditer(text):
-                if valid is None or valid(m.group()):
-                    found[kind].append(Place(conversation_id=cid, turn=turn, excerpt=_excerpt(text, *m.span()),
-                                             detail=m.group()))
-        if kind != "URL":  # the card's own links are calls to action
-            for m in pattern.finditer(card):
-                if valid is None or valid(m.group()):
-                    found[kind].append(Place(excerpt=_excerpt(card, *m.span()), detail="in the dataset card"))
+    starts, offset = [], 0
+    for _, _, text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    joined = "\n".join(t for _, _, t in texts)  # no pattern crosses a newline, so none spans two messages
+    in_text, in_card = _candidates(joined), _candidates(card)
     results = []
-    for kind, status, _, _ in _PII:
-        places = found.get(kind, [])
+    for kind, status, pattern, valid, scan in _PII:
+        places = []
+        for start, end in _find(pattern, valid, scan, joined, in_text):
+            i = bisect_right(starts, start) - 1
+            cid, turn, text = texts[i]
+            places.append(Place(conversation_id=cid, turn=turn, detail=joined[start:end],
+                                excerpt=_excerpt(text, start - starts[i], end - starts[i])))
+        if kind != "URL":  # the card's own links are calls to action
+            places += [Place(excerpt=_excerpt(card, a, b), detail="in the dataset card")
+                       for a, b in _find(pattern, valid, scan, card, in_card)]
         results.append(CheckResult(
             name=f"personal data: {kind}", status=status if places else "pass", count=len(places),
             summary=(f"{len(places)} {kind}{'es' if kind.endswith('s') else 's'} found" if places
@@ -188,22 +223,26 @@ def check_leakage(plan: Plan, tier_name: str, released_ids: list[str],
     return CheckResult(name="leakage", status="pass", summary="no conversation reserved for another tier")
 
 
+_PUNCTUATION = str.maketrans("", "", string.punctuation + "“”‘’—–…")
+
+
 def _normalize(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", "", text.lower()).split())
+    return " ".join(text.lower().translate(_PUNCTUATION).split())
 
 
 def check_duplicates(conversations: pa.Table) -> CheckResult:
     """Identical dialogues, and near-identical ones (most assistant messages in common)."""
     rows = conversations.select(["conversation_id", "messages"]).to_pylist()
-    whole: dict[str, list[str]] = defaultdict(list)
+    whole: dict[tuple[str, ...], list[str]] = defaultdict(list)
     answers: dict[str, set[str]] = {}
     by_answer: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        dialogue = [m for m in row["messages"] if m["role"] != "system"]
-        whole["\n".join(_normalize(m["content"]) for m in dialogue)].append(row["conversation_id"])
-        answers[row["conversation_id"]] = {_normalize(m["content"]) for m in dialogue if m["role"] == "assistant"}
-        for a in answers[row["conversation_id"]]:
-            by_answer[a].add(row["conversation_id"])
+        cid = row["conversation_id"]
+        dialogue = [(m["role"], _normalize(m["content"])) for m in row["messages"] if m["role"] != "system"]
+        whole[tuple(text for _, text in dialogue)].append(cid)
+        answers[cid] = {text for role, text in dialogue if role == "assistant"}
+        for a in answers[cid]:
+            by_answer[a].add(cid)
     places = [Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:]))
               for ids in whole.values() if len(ids) > 1]
     identical = {cid for ids in whole.values() if len(ids) > 1 for cid in ids}
