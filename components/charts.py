@@ -52,12 +52,14 @@ def quality_histogram(scores: pd.DataFrame) -> alt.Chart:
     )
 
 
-def criteria_boxplot(long: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(long, title="Quality criteria across conversations").mark_boxplot(extent="min-max").encode(
+def criteria_lines(dist: pd.DataFrame) -> alt.Chart:
+    """How each quality criterion's scores are spread across conversations."""
+    return alt.Chart(dist, title="Quality criteria across conversations").mark_line(point=True).encode(
         x=alt.X("score:Q", title="Score (1–5)", scale=alt.Scale(zero=False)),
-        y=alt.Y("criterion:N", title="Criterion"),
-        color=alt.Color("criterion:N", legend=None),
-        tooltip=[alt.Tooltip("criterion:N", title="Criterion"), alt.Tooltip("score:Q", title="Score")],
+        y=alt.Y("conversations:Q", title="Conversations"),
+        color=alt.Color("criterion:N", title="Criterion"),
+        tooltip=[alt.Tooltip("criterion:N", title="Criterion"), alt.Tooltip("score:Q", title="Score"),
+                 alt.Tooltip("conversations:Q", title="Conversations")],
     )
 
 

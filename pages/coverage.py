@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import charts
+from components.cache import per_dataset
 from components.entry import require_entrypoint
 from components.source import current_dataset
 from services import stats
@@ -11,7 +12,7 @@ require_entrypoint()
 st.title("Coverage")
 ds = current_dataset()
 
-cells = stats.coverage(ds, "persona", "arc")
+cells = per_dataset(stats.coverage, ds, "persona", "arc")
 empty = stats.empty_cells(cells, "persona", "arc")
 if empty:
     st.warning(f"**{len(empty)} of {len(cells)} persona × arc cells are empty:** "
@@ -23,15 +24,15 @@ st.altair_chart(charts.coverage_heatmap(cells, "persona", "arc", "Conversations 
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.count_bars(stats.distribution(ds, "arc"), "Emotional arc", "Conversations per arc"),
-                    width="stretch")
+    arcs = per_dataset(stats.distribution, ds, "arc")
+    st.altair_chart(charts.count_bars(arcs, "Emotional arc", "Conversations per arc"), width="stretch")
 with right:
-    st.altair_chart(charts.count_bars(stats.distribution(ds, "persona"), "Persona", "Conversations per persona"),
-                    width="stretch")
-st.altair_chart(charts.count_bars(stats.distribution(ds, "topic"), "Topic", "Conversations per topic"),
+    personas = per_dataset(stats.distribution, ds, "persona")
+    st.altair_chart(charts.count_bars(personas, "Persona", "Conversations per persona"), width="stretch")
+st.altair_chart(charts.count_bars(per_dataset(stats.distribution, ds, "topic"), "Topic", "Conversations per topic"),
                 width="stretch")
 
-topic_cells = stats.coverage(ds, "persona", "topic")
+topic_cells = per_dataset(stats.coverage, ds, "persona", "topic")
 topic_empty = stats.empty_cells(topic_cells, "persona", "topic")
 st.subheader("Persona × topic")
 st.caption(f"{len(topic_empty)} of {len(topic_cells)} persona × topic cells are empty."

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import charts
+from components.cache import per_dataset
 from components.entry import require_entrypoint
 from components.findings import findings_report
 from components.kpis import kpi_row
@@ -17,7 +18,7 @@ st.caption(f"{ds.name} · {FORMAT_LABELS[ds.format]}")
 
 kpi_row(stats.kpis(ds))
 st.info(stats.summary_sentence(ds), icon=":material/summarize:")
-st.altair_chart(charts.pair_kinds_bars(stats.pair_kinds(ds, "arc")), width="stretch")
+st.altair_chart(charts.pair_kinds_bars(per_dataset(stats.pair_kinds, ds, "arc")), width="stretch")
 
 st.subheader("Validation report")
 findings_report(ds.report)

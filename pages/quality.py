@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import charts
+from components.cache import per_dataset
 from components.entry import require_entrypoint
 from components.source import current_dataset
 from services import stats
@@ -24,23 +25,23 @@ if k["human_reviewed_pairs"] == 0:
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.quality_histogram(stats.quality_scores(ds)), width="stretch")
+    st.altair_chart(charts.quality_histogram(per_dataset(stats.quality_scores, ds)), width="stretch")
 with right:
-    st.altair_chart(charts.criteria_boxplot(stats.criteria_long(ds)), width="stretch")
+    st.altair_chart(charts.criteria_lines(per_dataset(stats.criteria_distribution, ds)), width="stretch")
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.mean_quality_heat(stats.quality_by(ds, "persona"), "Persona", "Mean scores by persona"),
-                    width="stretch")
+    by_persona = per_dataset(stats.quality_by, ds, "persona")
+    st.altair_chart(charts.mean_quality_heat(by_persona, "Persona", "Mean scores by persona"), width="stretch")
 with right:
-    st.altair_chart(charts.mean_quality_heat(stats.quality_by(ds, "arc"), "Emotional arc", "Mean scores by arc"),
-                    width="stretch")
+    by_arc = per_dataset(stats.quality_by, ds, "arc")
+    st.altair_chart(charts.mean_quality_heat(by_arc, "Emotional arc", "Mean scores by arc"), width="stretch")
 
 st.subheader("Turn structure")
-st.altair_chart(charts.turns_bars(stats.turns_per_conversation(ds)), width="stretch")
+st.altair_chart(charts.turns_bars(per_dataset(stats.turns_per_conversation, ds)), width="stretch")
 
 st.subheader("Emotional movement")
-st.altair_chart(charts.intensity_lines(stats.intensity_by_turn(ds)), width="stretch")
-st.dataframe(stats.emotion_shift(ds), hide_index=True, width="stretch", column_config={
+st.altair_chart(charts.intensity_lines(per_dataset(stats.intensity_by_turn, ds)), width="stretch")
+st.dataframe(per_dataset(stats.emotion_shift, ds), hide_index=True, width="stretch", column_config={
     "arc_key": "Arc key", "name": "Arc", "start": st.column_config.NumberColumn("Start intensity", format="%.2f"),
     "end": st.column_config.NumberColumn("End intensity", format="%.2f"), "conversations": "Conversations"})

@@ -143,6 +143,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The arguments every plan-driven command takes: the data, and a preset or a plan file."""
+    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--preset", choices=list(plans.PRESETS))
+    which.add_argument("--plan", help="a plan file (YAML or JSON)")
+    p.add_argument("--seed", type=int, help="override the preset's seed")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,20 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
-    p = sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures")
-    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--preset", choices=list(plans.PRESETS))
-    which.add_argument("--plan", help="a plan file (YAML or JSON)")
-    p.add_argument("--seed", type=int, help="override the preset's seed")
+    p = _with_plan(sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures"))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_plan)
-    p = sub.add_parser("bundle", help="build each released tier, check it, write it")
-    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--preset", choices=list(plans.PRESETS))
-    which.add_argument("--plan", help="a plan file (YAML or JSON)")
-    p.add_argument("--seed", type=int, help="override the preset's seed")
+    p = _with_plan(sub.add_parser("bundle", help="build each released tier, check it, write it"))
     p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
     p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
     p.set_defaults(func=cmd_bundle)

@@ -202,6 +202,13 @@ def criteria_long(ds: LoadedDataset) -> pd.DataFrame:
     return long.dropna(subset=["score"])
 
 
+def criteria_distribution(ds: LoadedDataset) -> pd.DataFrame:
+    """Conversations per criterion and score (rounded to 0.1): the chart's data stays small at any size."""
+    long = criteria_long(ds)
+    long["score"] = long["score"].round(1)
+    return long.groupby(["criterion", "score"]).size().rename("conversations").reset_index()
+
+
 def quality_by(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
     """Mean quality and criteria per key of one dimension."""
     key_col, name_col, _ = DIMENSIONS[dimension]

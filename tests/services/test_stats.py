@@ -104,3 +104,10 @@ def test_dataset_stats_document(ds):
     assert out["tiers"] == {"edge_case": 1, "template": 1}
     assert out["empty_persona_arc_cells"] == [["anxious_planner", "crisis_to_referral"],
                                               ["pragmatic_optimist", "shame_to_acceptance"]]
+
+
+def test_criteria_distribution_counts_conversations_per_score(ds):
+    dist = stats.criteria_distribution(ds).set_index(["criterion", "score"])["conversations"]
+    assert dist.loc[("empathy", 3.0)] == 1 and dist.loc[("empathy", 4.0)] == 1
+    assert dist.groupby("criterion").sum().to_dict() == {"appropriateness": 2, "brand_voice": 2, "clarity": 2,
+                                                          "empathy": 2}

@@ -1,0 +1,21 @@
+"""Per-dataset caching of statistics, so reruns (every widget change) never recompute them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from components.plan_state import dataset_key
+from services.loader import LoadedDataset
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _call(name: str, key: str, args: tuple, _fn: Callable[..., Any], _ds: LoadedDataset) -> Any:
+    return _fn(_ds, *args)
+
+
+def per_dataset(fn: Callable[..., Any], ds: LoadedDataset, *args: Any) -> Any:
+    """`fn(ds, *args)`, computed once per loaded dataset and arguments."""
+    return _call(f"{fn.__module__}.{fn.__qualname__}", dataset_key(ds), args, fn, ds)
