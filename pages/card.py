@@ -29,6 +29,10 @@ if not tiers:
     st.info("This plan releases nothing: every tier is kept back, or cannot be built. Change it on the Strategy page.")
     st.stop()
 tier = st.segmented_control("Tier", tiers, default=tiers[0], key="card.tier") or tiers[0]
+for other in plan.tiers:
+    if other.name not in tiers:
+        why = chosen[other.name].error or "kept back: it is not released"
+        st.caption(f":material/info: **{other.name}** is not built here — {why}")
 built, report = tier_release(ds, plan, chosen, tier)
 
 status_line = {"pass": "passes every check", "warn": "passes, with warnings", "block": "is blocked"}[report.status]

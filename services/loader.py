@@ -223,11 +223,9 @@ def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
 
 
 def _decode_training_file(data: Buffer, name: str, report: ValidationReport) -> tuple[list, Any, Any]:
-    try:
+    with suppress(msgspec.ValidationError):  # some conversation is malformed: isolate it below
         doc = msgspec.json.decode(data, type=schema.TrainingFile)
         return doc.conversations, doc.training_file_metadata, doc.consultant_profile
-    except msgspec.ValidationError:
-        pass  # some conversation is malformed: isolate it below
     try:
         rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
     except msgspec.ValidationError as exc:

@@ -48,3 +48,8 @@ def test_a_blocked_tier_needs_the_typed_override(tmp_path, small_export):
     no_exception(at)
     assert any("overrode it" in w.value for w in at.warning)
     assert any("a test address" in c.value for c in at.caption)
+
+
+def test_tiers_not_built_are_named():
+    at = open_app("pages/card.py")
+    assert any("**full** is not built here — kept back" in c.value for c in at.caption)

@@ -141,3 +141,17 @@ def test_featured_conversation_is_the_example(demo_dataset):
         demo_dataset.by_id[featured]) if m.role == "user")
     example = b.card.split("<!-- example:start -->")[1].split("<!-- example:end -->")[0]
     assert first_user.split(".")[0] in example
+
+
+def test_a_jsonl_source_without_an_advisor_profile_still_renders(demo_export):
+    from services import demo
+    from services.loader import load_dataset
+
+    small = dict(demo_export, conversations=demo_export["conversations"][:12])
+    small["training_file_metadata"] = dict(small["training_file_metadata"], total_conversations=12)
+    data = demo.to_jsonl_bytes(small).replace(b'"consultant_profile"', b'"other_profile"', 1)
+    ds = load_dataset(data, "training.jsonl")
+    plan = plans.preset_giveaway()
+    b = bundle.build_bundle(ds, plan, sampling.select_plan(ds, plan)["full"], with_image=False)
+    assert "follows these principles" not in b.card
+    assert f"**At a glance:** {len(ds.conversations)} multi-turn conversations" in b.card
