@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 GOAL_TOTAL_S = 10.0
 
 
-def _best(fn, repeats: int = 3) -> float:
+def _best(fn: Callable[[], object], repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -8,10 +8,12 @@ hundreds of MB on every rerun; the dataset object is shared read-only across rer
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from services import demo
 from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
@@ -32,7 +34,7 @@ class Loaded:
     seconds: float
 
 
-def _timed_load(load) -> Loaded:
+def _timed_load(load: Callable[[], LoadedDataset]) -> Loaded:
     started = time.perf_counter()
     try:
         return Loaded(load(), None, time.perf_counter() - started)
@@ -51,7 +53,7 @@ def _load_path(path: str, mtime: float, size: int) -> Loaded:  # mtime/size: par
 
 
 @st.cache_resource(show_spinner="Reading and validating the upload…", max_entries=4)
-def _load_upload(file_id: str, name: str, _upload) -> Loaded:
+def _load_upload(file_id: str, name: str, _upload: UploadedFile) -> Loaded:  # _upload: not hashed
     return _timed_load(lambda: load_dataset(_upload.getvalue(), name))
 
 

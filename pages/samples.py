@@ -8,6 +8,7 @@ from components.entry import require_entrypoint
 from components.plan_state import current_plan, dataset_key, feature, pin, selections
 from components.source import current_dataset
 from services.chat import to_messages
+from services.loader import LoadedDataset
 from services.sampling import membership, tier_labels
 from services.search import TextIndex
 
@@ -18,7 +19,7 @@ ALL = "all conversations"
 
 
 @st.cache_resource(max_entries=2, show_spinner="Indexing the text for search…")
-def _text_index(dataset_key: str, _ds) -> TextIndex:
+def _text_index(dataset_key: str, _ds: LoadedDataset) -> TextIndex:  # _ds: not hashed, keyed by dataset_key
     return TextIndex(_ds)
 
 

@@ -164,7 +164,7 @@ def _quote(text: str) -> str:
     return re.sub(r"\n+", "\n>\n> ", text.strip())
 
 
-_ENV = jinja2.Environment(keep_trailing_newline=True, autoescape=False)
+_ENV = jinja2.Environment(keep_trailing_newline=True, autoescape=False)  # the card is Markdown, not HTML
 _ENV.filters["num"] = lambda v: fmt_number(v)
 _ENV.filters["quote"] = _quote
 

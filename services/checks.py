@@ -317,7 +317,7 @@ def check_card(b: bundles.Bundle, plan: Plan, profile: dict | None, all_cells: i
             problems.append(Place(detail="the card's configs are not conversations and training_pairs"))
     try:
         conversations, pairs = _tables(b)
-    except Exception as exc:
+    except Exception as exc:  # whatever makes a data file unreadable is this check's finding
         problems.append(Place(detail=f"the data files do not load: {exc}"))
     else:
         facts = compute_facts(conversations, pairs, profile, all_cells)

@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as exc:
+    except Exception as exc:  # the CLI promises one line on any failure, never a traceback
         print(f"error: unexpected failure ({type(exc).__name__}): {exc}", file=sys.stderr)
         return EXIT_FAILED
 

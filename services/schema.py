@@ -165,8 +165,8 @@ class JsonlPair(Struct, gc=False):
     id: str | None = None
 
 
-def decode_raw(raw: Raw | None, type: Any = Any) -> Any:
+def decode_raw(raw: Raw | None, as_type: Any = Any) -> Any:
     """Decode a `Raw` field on demand; None stays None."""
     if raw is None:
         return None
-    return msgspec.json.decode(raw, type=type)
+    return msgspec.json.decode(raw, type=as_type)

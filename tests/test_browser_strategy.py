@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from services import demo
 from services.loader import load_dataset
@@ -16,7 +17,7 @@ pytestmark = [
 ]
 
 
-def _no_exception(page) -> None:
+def _no_exception(page: Page) -> None:
     assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
 
 

@@ -14,7 +14,7 @@ def _app() -> None:
 
     calls = st.session_state.setdefault("calls", [])
 
-    def counted(ds, dimension):  # noqa: ANN001, ANN202
+    def counted(ds, dimension):
         calls.append(dimension)
         return len(ds.conversations)
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -33,7 +37,7 @@ def chromium_page(width: int = 1400, height: int = 1000) -> Iterator:
             browser.close()
 
 
-def wait_until_idle(page, timeout_ms: float = 60_000) -> None:
+def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
     """Wait until the script has finished its run and the page has settled."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector(READY, timeout=timeout_ms)
