@@ -13,6 +13,7 @@ recomputes all tiers on every edit (budget: 100 ms at 10,000 conversations).
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,13 +58,13 @@ class _Arrays:
     position: dict[str, int] = field(default_factory=dict)
 
 
-_ARRAYS: dict[int, tuple[LoadedDataset, _Arrays]] = {}
+_ARRAYS: dict[int, tuple[weakref.ref, _Arrays]] = {}  # one dataset's arrays, never keeping it alive
 
 
 def dataset_arrays(ds: LoadedDataset) -> _Arrays:
     """The dataset's sampling arrays, built once and reused while the same dataset is loaded."""
     cached = _ARRAYS.get(id(ds))
-    if cached is not None and cached[0] is ds:
+    if cached is not None and cached[0]() is ds:
         return cached[1]
     conv, turns = ds.conversation_table, ds.turn_table
     ids = conv["conversation_id"].to_numpy(dtype=object)
@@ -79,8 +80,8 @@ def dataset_arrays(ds: LoadedDataset) -> _Arrays:
         turn_number=turns["turn"].to_numpy()[answered],
         position={cid: i for i, cid in enumerate(ids)},
     )
-    _ARRAYS.clear()  # one dataset at a time is enough; never keep an old one alive
-    _ARRAYS[id(ds)] = (ds, arrays)
+    _ARRAYS.clear()  # one dataset at a time is enough
+    _ARRAYS[id(ds)] = (weakref.ref(ds), arrays)
     return arrays
 
 

@@ -65,3 +65,32 @@ def test_path_source(tmp_path, small_export):
     at.text_input(key="source.path").set_value(str(tmp_path / "missing.json")).run()
     no_exception(at)
     assert "no such file" in at.error[0].value
+
+
+def test_jsonl_upload(demo_export):
+    import copy
+
+    from services import demo
+
+    small = copy.deepcopy(demo_export)
+    small["conversations"] = small["conversations"][:6]
+    at = open_app()
+    at.radio(key="source.kind").set_value("upload").run()
+    at.file_uploader(key="source.upload").set_value(("training.jsonl", demo.to_jsonl_bytes(small),
+                                                     "application/jsonl")).run()
+    no_exception(at)
+    assert metrics(at)["Conversations"] == "6"
+    assert any("JSONL training file" in c.value for c in at.caption)
+
+
+def test_a_broken_conversation_is_dropped_and_named(small_export):
+    small_export["conversations"][1]["training_pairs"][0]["turn_number"] = "one"
+    at = open_app()
+    at.radio(key="source.kind").set_value("upload").run()
+    at.file_uploader(key="source.upload").set_value(("mixed.json", export_bytes(small_export),
+                                                     "application/json")).run()
+    no_exception(at)
+    assert metrics(at)["Conversations"] == "1" and metrics(at)["Errors"] == "1"
+    assert "dropped: c-2" in at.error[0].value
+    findings = at.dataframe[0].value
+    assert "mixed.json: conversation c-2, field `training_pairs[0].turn_number`" in set(findings["where"])

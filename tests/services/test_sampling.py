@@ -188,3 +188,15 @@ def test_example_tiers_are_exact_and_disjoint(ds, seed, frac):
     assert b.supervised_examples == n == len(b.examples) == len(set(b.examples))
     assert not set(a.conversation_ids) & set(b.conversation_ids)
     assert sampling.select_plan(ds, plan)["b"].examples == b.examples
+
+
+def test_the_sampling_cache_does_not_keep_a_dataset_alive(small_export):
+    import gc
+    import weakref
+
+    ds = load_dataset(export_bytes(small_export), "t.json")
+    sampling.dataset_arrays(ds)
+    ref = weakref.ref(ds)
+    del ds
+    gc.collect()
+    assert ref() is None
