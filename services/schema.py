@@ -20,8 +20,6 @@ from typing import Any
 import msgspec
 from msgspec import Raw, Struct
 
-FORMAT_SPEC = "brightrun-lora-v4"
-
 
 class DetectedEmotions(Struct, gc=False):
     primary: str | None = None
@@ -42,9 +40,6 @@ class QualityCriteria(Struct, gc=False):
     brand_voice_alignment: float | None = None
 
 
-CRITERIA: tuple[str, ...] = tuple(QualityCriteria.__struct_fields__)
-
-
 class TrainingMetadata(Struct, gc=False):
     quality_score: float | None = None
     quality_criteria: QualityCriteria | None = None
@@ -52,12 +47,6 @@ class TrainingMetadata(Struct, gc=False):
     difficulty_level: str | None = None
     key_learning_objective: str | None = None
     emotional_progression_target: str | None = None
-
-
-class HistoryEntry(Struct, gc=False):
-    turn: int | None = None
-    role: str | None = None
-    content: str | None = None
 
 
 class PairContext(Struct, gc=False):
