@@ -94,10 +94,11 @@ with report_tab:
         st.caption(f"Overridden by {o.by}: {', '.join(o.checks)} — “{o.reason or 'no reason given'}”")
 
 with files:
-    st.dataframe(pd.DataFrame([{"file": path, "bytes": len(data), "sha256": built.sha256().get(path, "")}
+    digests = built.sha256()
+    st.dataframe(pd.DataFrame([{"file": path, "bytes": len(data), "sha256": digests[path]}
                                for path, data in sorted(built.files.items())]), hide_index=True, width="stretch")
     label = "Download the EQ zip" if built.channel == "download" else "Download the bundle (zip)"
-    st.download_button(label, built.zip_bytes(), file_name=f"{tier}.zip", mime="application/zip",
+    st.download_button(label, built.zip_bytes, file_name=f"{tier}.zip", mime="application/zip",  # zipped on click
                        icon=":material/download:", disabled=report.blocked, key=f"card.download.{tier}",
                        help="blocked tiers are not handed out" if report.blocked else None)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")

@@ -39,5 +39,5 @@ st.caption(f"{len(topic_empty)} of {len(topic_cells)} persona × topic cells are
            if topic_empty else f"All {len(topic_cells)} persona × topic cells are covered.")
 st.altair_chart(charts.coverage_heatmap(topic_cells, "persona", "topic", "Conversations per persona × topic"),
                 width="stretch")
-st.download_button("Download the coverage matrix (CSV)", cells.to_csv(index=False),
+st.download_button("Download the coverage matrix (CSV)", lambda: cells.to_csv(index=False),
                    file_name="coverage-persona-arc.csv", mime="text/csv", icon=":material/download:")

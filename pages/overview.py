@@ -26,7 +26,7 @@ findings_report(ds.report)
 st.subheader("Conversations")
 table = ds.conversation_table
 st.dataframe(table, hide_index=True, width="stretch", height=320)
-st.download_button("Download conversations (CSV)", table.to_csv(index=False), file_name="conversations.csv",
+st.download_button("Download conversations (CSV)", lambda: table.to_csv(index=False), file_name="conversations.csv",
                    mime="text/csv", icon=":material/download:")
 if ds.file_metadata:
     with st.expander("File metadata as the platform wrote it"):

@@ -46,3 +46,20 @@ def test_page_renders_charts_without_exception(app_url: str, artifacts, name: st
         assert charts.count() >= min_charts
         assert page.get_by_text(text).count() >= 1
         assert "Lead Magnet Studio" in page.title() or page.title()
+
+
+def test_the_card_page_downloads_the_bundle(app_url: str, tmp_path) -> None:
+    import zipfile
+
+    with chromium_page() as page:
+        page.goto(f"{app_url}/card")
+        wait_until_idle(page)
+        page.get_by_role("tab", name="Files").click()
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Download the bundle (zip)").click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.name == "preview.zip"
+        with zipfile.ZipFile(path) as archive:
+            assert {"README.md", "release.json", "data/conversations.parquet",
+                    "data/training_pairs.parquet"} <= set(archive.namelist())
