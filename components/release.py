@@ -7,6 +7,8 @@ card without rebuilding the data files.
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from components.plan_state import dataset_key
@@ -25,6 +27,13 @@ TEXT_KEY = "release.card_text"
 def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: Plan,
                _selection: TierSelection) -> bundles.TierData:
     return bundles.prepare_tier(_ds, _plan, _selection)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _finished(key: str, plan_json: str, tier: str, text_json: str, _data: bundles.TierData, _plan: Plan,
+              _text: CardText) -> bundles.Bundle:
+    """The card and manifest for one version of the words (hashing the files is not free)."""
+    return bundles.finish_bundle(_data, _plan, _text)
 
 
 def card_text(tier: str) -> CardText:
@@ -61,7 +70,9 @@ def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelect
     key, plan_json = dataset_key(ds), plan.model_dump_json()
     data = _tier_data(key, plan_json, tier, ds, plan, selections[tier])
     text = card_text(tier)
-    built = bundles.finish_bundle(data, plan, text)
+    finished = _finished(key, plan_json, tier, text.model_dump_json(), data, plan, text)
+    # A copy per run: the session's overrides go into its manifest, never into the shared one.
+    built = dataclasses.replace(finished, files=dict(finished.files), manifest=dict(finished.manifest))
     report = _report(key, plan_json, text.model_dump_json(), tier, built, plan, selections, ds).model_copy(
         update={"overrides": overrides(tier)})
     checks.attach_report(built, report)

@@ -48,6 +48,12 @@ def test_a_blocked_tier_needs_the_typed_override(tmp_path, small_export):
     no_exception(at)
     assert any("overrode it" in w.value for w in at.warning)
     assert any("a test address" in c.value for c in at.caption)
+    fresh = open_app("pages/strategy.py")  # another session on the same data: the override is not shared
+    fresh.radio(key="source.kind").set_value("path").run()
+    fresh.text_input(key="source.path").set_value(str(path)).run()
+    fresh.segmented_control(key="strategy.preset").set_value("giveaway").run()
+    fresh.switch_page("pages/card.py").run()
+    assert "cannot be published" in fresh.error[0].value
 
 
 def test_tiers_not_built_are_named():
