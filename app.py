@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/coverage.py", title="Coverage", icon=":material/grid_on:"),
         st.Page("pages/quality.py", title="Quality", icon=":material/star:"),
+        st.Page("pages/supabase.py", title="Supabase", icon=":material/database:"),
     ],
     "Release": [
         st.Page("pages/strategy.py", title="Strategy", icon=":material/alt_route:"),

@@ -4,10 +4,11 @@ import streamlit as st
 
 from components import charts
 from components.cache import per_dataset
+from components.consistency_panel import consistency_panel
 from components.entry import require_entrypoint
 from components.findings import findings_report
 from components.kpis import kpi_row
-from components.source import current_dataset
+from components.source import current_consistency, current_dataset
 from services import stats
 from services.loader import FORMAT_LABELS
 
@@ -22,6 +23,10 @@ st.altair_chart(charts.pair_kinds_bars(per_dataset(stats.pair_kinds, ds, "arc"))
 
 st.subheader("Validation report")
 findings_report(ds.report)
+
+if checks := current_consistency():
+    st.subheader("Database row against the JSON")
+    consistency_panel(checks)
 
 st.subheader("Conversations")
 table = ds.conversation_table

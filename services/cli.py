@@ -1,5 +1,7 @@
 """Command line: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `demo --out PATH`.
 
+PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
+
 Exit status: 0 success, 1 a plan whose rules cannot be met or a tier blocked by the checks,
 2 bad input (one line on stderr saying what and where). The CLI never shows a traceback: an
 unexpected failure is one line too, with status 1.
@@ -13,18 +15,36 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import bundle, checks, compare, demo, plans, sampling, stats
+from services import bundle, checks, compare, demo, plans, sampling, stats, supabase_source
 from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
 from services.report import LoadError
+from services.supabase_client import SupabaseError, connect
+from services.supabase_config import ENV_KEY, ENV_URL, SupabaseConfigError, settings_from_env
 
 DEMO_SOURCE = "demo"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+SERVICE_FAILURES = frozenset({"timeout", "unreachable", "network", "server_error"})
 
 
 def _load(path: str) -> LoadedDataset:
     if path == DEMO_SOURCE and not Path(path).exists():
         return load_dataset(demo.demo_bytes(), "demo dataset")
+    if path.startswith(supabase_source.URI_SCHEME):
+        return _load_supabase(path)
     return load_dataset(path)
+
+
+def _load_supabase(uri: str) -> LoadedDataset:
+    """`supabase://…`, with the project from SUPABASE_URL / SUPABASE_KEY."""
+    target = supabase_source.parse_uri(uri)
+    settings = settings_from_env()
+    if settings is None:
+        raise SupabaseConfigError(f"{uri} needs {ENV_URL} and {ENV_KEY} in the environment")
+    session = connect(settings)
+    try:
+        return supabase_source.load_target(session, target)
+    finally:
+        session.close()
 
 
 def _print_text(ds: LoadedDataset, out: stats.DatasetStats) -> None:
@@ -157,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("stats", help="what an export contains, and what is wrong with it")
-    p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data")
+    p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data; "
+                                "supabase://training-files/NAME-OR-ID or supabase://conversations (with "
+                                f"{ENV_URL} and {ENV_KEY} set)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
     p = _with_plan(sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures"))
@@ -181,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except SupabaseError as exc:  # the data may be fine: the service or the network failed
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED if exc.finding.code in SERVICE_FAILURES else EXIT_BAD_INPUT
     except (LoadError, plans.PlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

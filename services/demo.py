@@ -256,13 +256,13 @@ def generate(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_
         for persona, arc, topic, turns, quality in _plan(n_conversations, rng)
     ]
     return {
-        "training_file_metadata": _file_metadata(conversations),
+        "training_file_metadata": file_metadata(conversations),
         "consultant_profile": cat.CONSULTANT_PROFILE,
         "conversations": conversations,
     }
 
 
-def _file_metadata(conversations: list[dict]) -> dict:
+def file_metadata(conversations: list[dict], file_name: str | None = None) -> dict:
     """Totals as the platform writes them, with its stale topic distribution quirk."""
     dist: dict[str, dict[str, int]] = {"personas": {}, "emotional_arcs": {}, "training_topics": {}}
     pairs = 0
@@ -279,7 +279,7 @@ def _file_metadata(conversations: list[dict]) -> dict:
         dist["training_topics"][topics[0]] += 1
         dist["training_topics"][topics[1]] -= 1
     return {
-        "file_name": f"Demo Release ({len(conversations)} conversations)",
+        "file_name": file_name or f"Demo Release ({len(conversations)} conversations)",
         "version": "4.0.0",
         "created_date": "2025-12-03T20:44:02.793Z",
         "last_updated": "2025-12-03T20:44:02.793Z",

@@ -383,17 +383,59 @@ def _load(data: Buffer, name: str, edge: frozenset[str]) -> LoadedDataset:
         raise _json_error(data, name, exc) from None
     except UnicodeDecodeError:
         raise _utf8_error(data, name) from None
+    return _assemble(conversations, _as_dict(meta_raw), _as_dict(profile_raw), fmt, name, size, report, edge)
+
+
+def _assemble(conversations: list, file_metadata: dict[str, Any] | None, profile: dict[str, Any] | None,
+              fmt: FileFormat, name: str, size: int, report: ValidationReport, edge: frozenset[str]) -> LoadedDataset:
+    """Decoded conversations → validated dataset with its tables."""
     if not conversations:
         if report.has_errors:
             first = next(f for f in report.findings if f.severity == "error")
             raise LoadError("no_valid_conversations",
                             f"no conversation could be read; the first problem: {first.message}", first.where)
         raise LoadError("no_conversations", "the file holds no conversations", name)
-    file_metadata = _as_dict(meta_raw)
     conversations = validation.drop_unusable(conversations, name, report)
     cols = columns.extract(conversations)  # also releases the views into `data`
     tables = build_tables(conversations, cols, edge)
     validation.check(conversations, cols, tables, file_metadata, fmt, name, report)
     return LoadedDataset(name=name, format=fmt, size_bytes=size, conversations=conversations, report=report,
-                         file_metadata=file_metadata, consultant_profile=_as_dict(profile_raw),
+                         file_metadata=file_metadata, consultant_profile=profile,
                          edge_case_arcs=edge, _tables=tables)
+
+
+def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,
+                        edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
+    """One dataset from many per-conversation `enriched.json` files: (conversation id, file name, bytes).
+
+    The conversation id is the caller's (the database row's), not the one the file spells in its
+    `dataset_name`. A file that cannot be read costs its conversation, named in the report.
+    """
+    report = ValidationReport()
+    conversations: list[schema.Conversation] = []
+    profile: dict[str, Any] | None = None
+    size = 0
+    with _gc_paused():
+        for cid, file_name, data in files:
+            size += len(data)
+            try:
+                checked = _check_readable(data, file_name)
+                found, _, profile_raw = _decode_enriched(checked, file_name, report)
+            except (LoadError, msgspec.DecodeError, UnicodeDecodeError) as exc:
+                if isinstance(exc, msgspec.DecodeError):
+                    exc = _json_error(data, file_name, exc)
+                elif isinstance(exc, UnicodeDecodeError):
+                    exc = _utf8_error(data, file_name)
+                report.findings.append(exc.finding.model_copy(update={"code": "conversation_dropped"}))
+                report.dropped_conversations.append(cid)
+                continue
+            conversation = found[0]
+            meta = conversation.conversation_metadata
+            if meta.conversation_id != cid:
+                conversation = msgspec.structs.replace(
+                    conversation, conversation_metadata=msgspec.structs.replace(meta, conversation_id=cid))
+            conversations.append(conversation)
+            profile = profile or _as_dict(profile_raw)
+        file_metadata = {"total_conversations": len(conversations)}
+        return _assemble(conversations, file_metadata, profile, "enriched", name, size, report,
+                         frozenset(edge_case_arcs))

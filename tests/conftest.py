@@ -1,14 +1,21 @@
-"""Shared fixtures: tiny exports built by the tests themselves, and the demo dataset."""
+"""Shared fixtures: tiny exports built by the tests themselves, the demo dataset, and a local
+Supabase made of real parts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from services import demo
 from services.loader import LoadedDataset, load_dataset
+from services.supabase_client import SupabaseSession, connect
+from services.supabase_config import settings_from
 from tests.support.exports import export_bytes, make_conversation
+from tests.support.supabase_stack import SupabaseStack
+from tests.support.supabase_stack import skip_reason as stack_skip_reason
+from tests.support.supabase_stack import supabase_stack as start_supabase_stack
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -55,3 +62,30 @@ def write_export(tmp_path: Path):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# --- a local Supabase of real parts (PostgreSQL, PostgREST, gateway) ------------------------
+@pytest.fixture(scope="session")
+def supabase_stack() -> Iterator[SupabaseStack]:
+    """One stack for the whole run (it starts in about 3 s): 2,600 conversations, 4 training files."""
+    reason = stack_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with start_supabase_stack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def supabase(supabase_stack: SupabaseStack) -> Iterator[SupabaseStack]:
+    """The shared stack, with no fault left over from another test, nor any left behind."""
+    supabase_stack.gateway.clear()
+    yield supabase_stack
+    supabase_stack.gateway.clear()
+
+
+@pytest.fixture
+def supabase_session(supabase: SupabaseStack) -> Iterator[SupabaseSession]:
+    """A service-role session with a short retry budget, so fault tests stay quick."""
+    session = connect(settings_from({"url": supabase.url, "key": supabase.key()}, backoff=0.05, timeout=5))
+    yield session
+    session.close()

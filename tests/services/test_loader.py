@@ -9,7 +9,7 @@ import json
 import pytest
 
 from services import demo
-from services.loader import detect_format, load_dataset
+from services.loader import detect_format, load_dataset, load_enriched_files
 from services.report import LoadError
 from tests.support.exports import export_bytes
 
@@ -90,6 +90,30 @@ def test_enriched_file_is_one_conversation(small_export):
     assert (row["conversation_id"], row["persona_name"], row["arc_name"]) == (
         "abc-123", "Jennifer Martinez", "Shame → Acceptance")
     assert (row["pairs"], row["supervised_examples"]) == (4, 2)
+
+
+def test_many_enriched_files_make_one_dataset_and_a_bad_file_costs_one_conversation(small_export):
+    def enriched(conv: dict, name: str) -> bytes:
+        return export_bytes({
+            "dataset_metadata": {"dataset_name": name, "total_turns": len(conv["training_pairs"])},
+            "consultant_profile": {"name": "Elena Morales, CFP"},
+            "training_pairs": conv["training_pairs"],
+            "input_parameters": {"persona_key": "anxious_planner", "emotional_arc_key": "shame_to_acceptance",
+                                 "training_topic_key": "emergency_fund"},
+        })
+
+    first, second = small_export["conversations"]
+    files = [
+        ("id-1", "u/id-1/enriched.json", enriched(first, "fp_conversation_something-else")),
+        ("id-2", "u/id-2/enriched.json", b'{"dataset_metadata": {'),
+        ("id-3", "u/id-3/enriched.json", enriched(second, "fp_conversation_id-3")),
+    ]
+    ds = load_enriched_files(files, "conversations (Supabase)")
+    assert list(ds.conversation_table["conversation_id"]) == ["id-1", "id-3"]  # the row's id, not the file's
+    assert len(ds.turn_table) == len(first["training_pairs"]) + len(second["training_pairs"])
+    assert ds.report.dropped_conversations == ["id-2"]
+    dropped = ds.report.by_code("conversation_dropped")
+    assert len(dropped) == 1 and dropped[0].where.startswith("u/id-2/enriched.json")
 
 
 @pytest.mark.parametrize(("content", "expected"), [

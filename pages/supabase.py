@@ -1,0 +1,104 @@
+"""Supabase: the project behind the data. Training files, whether they tell the truth about
+their JSON, and the conversations table with a one-file preview."""
+
+import altair as alt
+import streamlit as st
+
+from components.chat_view import chat_view
+from components.consistency_panel import consistency_panel
+from components.entry import require_entrypoint
+from components.source import KIND_KEY, current_consistency
+from components.supabase_connection import supabase_connection
+from components.supabase_picker import conversation_index, project_id, training_files
+from services import supabase_source
+from services.chat import to_messages
+from services.loader import LoadedDataset
+from services.report import LoadError
+from services.supabase_client import SupabaseSession
+from services.supabase_config import HOW_TO_CONFIGURE, SupabaseConfigError, SupabaseNotConfiguredError
+from services.supabase_rows import training_file_table
+
+PREVIEW_KEY = "supabase_page.preview"
+
+
+@st.cache_resource(max_entries=16, show_spinner="Fetching this conversation…")
+def _preview(project: str, conversation_id: str, path: str, _session: SupabaseSession, _row) -> LoadedDataset:
+    return supabase_source.preview_conversation(_session, _row)
+
+
+require_entrypoint()
+st.title("Supabase")
+conn = supabase_connection()
+if isinstance(conn, SupabaseNotConfiguredError):
+    st.info("Supabase is not configured. The studio reads the production tables and Storage once it is.",
+            icon=":material/key_off:")
+    st.markdown(HOW_TO_CONFIGURE)
+    st.stop()
+if isinstance(conn, SupabaseConfigError):
+    st.error(str(conn))
+    st.stop()
+session = conn.session
+project = project_id(session)
+st.caption(f"Project **{session.settings.host}** · key role `{session.settings.role or 'unknown'}` · read only")
+if st.session_state.get(KIND_KEY) != "supabase":
+    st.info("The pages show another source. Choose **Supabase** in the sidebar to analyse this project's data.",
+            icon=":material/info:")
+
+st.subheader("Training files")
+files = training_files(session)
+if isinstance(files, LoadError):
+    st.error(str(files))
+else:
+    st.dataframe(training_file_table(files), hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DatetimeColumn("date", format="YYYY-MM-DD"),
+                                "avg quality": st.column_config.NumberColumn(format="%.2f")})
+    checks = current_consistency() if st.session_state.get(KIND_KEY) == "supabase" else []
+    if checks:
+        st.subheader("Database row against the JSON")
+        consistency_panel(checks)
+
+st.subheader("Conversations table")
+try:
+    index = conversation_index(project, session)
+except LoadError as exc:
+    st.error(str(exc))
+    st.stop()
+ready = supabase_source.loadable(index)
+c1, c2, c3 = st.columns(3)
+c1.metric("Conversations", f"{len(index):,}", border=True)
+c2.metric("With content (enriched)", f"{len(ready):,}", border=True)
+c3.metric("Approved", f"{int((index['status'] == 'approved').sum()):,}", border=True)
+by_status = index.groupby("enrichment_status", dropna=False).size().reset_index(name="conversations")
+by_status["enrichment_status"] = by_status["enrichment_status"].fillna("not recorded")
+st.altair_chart(
+    alt.Chart(by_status, title="Conversations by enrichment status").mark_bar().encode(
+        x=alt.X("conversations:Q", title="conversations"),
+        y=alt.Y("enrichment_status:N", title=None, sort="-x"),
+        tooltip=["enrichment_status", alt.Tooltip("conversations:Q", format=",")],
+    ).properties(height=alt.Step(26)),
+    width="stretch")
+st.caption("Select a conversation with content to preview it; only its own file is fetched.")
+event = st.dataframe(
+    index[["conversation_id", "persona", "emotional_arc", "training_topic", "turns", "quality", "status",
+           "enrichment_status", "created_at"]],
+    hide_index=True, width="stretch", height=300, on_select="rerun", selection_mode="single-row", key=PREVIEW_KEY,
+    column_config={"quality": st.column_config.NumberColumn(format="%.2f"),
+                   "created_at": st.column_config.DatetimeColumn("created", format="YYYY-MM-DD")})
+st.download_button("Download the table (CSV)", lambda: index.to_csv(index=False), file_name="conversations.csv",
+                   mime="text/csv", icon=":material/download:")
+rows = event.selection.rows if event is not None else []
+if rows:
+    row = index.iloc[rows[0]]
+    st.divider()
+    st.subheader(f"{row['persona']} · {row['emotional_arc']} · {row['training_topic']}")
+    if row["enriched_file_path"] is None or row["enriched_file_path"] != row["enriched_file_path"]:
+        st.info(f"Conversation `{row['conversation_id']}` has no content yet (enrichment: "
+                f"{row['enrichment_status'] or 'not recorded'}).")
+    else:
+        try:
+            one = _preview(project, row["conversation_id"], row["enriched_file_path"], session, row)
+        except LoadError as exc:
+            st.error(str(exc))
+        else:
+            conversation = one.conversations[0]
+            chat_view(to_messages(conversation, keep_trailing_user=True), trailing_dropped=False)

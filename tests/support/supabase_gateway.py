@@ -1,0 +1,283 @@
+"""A small stand-in for Supabase's API gateway, in front of the real PostgREST.
+
+supabase-py talks to `{url}/rest/v1/...` and `{url}/storage/v1/...`. Supabase routes the first
+to PostgREST and the second to its Storage service. Here `/rest/v1/*` is proxied, unchanged, to
+a real PostgREST process, and `/storage/v1/object/...` (download, upload, list) is served from a
+folder, one sub-folder per bucket. Like Supabase, the gateway rejects an `apikey` that is not a
+key of the project, and private buckets need a valid JWT of role `authenticated` or
+`service_role`.
+
+Faults can be injected (status codes, delays, dropped connections) to test what the studio does
+when the network or the server misbehaves; every request is logged for tests that count them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tests.support import jwt
+
+PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",
+                           "accept-profile", "content-profile", "x-client-info")
+PROXIED_RESPONSE_HEADERS = ("content-type", "content-range", "content-location", "preference-applied")
+READ_ROLES = {"authenticated", "service_role"}
+CHUNK = 1 << 16
+
+
+@dataclass
+class Fault:
+    """What to do instead of (or before) answering requests whose path starts with `prefix`."""
+
+    prefix: str
+    status: int | None = None  # answer with this status and a JSON error body
+    delay: float = 0.0  # wait this long first (to provoke client timeouts)
+    drop: bool = False  # close the connection without answering
+    max_rows: int | None = None  # cut a PostgREST answer to this many rows (headers unchanged)
+    cut_after: int | None = None  # send only this many bytes of a download, then close
+    times: int = 1  # how many matching requests it applies to
+
+
+@dataclass
+class Gateway:
+    """The running gateway: its URL, the request log and the fault queue."""
+
+    url: str
+    storage_root: Path
+    requests: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
+    faults: list[Fault] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def inject(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.faults.clear()
+            self.requests.clear()
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if path.startswith(fault.prefix):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def log(self, method: str, path: str, status: int) -> None:
+        with self.lock:
+            self.requests.append((method, path, status))
+
+    def count(self, prefix: str) -> int:
+        with self.lock:
+            return sum(1 for _, path, _ in self.requests if path.startswith(prefix))
+
+
+def _handler(gateway: Gateway, secret: str, postgrest_port: int,
+             private_buckets: frozenset[str]) -> type[BaseHTTPRequestHandler]:
+    local = threading.local()
+
+    def postgrest() -> http.client.HTTPConnection:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", postgrest_port, timeout=60)
+        return conn
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: the log lives in `gateway`
+            pass
+
+        # --- plumbing ---------------------------------------------------------------------
+        def _body(self) -> bytes:
+            length = int(self.headers.get("content-length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            for name, value in (headers or {"content-type": "application/json"}).items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            gateway.log(self.command, self.path, status)
+
+        def _json(self, status: int, payload: object) -> None:
+            self._send(status, json.dumps(payload).encode())
+
+        def _storage_error(self, status: int, error: str, message: str) -> None:
+            self._json(status, {"statusCode": str(status), "error": error, "message": message})
+
+        def _bearer_claims(self) -> dict | None:
+            auth = self.headers.get("authorization", "")
+            token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+            return jwt.verify(token or self.headers.get("apikey", ""), secret)
+
+        # --- dispatch ---------------------------------------------------------------------
+        def _dispatch(self) -> None:
+            path = urlsplit(self.path).path
+            fault = self.fault = gateway.take_fault(path)
+            if fault is not None:
+                if fault.delay:
+                    threading.Event().wait(fault.delay)
+                if fault.drop:
+                    self._body()
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    gateway.log(self.command, self.path, 0)
+                    return
+                if fault.status:
+                    self._body()
+                    self._json(fault.status, {"message": f"injected fault {fault.status}", "code": "",
+                                              "details": None, "hint": None})
+                    return
+            apikey = self.headers.get("apikey", "")
+            # Like Supabase's gateway: an apikey not signed by the project is refused outright; an
+            # expired one passes, and PostgREST answers "JWT expired" as it does in production.
+            if jwt.verify(apikey, secret, require_unexpired=False) is None:
+                self._body()
+                self._json(401, {"message": "Invalid API key",
+                                 "hint": "Double check your Supabase `anon` or `service_role` API key."})
+                return
+            if path.startswith("/rest/v1/"):
+                self._proxy(path.removeprefix("/rest/v1"))
+            elif path.startswith("/storage/v1/object/"):
+                self._storage(path.removeprefix("/storage/v1/object/"))
+            else:
+                self._json(404, {"message": "no route matched"})
+
+        def do_GET(self) -> None:
+            self._dispatch()
+
+        def do_HEAD(self) -> None:
+            self._dispatch()
+
+        def do_POST(self) -> None:
+            self._dispatch()
+
+        def _proxy(self, rest: str) -> None:
+            query = urlsplit(self.path).query
+            target = rest + (f"?{query}" if query else "")
+            headers = {k: v for k, v in self.headers.items() if k.lower() in PROXIED_REQUEST_HEADERS}
+            if "authorization" not in {k.lower() for k in headers}:
+                headers["Authorization"] = f"Bearer {self.headers['apikey']}"
+            body = self._body()
+            for attempt in range(2):  # a pooled connection PostgREST closed: reconnect once
+                conn = postgrest()
+                try:
+                    conn.request(self.command, target, body=body or None, headers=headers)
+                    response = conn.getresponse()
+                    data = response.read()
+                    break
+                except (http.client.HTTPException, ConnectionError):
+                    conn.close()
+                    local.conn = None
+                    if attempt:
+                        raise
+            kept = {k: v for k, v in response.getheaders() if k.lower() in PROXIED_RESPONSE_HEADERS}
+            if self.fault is not None and self.fault.max_rows is not None and response.status == 200:
+                data = json.dumps(json.loads(data)[:self.fault.max_rows]).encode()
+            self._send(response.status, data, kept)
+
+        def _storage(self, rest: str) -> None:
+            parts = [unquote(p) for p in rest.split("/") if p]
+            if parts and parts[0] in {"authenticated", "public"}:
+                parts = parts[1:]
+            if self.command == "POST" and parts[:1] == ["list"]:
+                self._list(parts[1] if len(parts) > 1 else "")
+                return
+            if len(parts) < 2 or any(p in {".", ".."} for p in parts):
+                self._storage_error(400, "invalid_key", "invalid object key")
+                return
+            bucket, key = parts[0], parts[1:]
+            claims = self._bearer_claims()
+            if bucket in private_buckets and (claims is None or claims.get("role") not in READ_ROLES):
+                self._body()
+                self._storage_error(403, "Unauthorized", "new row violates row-level security policy")
+                return
+            path = gateway.storage_root.joinpath(bucket, *key)
+            if self.command == "POST":
+                self._upload(path, f"{bucket}/{'/'.join(key)}")
+            elif self.command in {"GET", "HEAD"}:
+                self._download(path)
+            else:
+                self._storage_error(405, "method_not_allowed", self.command)
+
+        def _download(self, path: Path) -> None:
+            if not path.is_file():
+                self._storage_error(404, "not_found", "Object not found")
+                return
+            size = path.stat().st_size
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(size))
+            self.end_headers()
+            cut = self.fault.cut_after if self.fault is not None else None
+            if self.command == "GET" and cut is not None:
+                with path.open("rb") as handle:
+                    self.wfile.write(handle.read(cut))
+                self.close_connection = True
+            elif self.command == "GET":
+                with path.open("rb") as handle:
+                    shutil.copyfileobj(handle, self.wfile, CHUNK)
+            gateway.log(self.command, self.path, 200)
+
+        def _upload(self, path: Path, key: str) -> None:
+            body = self._body()
+            if path.exists() and self.headers.get("x-upsert", "false") != "true":
+                self._storage_error(409, "Duplicate", "The resource already exists")
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(path.name + ".part")
+            part.write_bytes(body)
+            part.replace(path)
+            self._json(200, {"Key": key})
+
+        def _list(self, bucket: str) -> None:
+            options = json.loads(self._body() or b"{}")
+            folder = gateway.storage_root.joinpath(bucket, *[p for p in options.get("prefix", "").split("/") if p])
+            entries = sorted(folder.iterdir()) if folder.is_dir() else []
+            offset, limit = int(options.get("offset", 0)), int(options.get("limit", 100))
+            self._json(200, [{"name": e.name, "id": None if e.is_dir() else e.name,
+                              "metadata": None if e.is_dir() else {"size": e.stat().st_size}}
+                             for e in entries[offset:offset + limit]])
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that gave up (timeouts) and a PostgREST already stopped are expected here."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | http.client.HTTPException):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve_gateway(postgrest_port: int, secret: str, storage_root: Path,
+                  private_buckets: frozenset[str] = frozenset({"training-files", "conversation-files"}),
+                  ) -> Iterator[Gateway]:
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    gateway = Gateway(url=f"http://127.0.0.1:{server.server_address[1]}", storage_root=storage_root)
+    server.RequestHandlerClass = _handler(gateway, secret, postgrest_port, private_buckets)
+    thread = threading.Thread(target=server.serve_forever, name="supabase-gateway", daemon=True)
+    thread.start()
+    try:
+        yield gateway
+    finally:
+        server.shutdown()
+        server.server_close()
