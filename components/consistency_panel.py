@@ -18,9 +18,9 @@ def consistency_panel(checks: list[ConsistencyCheck]) -> None:
                    icon=":material/difference:")
     else:
         st.success("The database row and the JSON agree on every point checked.", icon=":material/check_circle:")
-    table = pd.DataFrame([{"": "✅" if c.ok else "⚠️", "what": c.what, "database says": c.recorded,
+    table = pd.DataFrame([{"agrees": c.ok, "what": c.what, "database says": c.recorded,
                            "JSON holds": c.found, "where": c.where} for c in checks])
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"": st.column_config.TextColumn(width="small"),
+                 column_config={"agrees": st.column_config.CheckboxColumn(width="small"),
                                 "database says": st.column_config.TextColumn(width="large"),
                                 "JSON holds": st.column_config.TextColumn(width="large")})

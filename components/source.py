@@ -62,6 +62,11 @@ def _load_selected() -> Loaded | None:
     return _load_demo(242, demo.DEFAULT_SEED)
 
 
+def use_source(kind: str) -> None:
+    """Switch the source (a button callback: runs before the sidebar radio is drawn again)."""
+    st.session_state[KIND_KEY] = kind
+
+
 def sidebar_picker() -> None:
     """Render the source picker in the sidebar (called once per run from app.py)."""
     with st.sidebar:

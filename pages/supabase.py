@@ -2,12 +2,13 @@
 their JSON, and the conversations table with a one-file preview."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from components.chat_view import chat_view
 from components.consistency_panel import consistency_panel
 from components.entry import require_entrypoint
-from components.source import KIND_KEY, current_consistency
+from components.source import KIND_KEY, current_consistency, use_source
 from components.supabase_connection import supabase_connection
 from components.supabase_picker import conversation_index, project_id, training_files
 from services import supabase_source
@@ -41,8 +42,9 @@ session = conn.session
 project = project_id(session)
 st.caption(f"Project **{session.settings.host}** · key role `{session.settings.role or 'unknown'}` · read only")
 if st.session_state.get(KIND_KEY) != "supabase":
-    st.info("The pages show another source. Choose **Supabase** in the sidebar to analyse this project's data.",
-            icon=":material/info:")
+    st.info("The other pages show another source.", icon=":material/info:")
+    st.button("Analyse this project's data", icon=":material/database:", on_click=use_source, args=("supabase",),
+              key="supabase_page.use")
 
 st.subheader("Training files")
 files = training_files(session)
@@ -77,7 +79,9 @@ st.altair_chart(
         tooltip=["enrichment_status", alt.Tooltip("conversations:Q", format=",")],
     ).properties(height=alt.Step(26)),
     width="stretch")
-st.caption("Select a conversation with content to preview it; only its own file is fetched.")
+st.caption("Conversations with content first, newest first. Select one to preview it: only its own file is fetched.")
+index = index.assign(_empty=index["enriched_file_path"].isna()).sort_values(
+    ["_empty", "created_at", "conversation_id"], ascending=[True, False, True]).drop(columns="_empty")
 event = st.dataframe(
     index[["conversation_id", "persona", "emotional_arc", "training_topic", "turns", "quality", "status",
            "enrichment_status", "created_at"]],
@@ -91,7 +95,7 @@ if rows:
     row = index.iloc[rows[0]]
     st.divider()
     st.subheader(f"{row['persona']} · {row['emotional_arc']} · {row['training_topic']}")
-    if row["enriched_file_path"] is None or row["enriched_file_path"] != row["enriched_file_path"]:
+    if pd.isna(row["enriched_file_path"]):
         st.info(f"Conversation `{row['conversation_id']}` has no content yet (enrichment: "
                 f"{row['enrichment_status'] or 'not recorded'}).")
     else:

@@ -34,10 +34,6 @@ def _listed(items: list[str]) -> str:
     return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 
-def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none"
-
-
 def compare(row: TrainingFileRow, members: list[str], dataset: LoadedDataset) -> list[ConsistencyCheck]:
     table = dataset.conversation_table
     in_json = [c.conversation_metadata.conversation_id for c in dataset.conversations]
@@ -54,22 +50,24 @@ def compare(row: TrainingFileRow, members: list[str], dataset: LoadedDataset) ->
         actual = {str(k): int(n) for k, n in Counter(table[column].dropna()).items()}
         recorded = row.scaffolding_distribution.get(dimension, {})
         differing = sorted(k for k in set(actual) | set(recorded) if actual.get(k, 0) != recorded.get(k, 0))
-        found = ("same counts" if not differing else
-                 _listed([f"{k}: {recorded.get(k, 0)} recorded, {actual.get(k, 0)} found" for k in differing]))
-        checks.append(ConsistencyCheck(what=f"{dimension.replace('_', ' ')} distribution",
-                                       recorded=_counts_text(recorded), found=found, ok=not differing,
-                                       where=f"{where}.scaffolding_distribution.{dimension}"))
+        if differing:  # side by side, only the keys that differ
+            said = _listed([f"{k} {recorded.get(k, 0)}" for k in differing])
+            held = _listed([f"{k} {actual.get(k, 0)}" for k in differing])
+        else:
+            said = held = f"{len(actual)} keys, {sum(actual.values()):,} conversations"
+        checks.append(ConsistencyCheck(what=f"{dimension.replace('_', ' ')} distribution", recorded=said, found=held,
+                                       ok=not differing, where=f"{where}.scaffolding_distribution.{dimension}"))
     listed, present = set(members), set(in_json)
     missing = sorted(listed - present)
     unlisted = sorted(present - listed)
     problems = []
     if missing:
-        problems.append(f"{len(missing)} listed but not in the JSON ({_listed(missing)})")
+        problems.append(f"{len(missing)} listed are not in it ({_listed(missing)})")
     if unlisted:
-        problems.append(f"{len(unlisted)} in the JSON but not listed ({_listed(unlisted)})")
+        problems.append(f"{len(unlisted)} in it are not listed ({_listed(unlisted)})")
     checks.append(ConsistencyCheck(what="member conversations", recorded=f"{len(listed):,} listed",
-                                   found="; ".join(problems) or "the same conversations", ok=not problems,
-                                   where="training_file_conversations"))
+                                   found="; ".join([f"{len(present):,} in the JSON", *problems]),
+                                   ok=not problems, where="training_file_conversations"))
     return checks
 
 

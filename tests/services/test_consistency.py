@@ -24,6 +24,7 @@ def test_a_truthful_row_passes_every_check(small_export):
                                         "emotional arcs distribution", "training topics distribution",
                                         "member conversations"]
     assert all(c.ok for c in checks)
+    assert checks[4].recorded == checks[4].found == "1 keys, 2 conversations"
     assert consistency.findings(checks) == []
 
 
@@ -34,11 +35,14 @@ def test_each_disagreement_is_a_finding(small_export):
     checks = {c.what: c for c in consistency.compare(lying, ["c-1", "c-9"], ds)}
     assert (checks["conversations"].recorded, checks["conversations"].found) == ("3", "2")
     assert (checks["training pairs"].recorded, checks["training pairs"].found) == ("9", "7")
-    assert checks["personas distribution"].found == ("anxious_planner: 2 recorded, 1 found, "
-                                                     "pragmatic_optimist: 0 recorded, 1 found")
-    assert checks["emotional arcs distribution"].recorded == "none"  # NULL in the row: nothing recorded
-    assert checks["member conversations"].found == ("1 listed but not in the JSON (c-9); "
-                                                    "1 in the JSON but not listed (c-2)")
+    personas = checks["personas distribution"]
+    assert (personas.recorded, personas.found) == ("anxious_planner 2, pragmatic_optimist 0",
+                                                   "anxious_planner 1, pragmatic_optimist 1")
+    arcs = checks["emotional arcs distribution"]  # NULL in the row: nothing recorded
+    assert (arcs.recorded, arcs.found) == ("crisis_to_referral 0, shame_to_acceptance 0",
+                                           "crisis_to_referral 1, shame_to_acceptance 1")
+    assert checks["member conversations"].found == ("2 in the JSON; 1 listed are not in it (c-9); "
+                                                    "1 in it are not listed (c-2)")
     findings = consistency.findings(list(checks.values()))
     assert {f.code for f in findings} == {"supabase_metadata_mismatch"}
     assert len(findings) == 6  # the topics too: the row records none of the 2 found

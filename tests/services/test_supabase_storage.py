@@ -38,7 +38,8 @@ def test_a_broken_transfer_is_retried(supabase, supabase_session, tmp_path):
     supabase.gateway.inject(Fault(prefix="/storage/v1/object/training-files", cut_after=100_000))
     dest = supabase_storage.download_to(supabase_session, "training-files", release_path(supabase),
                                         tmp_path / "t.json")
-    assert dest.stat().st_size == (supabase.gateway.storage_root / "training-files" / release_path(supabase)).stat().st_size
+    original = supabase.gateway.storage_root / "training-files" / release_path(supabase)
+    assert dest.read_bytes() == original.read_bytes()
 
 
 def test_a_missing_object_fails_clearly(supabase, supabase_session, tmp_path):
