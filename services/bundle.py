@@ -214,3 +214,41 @@ def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelectio
     return {name: build_bundle(ds, plan, sel, texts.get(name), with_image)
             for name, sel in selections.items()
             if plan.tier(name).channel in BUILDABLE and sel.error is None}
+
+
+class BundleDirError(ValueError):
+    """A release folder that is not what `bundle` wrote (missing manifest, edited or extra files)."""
+
+
+def read_release_dir(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The files of a Hub tier folder written by `bundle`, checked against its manifest."""
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if not folder.is_dir():
+        raise BundleDirError(f"{folder}: not a folder (a Hub tier's release folder is expected)")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BundleDirError(f"{folder}: no {MANIFEST}; is this a folder written by `bundle`?") from None
+    except ValueError as exc:
+        raise BundleDirError(f"{manifest_path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise BundleDirError(f"{manifest_path}: not a release manifest ({MANIFEST_FORMAT})")
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    listed = manifest.get("files") or {}
+    for path, entry in listed.items():
+        if path not in files:
+            raise BundleDirError(f"{folder}: {path} is listed in {MANIFEST} but missing")
+        if hashlib.sha256(files[path]).hexdigest() != entry.get("sha256"):
+            raise BundleDirError(f"{folder}: {path} was changed after the bundle was built (sha256 differs)")
+    extra = sorted(set(files) - set(listed) - {MANIFEST})
+    if extra:
+        raise BundleDirError(f"{folder}: files not in the release: {', '.join(extra)}")
+    return files, manifest
+
+
+def manifest_blocked(manifest: dict[str, Any]) -> list[str]:
+    """The blocking checks recorded in a manifest that no override covers."""
+    overridden = {name for o in manifest.get("check_overrides") or [] for name in o.get("checks", [])}
+    return [c["name"] for c in manifest.get("checks") or []
+            if c.get("status") == "block" and c["name"] not in overridden]

@@ -1,9 +1,11 @@
-"""Command line: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `demo --out PATH`.
+"""Command line: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`,
+`publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual]`, `demo --out PATH`.
 
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
-Exit status: 0 success, 1 a plan whose rules cannot be met or a tier blocked by the checks,
-2 bad input (one line on stderr saying what and where). The CLI never shows a traceback: an
+Exit status: 0 success (published, or already up to date), 1 a plan whose rules cannot be met, a
+tier blocked by the checks, a Hub that moved, a conflict or a failing service, 2 bad input or
+credentials (one line on stderr saying what and where). The CLI never shows a traceback: an
 unexpected failure is one line too, with status 1.
 """
 
@@ -15,7 +17,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import bundle, checks, compare, demo, plans, sampling, stats, supabase_source
+from services import (
+    bundle,
+    checks,
+    compare,
+    demo,
+    hub_publish,
+    plans,
+    release_flow,
+    release_history,
+    sampling,
+    stats,
+    supabase_source,
+)
+from services.hub_config import HubConfigError, hub_settings
 from services.loader import FORMAT_LABELS, LoadedDataset, load_dataset
 from services.report import LoadError
 from services.supabase_client import SupabaseError, connect
@@ -157,6 +172,58 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_FAILED if blocked or errors else EXIT_OK
 
 
+PUBLISH_EXIT = {"blocked": EXIT_FAILED, "moved": EXIT_FAILED, "conflict": EXIT_FAILED, "bad_token": EXIT_BAD_INPUT,
+                "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT}
+
+
+def _history() -> release_history.History:
+    """Supabase's `dataset_releases` when SUPABASE_URL / SUPABASE_KEY are set, else the local file."""
+    settings = settings_from_env()
+    return release_history.SupabaseHistory(connect(settings)) if settings else release_history.JsonlHistory()
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    files, manifest = bundle.read_release_dir(Path(args.dir))
+    if manifest.get("channel") not in {"hub_public", "hub_gated"}:
+        raise bundle.BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
+                                     "tier; only Hub tiers are published")
+    settings = hub_settings()
+    api = hub_publish.client(settings)
+    tiers = (manifest.get("plan") or {}).get("tiers", [])
+    planned = next((t.get("gating") for t in tiers if t.get("name") == manifest.get("tier")), None) or {}
+    gated = args.gated
+    if gated is None and manifest.get("channel") == "hub_gated":
+        gated = planned.get("mode", "auto")  # a gated tier is never published open by default
+    context = release_flow.context_from_manifest(manifest)
+    options = hub_publish.PublishOptions(
+        repo_id=args.repo_id, private=args.private, gated=gated or False,
+        commit_message=args.message or f"Release {context.tier}: {context.conversations:,} conversations, "
+                                       f"{context.supervised_examples:,} supervised examples")
+    identity = hub_publish.whoami(api, settings)
+    seen = hub_publish.dry_run(api, settings, args.repo_id, files)
+    print(f"{args.repo_id} as {identity.name}: " + ("new repo" if not seen.exists else f"head {seen.head[:8]}"))
+    for change in seen.changes:
+        print(f"  {change.status:<9} {change.path} ({change.size:,} bytes)")
+    if context.blocked:
+        print(f"  checks: blocked by {', '.join(context.blocked)}")
+    if args.dry_run:
+        print("dry run: nothing was sent" + (" (already up to date)" if seen.up_to_date else ""))
+        return EXIT_FAILED if context.blocked else EXIT_OK
+    out = release_flow.attempt(api, settings, files, context, options, seen, f"{identity.name} (command line)",
+                               _history(), step=lambda text: print(f"  … {text}"))
+    if out.history_error:
+        print(f"warning: {out.history_error}", file=sys.stderr)
+    if out.result is None:
+        print(f"error: {out.error}", file=sys.stderr)
+        return PUBLISH_EXIT.get(out.error_code or "", EXIT_FAILED)
+    r = out.result
+    print(("already up to date: " if r.outcome == "up_to_date" else "published: ")
+          + f"{r.url} (commit {r.commit[:8]}{', tag ' + r.tag if r.tag else ''})")
+    if r.warning:
+        print(f"warning: {r.warning}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     path = demo.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
@@ -189,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
     p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
     p.set_defaults(func=cmd_bundle)
+    p = sub.add_parser("publish", help="publish a Hub tier's folder (written by `bundle`) to the Hub")
+    p.add_argument("dir", help="the tier's release folder, e.g. release/preview")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; send nothing")
+    p.add_argument("--private", action="store_true", help="publish as a private repo")
+    p.add_argument("--gated", choices=["auto", "manual"], help="gate access (default: the plan's, for gated tiers)")
+    p.add_argument("--message", help="commit message")
+    p.set_defaults(func=cmd_publish)
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--conversations", type=int, default=242, help="number of conversations (default 242)")
@@ -203,6 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except hub_publish.HubError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return PUBLISH_EXIT.get(exc.code, EXIT_FAILED)
+    except (HubConfigError, bundle.BundleDirError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except SupabaseError as exc:  # the data may be fine: the service or the network failed
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED if exc.finding.code in SERVICE_FAILURES else EXIT_BAD_INPUT

@@ -30,6 +30,7 @@ from tests.support.supabase_seed import SeedFacts, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "db" / "schema.sql"
+MIGRATIONS = ROOT / "db" / "migrations"
 MAX_ROWS = 1000  # what Supabase configures, and what makes paging necessary
 
 
@@ -86,6 +87,8 @@ def supabase_stack(n_conversations: int = 2600, enriched: int = 320, workdir: Pa
         db_uri = server.get_uri()
         with psycopg.connect(db_uri, autocommit=True) as db:
             db.execute(SCHEMA.read_text())
+            for migration in sorted(MIGRATIONS.glob("*.sql")):
+                db.execute(migration.read_text())
         storage = work / "storage"
         facts = seed(db_uri, storage, n_conversations=n_conversations, enriched=enriched)
         secret = secrets.token_hex(32)

@@ -1,0 +1,446 @@
+"""A local Hugging Face Hub for tests: the endpoints `huggingface_hub` calls to publish a dataset
+and read its traction, over real HTTP, with real commit history and fault injection.
+
+No public emulator of the Hub exists. This one keeps, per dataset repo, every commit (parent,
+message, the full tree of files), tags, visibility and gating, discussions and access requests.
+Files are always uploaded inline (`uploadMode: regular`), so no LFS or Xet storage is involved.
+Faults (a status, a delay, a dropped connection) are queued per path prefix and method.
+
+Tokens map to users: each has a name, an email, organisations with a role, and a token role
+(`write` or `read`), which is what the Hub's permission answers depend on.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+GITATTRIBUTES = b"*.parquet filter=lfs diff=lfs merge=lfs -text\n"
+
+
+def blob_oid(data: bytes) -> str:
+    """The git blob id the Hub reports for a regular file."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+@dataclass
+class User:
+    name: str
+    email: str
+    orgs: dict[str, str] = field(default_factory=dict)  # org → roleInOrg ('admin', 'write', 'read')
+    token_role: str = "write"
+
+    def can_write(self, namespace: str) -> bool:
+        if self.token_role != "write":
+            return False
+        return namespace == self.name or self.orgs.get(namespace) in {"admin", "write"}
+
+
+@dataclass
+class Commit:
+    oid: str
+    parent: str | None
+    message: str
+    files: dict[str, bytes]
+    date: str
+    author: str
+
+
+@dataclass
+class Repo:
+    id: str
+    private: bool = False
+    gated: str | bool = False
+    commits: list[Commit] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    downloads: int = 0
+    likes: int = 0
+    discussions: list[dict] = field(default_factory=list)
+    access_requests: list[dict] = field(default_factory=list)
+    created: str = field(default_factory=_now)
+
+    @property
+    def head(self) -> Commit:
+        return self.commits[-1]
+
+    def at(self, revision: str) -> Commit | None:
+        revision = unquote(revision)
+        if revision == "main":
+            return self.head
+        if revision in self.tags:
+            revision = self.tags[revision]
+        return next((c for c in self.commits if c.oid == revision), None)
+
+
+@dataclass
+class Fault:
+    prefix: str  # path prefix, e.g. "/api/datasets/org/name/commit"
+    status: int | None = None
+    drop: bool = False  # close the connection without an answer
+    delay: float = 0.0
+    method: str | None = None  # only for this HTTP method
+    times: int = 1
+    after: bool = False  # drop the connection *after* doing the work (a commit that lands, unanswered)
+
+
+@dataclass
+class LocalHub:
+    url: str = ""
+    users: dict[str, User] = field(default_factory=dict)  # token → user
+    repos: dict[str, Repo] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    headers_seen: list[dict[str, str]] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def inject(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if path.startswith(fault.prefix) and fault.method in {None, method}:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.repos.clear()
+            self.faults.clear()
+            self.requests.clear()
+            self.headers_seen.clear()
+
+    def count(self, method: str, prefix: str) -> int:
+        with self.lock:
+            return sum(1 for m, p, _ in self.requests if m == method and p.startswith(prefix))
+
+    def files(self, repo_id: str, revision: str = "main") -> dict[str, bytes]:
+        commit = self.repos[repo_id].at(revision)
+        return dict(commit.files) if commit else {}
+
+
+class _Error(Exception):
+    def __init__(self, status: int, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        # --- plumbing ----------------------------------------------------------------------
+        def _body(self) -> bytes:
+            length = int(self.headers.get("content-length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, status: int, payload: object, raw: bytes | None = None,
+                  content_type: str = "application/json") -> None:
+            body = raw if raw is not None else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(body)))
+            if status >= 400 and isinstance(payload, dict) and "error" in payload:
+                self.send_header("x-error-message", payload["error"])
+            self.end_headers()
+            self.wfile.write(body)
+            with hub.lock:
+                hub.requests.append((self.command, urlsplit(self.path).path, status))
+
+        def _user(self, required: bool = True) -> User | None:
+            auth = self.headers.get("authorization", "")
+            token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+            user = hub.users.get(token)
+            if user is None and (required or token):
+                raise _Error(401, "Invalid credentials in Authorization header")
+            return user
+
+        def _repo(self, repo_id: str, user: User | None, write: bool = False) -> Repo:
+            repo = hub.repos.get(repo_id)
+            namespace = repo_id.split("/")[0]
+            member = user is not None and (namespace == user.name or namespace in user.orgs)
+            if repo is None or (repo.private and not member):
+                raise _Error(404, "Repository not found")
+            if write and not (user and user.can_write(namespace)):
+                raise _Error(403, f"You don't have the rights to write to {repo_id}")
+            return repo
+
+        def _dispatch(self) -> None:
+            path = urlsplit(self.path).path
+            with hub.lock:
+                hub.headers_seen.append(dict(self.headers))
+            fault = hub.take_fault(self.command, path)
+            if fault and fault.delay:
+                threading.Event().wait(fault.delay)
+            if fault and fault.drop and not fault.after:
+                self._drop()
+                return
+            if fault and fault.status:
+                self._body()
+                self._send(fault.status, {"error": f"injected fault {fault.status}"})
+                return
+            try:
+                with hub.lock:
+                    status, payload, raw, content_type = self._route(path)
+            except _Error as exc:
+                self._send(exc.status, {"error": exc.message, **exc.extra})
+                return
+            if fault and fault.drop and fault.after:
+                self._drop()
+                return
+            self._send(status, payload, raw, content_type)
+
+        def _drop(self) -> None:
+            self._body()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            with hub.lock:
+                hub.requests.append((self.command, urlsplit(self.path).path, 0))
+
+        def do_GET(self) -> None:
+            self._dispatch()
+
+        def do_POST(self) -> None:
+            self._dispatch()
+
+        def do_PUT(self) -> None:
+            self._dispatch()
+
+        def do_HEAD(self) -> None:
+            self._dispatch()
+
+        # --- routes ------------------------------------------------------------------------
+        def _route(self, path: str) -> tuple[int, object, bytes | None, str]:
+            parts = [unquote(p) for p in path.strip("/").split("/")]
+            query = parse_qs(urlsplit(self.path).query)
+            if parts == ["api", "whoami-v2"]:
+                return 200, self._whoami(), None, "application/json"
+            if parts == ["api", "validate-yaml"]:
+                self._body()
+                return 200, {"errors": [], "warnings": []}, None, "application/json"
+            if parts == ["api", "repos", "create"]:
+                return self._create()
+            if parts and parts[0] == "datasets":
+                return self._resolve(parts[1:])
+            if len(parts) >= 4 and parts[:2] == ["api", "datasets"]:
+                repo_id, rest = f"{parts[2]}/{parts[3]}", parts[4:]
+                return self._dataset(repo_id, rest, query)
+            raise _Error(404, f"no route for {path}")
+
+        def _whoami(self) -> dict:
+            user = self._user()
+            return {"type": "user", "name": user.name, "fullname": user.name.title(), "email": user.email,
+                    "orgs": [{"name": org, "roleInOrg": role} for org, role in user.orgs.items()],
+                    "auth": {"type": "access_token",
+                             "accessToken": {"displayName": "studio", "role": user.token_role}}}
+
+        def _create(self) -> tuple[int, object, None, str]:
+            user = self._user()
+            payload = json.loads(self._body() or b"{}")
+            if payload.get("type") != "dataset":
+                raise _Error(400, "this local Hub only holds datasets")
+            namespace = payload.get("organization") or user.name
+            repo_id = f"{namespace}/{payload['name']}"
+            if not user.can_write(namespace):
+                raise _Error(403, f"You don't have the rights to create a dataset under the namespace {namespace}")
+            if repo_id in hub.repos:
+                raise _Error(409, "You already created this dataset repo", url=f"{hub.url}/datasets/{repo_id}")
+            private = payload.get("private", payload.get("visibility") == "private")
+            repo = Repo(id=repo_id, private=bool(private))
+            files = {".gitattributes": GITATTRIBUTES}
+            repo.commits.append(Commit(_commit_oid(None, "initial commit", files), None, "initial commit", files,
+                                       _now(), user.name))
+            hub.repos[repo_id] = repo
+            return 200, {"url": f"{hub.url}/datasets/{repo_id}", "name": repo_id}, None, "application/json"
+
+        def _resolve(self, parts: list[str]) -> tuple[int, object, bytes, str]:
+            # /datasets/{ns}/{name}/resolve/{rev}/{path...}
+            if len(parts) < 5 or parts[2] != "resolve":
+                raise _Error(404, "not found")
+            repo = self._repo(f"{parts[0]}/{parts[1]}", self._user(required=False))
+            commit = repo.at(parts[3])
+            data = commit.files.get("/".join(parts[4:])) if commit else None
+            if data is None:
+                raise _Error(404, "Entry not found")
+            return 200, None, data, "application/octet-stream"
+
+        def _dataset(self, repo_id: str, rest: list[str], query: dict) -> tuple[int, object, None, str]:
+            user = self._user(required=False)
+            json_type = "application/json"
+            if not rest or rest[0] == "revision":
+                repo = self._repo(repo_id, user)
+                commit = repo.at(rest[1]) if len(rest) > 1 else repo.head
+                if commit is None:
+                    raise _Error(404, "Revision not found")
+                return 200, self._info(repo, commit), None, json_type
+            kind = rest[0]
+            if kind == "settings" and self.command == "PUT":
+                repo = self._repo(repo_id, user, write=True)
+                payload = json.loads(self._body() or b"{}")
+                if "gated" in payload:
+                    repo.gated = payload["gated"]
+                if "visibility" in payload:
+                    repo.private = payload["visibility"] == "private"
+                if "private" in payload:
+                    repo.private = bool(payload["private"])
+                return 200, {}, None, json_type
+            if kind == "preupload":
+                repo = self._repo(repo_id, user, write=True)
+                commit = repo.at(rest[1])
+                files = json.loads(self._body())["files"]
+                existing = commit.files if commit else {}
+                return 200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False,
+                                        "oid": blob_oid(existing[f["path"]]) if f["path"] in existing else None}
+                                       for f in files]}, None, json_type
+            if kind == "commit":
+                return self._commit(self._repo(repo_id, user, write=True), unquote(rest[1]))
+            if kind == "tag":
+                repo = self._repo(repo_id, user, write=True)
+                payload = json.loads(self._body())
+                if payload["tag"] in repo.tags:
+                    raise _Error(409, f"Tag {payload['tag']} already exists")
+                target = repo.at(rest[1])
+                if target is None:
+                    raise _Error(404, "Revision not found")
+                repo.tags[payload["tag"]] = target.oid
+                return 200, {}, None, json_type
+            if kind == "refs":
+                repo = self._repo(repo_id, user)
+                return 200, {"branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo.head.oid}],
+                             "tags": [{"name": t, "ref": f"refs/tags/{t}", "targetCommit": oid}
+                                      for t, oid in repo.tags.items()],
+                             "converts": [], "pullRequests": []}, None, json_type
+            if kind == "tree":
+                repo = self._repo(repo_id, user)
+                commit = repo.at(rest[1])
+                if commit is None:
+                    raise _Error(404, "Revision not found")
+                prefix = "/".join(rest[2:])
+                return 200, _tree(commit, prefix, recursive=query.get("recursive", ["false"])[0] in {"1", "true",
+                                                                                                     "True"}), \
+                    None, json_type
+            if kind == "paths-info":
+                repo = self._repo(repo_id, user)
+                commit = repo.at(rest[1])
+                form = parse_qs(self._body().decode())
+                wanted = form.get("paths", [])
+                return 200, [e for e in _tree(commit, "", recursive=True) if e["path"] in wanted], None, json_type
+            if kind == "commits":
+                repo = self._repo(repo_id, user)
+                return 200, [{"id": c.oid, "title": c.message, "message": c.message, "date": c.date,
+                              "authors": [{"user": c.author}]} for c in reversed(repo.commits)], None, json_type
+            if kind == "discussions":
+                repo = self._repo(repo_id, user)
+                return 200, {"discussions": repo.discussions, "count": len(repo.discussions), "start": 0,
+                             "numItemsPerPage": 50}, None, json_type
+            if kind == "user-access-request":
+                repo = self._repo(repo_id, user, write=True)
+                status = rest[1]
+                return 200, [r for r in repo.access_requests if r["status"] == status], None, json_type
+            raise _Error(404, f"no route for {kind}")
+
+        def _info(self, repo: Repo, commit: Commit) -> dict:
+            return {"_id": repo.id, "id": repo.id, "author": repo.id.split("/")[0], "sha": commit.oid,
+                    "private": repo.private, "gated": repo.gated, "disabled": False, "downloads": repo.downloads,
+                    "likes": repo.likes, "tags": [], "createdAt": repo.created, "lastModified": commit.date,
+                    "siblings": [{"rfilename": p} for p in sorted(commit.files)]}
+
+        def _commit(self, repo: Repo, revision: str) -> tuple[int, object, None, str]:
+            if revision != "main":
+                raise _Error(400, "this local Hub commits to main only")
+            lines = [json.loads(line) for line in self._body().splitlines() if line.strip()]
+            header = next(line["value"] for line in lines if line["key"] == "header")
+            parent = header.get("parentCommit")
+            if parent and parent != repo.head.oid:
+                raise _Error(412, "A commit has happened since. Please refresh and try again.")
+            files = dict(repo.head.files)
+            for line in lines:
+                value = line["value"]
+                if line["key"] == "file":
+                    files[value["path"]] = base64.b64decode(value["content"])
+                elif line["key"] == "deletedFile":
+                    files.pop(value["path"], None)
+                elif line["key"] == "deletedFolder":
+                    files = {p: d for p, d in files.items() if not p.startswith(value["path"].rstrip("/") + "/")}
+                elif line["key"] != "header":
+                    raise _Error(400, f"unsupported operation {line['key']}")
+            message = header["summary"]
+            oid = _commit_oid(repo.head.oid, message, files)
+            author = self._user().name
+            repo.commits.append(Commit(oid, repo.head.oid, message, files, _now(), author))
+            return 200, {"success": True, "commitOid": oid,
+                         "commitUrl": f"{hub.url}/datasets/{repo.id}/commit/{oid}"}, None, "application/json"
+
+    return Handler
+
+
+def _commit_oid(parent: str | None, message: str, files: dict[str, bytes]) -> str:
+    tree = json.dumps({p: blob_oid(d) for p, d in sorted(files.items())})
+    return hashlib.sha1(f"{parent}\n{message}\n{tree}\n{_now()}".encode()).hexdigest()
+
+
+def _tree(commit: Commit | None, prefix: str, recursive: bool) -> list[dict]:
+    if commit is None:
+        return []
+    prefix = prefix.strip("/")
+    entries: dict[str, dict] = {}
+    for path, data in sorted(commit.files.items()):
+        if prefix and not path.startswith(prefix + "/"):
+            continue
+        relative = path[len(prefix) + 1:] if prefix else path
+        head, _, _ = relative.partition("/")
+        if "/" in relative and not recursive:
+            folder = f"{prefix}/{head}" if prefix else head
+            entries[folder] = {"type": "directory", "oid": blob_oid(folder.encode()), "size": 0, "path": folder}
+            continue
+        if recursive:
+            parts = path.split("/")
+            for i in range(1, len(parts)):
+                folder = "/".join(parts[:i])
+                if not prefix or folder.startswith(prefix + "/"):
+                    entries[folder] = {"type": "directory", "oid": blob_oid(folder.encode()), "size": 0,
+                                       "path": folder}
+        entries[path] = {"type": "file", "oid": blob_oid(data), "size": len(data), "path": path}
+    return list(entries.values())
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that gave up, and dropped connections, are expected here."""
+
+
+@contextmanager
+def serve_local_hub() -> Iterator[LocalHub]:
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    hub = LocalHub(url=f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = _handler(hub)
+    thread = threading.Thread(target=server.serve_forever, name="local-hub", daemon=True)
+    thread.start()
+    try:
+        yield hub
+    finally:
+        server.shutdown()
+        server.server_close()
