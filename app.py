@@ -20,6 +20,9 @@ PAGES = {
         st.Page("pages/strategy.py", title="Strategy", icon=":material/alt_route:"),
         st.Page("pages/samples.py", title="Samples", icon=":material/forum:"),
         st.Page("pages/card.py", title="Card & checks", icon=":material/fact_check:"),
+        st.Page("pages/publish.py", title="Publish", icon=":material/rocket_launch:"),
+        st.Page("pages/releases.py", title="Releases", icon=":material/history:"),
+        st.Page("pages/traction.py", title="Traction", icon=":material/trending_up:"),
     ],
 }
 

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
-import httpx
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from pydantic import BaseModel, Field
@@ -137,11 +136,23 @@ def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bo
         if status >= 500:
             return HubError("server_error", f"the Hub failed (HTTP {status})", what), True
         return HubError("hub_error", f"the Hub answered HTTP {status}", what), False
-    if isinstance(exc, httpx.TimeoutException):
+    kind = _transport_kind(exc)
+    if kind == "timeout":
         return HubError("timeout", "the Hub did not answer in time", what), True
-    if isinstance(exc, httpx.TransportError):
+    if kind == "network":
         return HubError("network", f"the connection to the Hub broke off ({type(exc).__name__})", what), True
     return HubError("unexpected", f"{type(exc).__name__}", what), False
+
+
+def _transport_kind(exc: Exception) -> str | None:
+    """huggingface_hub speaks httpx, or its fork httpx2, depending on the version: look at the
+    exception's classes by name, in either package."""
+    names = {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in {"httpx", "httpx2"}}
+    if "TimeoutException" in names:
+        return "timeout"
+    if "TransportError" in names:
+        return "network"
+    return None
 
 
 def _retry_after(exc: Exception) -> float | None:
@@ -325,6 +336,7 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
             return info.oid
         except Exception as exc:
             error, retry = classify(exc, "committing", repo_id)
+            retry = retry and not _retried_by_the_library(exc)
             landed = _landed(api, settings, repo_id, files, parent) if retry or error.code == "moved" else None
             if landed:
                 return landed
@@ -335,6 +347,13 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
                 raise error from None
             time.sleep(_retry_after(exc) or settings.backoff * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def _retried_by_the_library(exc: Exception) -> bool:
+    """huggingface_hub already retries the preupload request on 5xx (for up to 15 s): not again."""
+    response = getattr(exc, "response", None)
+    request = getattr(response, "request", None) if response is not None else None
+    return request is not None and "/preupload/" in str(request.url)
 
 
 def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:

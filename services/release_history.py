@@ -21,7 +21,8 @@ from services.supabase_tables import fetch_all
 
 Outcome = Literal["published", "up_to_date", "refused", "failed"]
 TABLE = "dataset_releases"
-DEFAULT_PATH = Path(os.environ.get("STUDIO_RELEASES_FILE", "releases/history.jsonl"))
+ENV_PATH = "STUDIO_RELEASES_FILE"
+DEFAULT_PATH = Path("releases/history.jsonl")
 
 
 class ReleaseRecord(BaseModel):
@@ -55,8 +56,8 @@ class JsonlHistory:
 
     _lock = threading.Lock()
 
-    def __init__(self, path: Path = DEFAULT_PATH) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path or os.environ.get(ENV_PATH) or DEFAULT_PATH)
         self.where = f"local file {self.path}"
 
     def append(self, record: ReleaseRecord) -> None:

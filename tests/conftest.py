@@ -3,16 +3,20 @@ Supabase made of real parts."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from services import demo
+from services.hub_config import HubSettings
 from services.loader import LoadedDataset, load_dataset
 from services.supabase_client import SupabaseSession, connect
 from services.supabase_config import settings_from
 from tests.support.exports import export_bytes, make_conversation
+from tests.support.local_hub import LocalHub, serve_local_hub
+from tests.support.local_hub import User as HubUser
 from tests.support.supabase_stack import SupabaseStack
 from tests.support.supabase_stack import skip_reason as stack_skip_reason
 from tests.support.supabase_stack import supabase_stack as start_supabase_stack
@@ -89,3 +93,34 @@ def supabase_session(supabase: SupabaseStack) -> Iterator[SupabaseSession]:
     session = connect(settings_from({"url": supabase.url, "key": supabase.key()}, backoff=0.05, timeout=5))
     yield session
     session.close()
+
+
+# --- a local Hugging Face Hub ----------------------------------------------------------------
+HUB_TOKEN = "hf_test_" + secrets.token_hex(16)  # random per run, so a scan for it means something
+HUB_READ_TOKEN = "hf_read_" + secrets.token_hex(16)
+HUB_OUTSIDER_TOKEN = "hf_outsider_" + secrets.token_hex(16)
+HUB_ORG = "brightrun"
+
+
+@pytest.fixture(scope="session")
+def local_hub_server() -> Iterator[LocalHub]:
+    with serve_local_hub() as hub:
+        yield hub
+
+
+@pytest.fixture
+def local_hub(local_hub_server: LocalHub) -> Iterator[LocalHub]:
+    """An empty Hub with three accounts: a writer in the org, a read-only token, an outsider."""
+    hub = local_hub_server
+    hub.reset()
+    hub.users.clear()
+    hub.users[HUB_TOKEN] = HubUser("owner", "owner@brightrun.example", {HUB_ORG: "write"})
+    hub.users[HUB_READ_TOKEN] = HubUser("reader", "reader@brightrun.example", {HUB_ORG: "read"}, token_role="read")
+    hub.users[HUB_OUTSIDER_TOKEN] = HubUser("outsider", "outsider@example.com", {})
+    yield hub
+    hub.reset()
+
+
+@pytest.fixture
+def hub_settings(local_hub: LocalHub) -> HubSettings:
+    return HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, backoff=0.01)

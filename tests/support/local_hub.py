@@ -152,8 +152,11 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
 
         # --- plumbing ----------------------------------------------------------------------
         def _body(self) -> bytes:
+            if getattr(self, "_read", None) is not None:
+                return self._read
             length = int(self.headers.get("content-length") or 0)
-            return self.rfile.read(length) if length else b""
+            self._read = self.rfile.read(length) if length else b""
+            return self._read
 
         def _send(self, status: int, payload: object, raw: bytes | None = None,
                   content_type: str = "application/json") -> None:
@@ -187,6 +190,7 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
             return repo
 
         def _dispatch(self) -> None:
+            self._read = None
             path = urlsplit(self.path).path
             with hub.lock:
                 hub.headers_seen.append(dict(self.headers))
