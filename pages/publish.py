@@ -15,7 +15,6 @@ from services import hub_publish, release_flow
 from services.hub_config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub_publish import HubError, PublishOptions
 
-STATUS_ICON = {"added": "➕ added", "changed": "✏️ changed", "unchanged": "· unchanged", "deleted": "➖ deleted"}
 DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
 RESULT_KEY = "publish.result"
 GATING = {"off": False, "auto": "auto", "manual": "manual"}
@@ -92,7 +91,7 @@ st.caption("Nothing has been sent. This is what publishing would change, against
 m = st.columns(4)
 for col, status in zip(m, ("added", "changed", "unchanged", "deleted"), strict=True):
     col.metric(status.capitalize(), seen.count(status), border=True)
-st.dataframe(pd.DataFrame([{"file": c.path, "bytes": c.size, "change": STATUS_ICON[c.status]} for c in seen.changes]),
+st.dataframe(pd.DataFrame([{"file": c.path, "bytes": c.size, "change": c.status} for c in seen.changes]),
              hide_index=True, width="stretch", column_config={"bytes": st.column_config.NumberColumn(format="%d")})
 if seen.up_to_date:
     st.info(f"The Hub already holds exactly these files{' (' + seen.head_tag + ')' if seen.head_tag else ''}: "
@@ -129,8 +128,9 @@ if clicked and actor is not None:
         else:
             status.update(label="Already up to date" if out.result.outcome == "up_to_date" else "Published",
                           state="complete", expanded=False)
-    st.session_state[DRY_RUN_KEY].pop(tier, None)  # the head has moved (or may have): compare again next time
+    st.session_state[DRY_RUN_KEY].pop(tier, None)  # the head has moved (or may have): compare again
     st.session_state[RESULT_KEY] = out
+    st.rerun()
 stored_result = st.session_state.get(RESULT_KEY)
 if stored_result is not None and stored_result.record.tier == tier:
     if stored_result.result is None:
@@ -142,5 +142,7 @@ if stored_result is not None and stored_result.record.tier == tier:
                    + f". [Open it on the Hub]({r.url})", icon=":material/celebration:")
         if r.warning:
             st.warning(r.warning)
+        with st.expander("What was done"):
+            st.markdown("\n".join(f"1. {text}" for text in r.steps))
     if stored_result.history_error:
         st.warning(stored_result.history_error)

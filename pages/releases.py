@@ -7,7 +7,7 @@ from components.entry import require_entrypoint
 from components.hub import history
 from services.report import LoadError
 
-OUTCOME = {"published": "✅ published", "up_to_date": "= up to date", "refused": "⛔ refused", "failed": "⚠️ failed"}
+OUTCOME = {"published": "published", "up_to_date": "up to date", "refused": "refused", "failed": "failed"}
 
 require_entrypoint()
 st.title("Releases")

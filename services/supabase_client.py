@@ -131,12 +131,16 @@ def _storage_error(exc: StorageApiError, error: Callable[[str, str], SupabaseErr
 def _postgrest_error(exc: APIError, status: int | None,
                      error: Callable[[str, str], SupabaseError]) -> tuple[SupabaseError, bool]:
     message, code = str(exc.message or ""), str(exc.code or "")
+    if code == "42501":  # PostgREST answers 401 for the anon role, 403 for others
+        return error("no_permission", "the key's role is not allowed to do this on this table "
+                                      "(permission denied)"), False
     if status == 401 or code in BAD_KEY_CODES or "Invalid API key" in message or "JWT" in message:
         detail = "it has expired" if "expired" in message.lower() else "it is not a key of this project"
         return error("bad_key", f"the key was refused ({detail}); check `key` under [connections.supabase] "
                                 "or SUPABASE_KEY"), False
-    if code == "42501" or status == 403:
-        return error("no_permission", "the key's role may not read this table (permission denied)"), False
+    if status == 403:
+        return error("no_permission", "the key's role is not allowed to do this on this table "
+                                      "(permission denied)"), False
     if code in {"PGRST205", "42P01"}:
         return error("missing_table", "the table does not exist in this project; is the URL the right "
                                       "project?"), False
