@@ -109,6 +109,8 @@ elif report.status == "block":
 else:
     st.success(f"**{tier}** passes the checks" + (" (with warnings)." if report.status == "warn" else "."),
                icon=":material/verified:")
+st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
+             hide_index=True, width="stretch")
 
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")

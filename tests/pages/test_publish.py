@@ -150,3 +150,61 @@ def test_login_allows_listed_emails_only(open_publish):
     at = open_publish(access=access, user={"is_logged_in": True, "email": "owner@brightrun.example"})
     no_exception(at)
     assert not go(at).disabled
+
+
+def test_the_owners_journey_in_apptest(open_publish, local_hub, demo_dataset):
+    at = open_publish()
+    at.switch_page("pages/strategy.py").run()
+    at.segmented_control(key="strategy.preset").set_value("hybrid").run()
+    at.segmented_control(key="strategy.preset").set_value("billboard").run()
+    no_exception(at)
+    sample = demo_dataset.conversations[0].conversation_metadata.conversation_id
+    at.query_params["conversation"] = sample
+    at.switch_page("pages/samples.py").run()
+    no_exception(at)
+    assert len(at.chat_message) >= 4
+    at.switch_page("pages/card.py").run()
+    assert any("passes every check" in s.value for s in at.success)
+    at.switch_page("pages/publish.py").run()
+    assert metrics(at)["Added"] == "5"
+    unlock(at)
+    go(at).click().run()
+    no_exception(at)
+    assert local_hub.repos[REPO].tags.keys() == {"v1"}
+    at.switch_page("pages/releases.py").run()
+    assert list(at.dataframe[0].value["outcome"]) == ["published"]
+
+
+def test_with_supabase_configured_releases_go_to_dataset_releases(open_publish, local_hub, supabase):
+    import psycopg
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["HF_ENDPOINT"] = local_hub.url
+    at.secrets["HF_TOKEN"] = HUB_TOKEN
+    at.secrets["publishing"] = {"password": PASSWORD}
+    at.secrets["connections"] = {"supabase": {"url": supabase.url, "key": supabase.key("authenticated")}}
+    at.run()
+    at.switch_page("pages/publish.py").run()
+    unlock(at)
+    go(at).click().run()
+    no_exception(at)
+    assert not at.warning or all("history" not in w.value for w in at.warning)
+    with psycopg.connect(supabase.db_uri) as db:
+        rows = db.execute("SELECT outcome, tag, repo_id FROM dataset_releases WHERE repo_id = %s", (REPO,)).fetchall()
+    assert rows == [("published", "v1", REPO)]
+    at.switch_page("pages/releases.py").run()
+    assert any("Supabase table `dataset_releases`" in c.value for c in at.caption)
+    assert REPO in set(at.dataframe[0].value["repo"])
+
+
+def test_a_bad_token_is_an_error_on_the_page_without_the_token(open_publish):
+    at = open_publish(token="hf_wrong_token_value")
+    no_exception(at)
+    assert any("The Hub token does not work" in e.value and "check HF_TOKEN" in e.value for e in at.error)
+    assert "hf_wrong_token_value" not in page_text(at)
+
+
+def test_the_dry_run_lists_the_check_report(open_publish):
+    at = open_publish()
+    checks = next(t.value for t in at.dataframe if "check" in t.value.columns)
+    assert "personal data" in " ".join(checks["check"]).lower() and set(checks["status"]) <= {"pass", "warn"}
