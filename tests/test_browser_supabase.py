@@ -42,6 +42,8 @@ def test_a_training_file_through_the_pages(supabase_app, supabase_stack, artifac
         assert metric.locator('[data-testid="stMetricValue"]').inner_text() == "30"
         assert page.get_by_text("disagree on 4 of 6 points").count() == 1
         page.screenshot(path=str(artifacts / "supabase-overview.png"), full_page=True)
+        page.get_by_role("heading", name="Database row against the JSON").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "supabase-consistency.png"))
         for path in ("coverage", "quality", "samples"):
             page.locator('[data-testid="stSidebarNav"] a', has_text=path.capitalize()).click()
             wait_until_idle(page)
