@@ -262,9 +262,11 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
         call(settings, "creating the repo", lambda: api.create_repo(repo_id, repo_type="dataset", private=True,
                                                                      exist_ok=True), repo_id)
     info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
-    if seen.exists and info.sha != seen.head:
-        raise HubError("moved", "the Hub moved since the dry run (someone else committed). Nothing was published: "
-                                "run the dry run again, review, then publish", "checking the head")
+    found = {s.rfilename for s in info.siblings or []}
+    if (seen.exists and info.sha != seen.head) or (not seen.exists and found - KEEP):
+        raise HubError("moved", "the Hub moved since the dry run (someone else committed, or created the repo). "
+                                "Nothing was published: run the dry run again, review, then publish",
+                       "checking the head")
     # Restrictive settings first: new content never appears less protected than planned.
     if options.private and not info.private:
         say("Making the repo private")

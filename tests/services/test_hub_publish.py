@@ -164,6 +164,17 @@ def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(local_hub, hub_set
     assert snapshot(local_hub) == before
 
 
+def test_a_repo_created_by_someone_else_after_the_dry_run_is_not_overwritten(local_hub, hub_settings, v1_files):
+    api = hub_publish.client(hub_settings)
+    seen = hub_publish.dry_run(api, hub_settings, REPO, v1_files)
+    assert not seen.exists
+    publish(hub_settings, {"README.md": b"someone else's dataset"})
+    before = snapshot(local_hub)
+    with pytest.raises(HubError) as err:
+        hub_publish.publish(api, hub_settings, v1_files, options(), seen)
+    assert err.value.code == "moved" and snapshot(local_hub) == before
+
+
 def test_a_bad_token_is_refused_in_words(local_hub, v1_files):
     bad = HubSettings(token="hf_not_a_token", endpoint=local_hub.url)
     with pytest.raises(HubError) as err:
