@@ -3,11 +3,14 @@ Supabase made of real parts."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 from services import demo
 from services.hub_config import HubSettings
@@ -22,6 +25,18 @@ from tests.support.supabase_stack import skip_reason as stack_skip_reason
 from tests.support.supabase_stack import supabase_stack as start_supabase_stack
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+
+# The test run never meets the developer's real credentials: no Supabase / Hub / publishing
+# variables from the shell, and Streamlit's secrets (for AppTest, in this process) from an empty
+# file instead of `.streamlit/secrets.toml`. Tests that need settings give them explicitly
+# (monkeypatch, `at.secrets`); the app started by browser tests is isolated the same way
+# (tests/support/streamlit_server.py).
+for _name in ("SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD",
+              "STUDIO_RELEASES_FILE"):
+    os.environ.pop(_name, None)
+_NO_SECRETS = Path(tempfile.mkdtemp(prefix="lms-tests-")) / "secrets.toml"
+_NO_SECRETS.write_text("")
+streamlit_config.set_option("secrets.files", [str(_NO_SECRETS)])
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,7 @@ def _nav(page: Page, title: str) -> None:
 
 def test_the_owner_publishes_the_billboard_preview(local_hub, tmp_path, artifacts):
     env = {"HF_TOKEN": HUB_TOKEN, "HF_ENDPOINT": local_hub.url, "HF_HUB_DISABLE_XET": "1",
-           "STUDIO_PUBLISH_PASSWORD": PASSWORD, "STUDIO_RELEASES_FILE": str(tmp_path / "history.jsonl"),
-           "SUPABASE_URL": "", "SUPABASE_KEY": ""}
+           "STUDIO_PUBLISH_PASSWORD": PASSWORD, "STUDIO_RELEASES_FILE": str(tmp_path / "history.jsonl")}
     with streamlit_app(env=env) as url, chromium_page(1400, 1600) as page:
         console: list[str] = []
         page.on("console", lambda msg: console.append(msg.text))

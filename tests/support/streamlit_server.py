@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+ISOLATED = frozenset({"SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD",
+                      "STUDIO_RELEASES_FILE", "STREAMLIT_SECRETS_FILES"})
 
 
 def free_port() -> int:
@@ -23,16 +25,24 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Start the app; yield its base URL; stop it (and say why if it never came up)."""
+    """Start the app; yield its base URL; stop it (and say why if it never came up).
+
+    The app never reads the developer's own `.streamlit/secrets.toml` (a real token or project
+    must not meet a test): secrets come from an empty file unless `env` names another, and the
+    Supabase / Hub / publishing variables of the calling shell are not passed on.
+    """
     port = free_port()
     log = ROOT / "tests" / "artifacts" / f"streamlit-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    no_secrets = log.parent / "no-secrets.toml"
+    no_secrets.write_text("")
+    inherited = {k: v for k, v in os.environ.items() if k not in ISOLATED}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})
+                                env={**inherited, "STREAMLIT_SECRETS_FILES": str(no_secrets), **(env or {})})
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout
