@@ -53,10 +53,11 @@ def main() -> None:
     from services.supabase_config import settings_from
     from services.supabase_rows import CONVERSATION_COLUMNS
     from services.supabase_tables import fetch_all
-    from tests.support.supabase_stack import skip_reason, supabase_stack
+    from tests.support import postgrest_binary
+    from tests.support.supabase_stack import PLATFORM_SKIP, supabase_stack
 
-    if reason := skip_reason():
-        sys.exit(f"cannot run: {reason}")
+    if not postgrest_binary.supported():
+        sys.exit(f"cannot run: {PLATFORM_SKIP}")
     started = time.perf_counter()
     with supabase_stack(n_conversations=args.conversations, enriched=0) as stack:
         print(f"stack up with {args.conversations:,} conversations in {time.perf_counter() - started:.1f} s "

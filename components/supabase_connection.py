@@ -18,7 +18,6 @@ from services.supabase_client import SupabaseSession, connect
 from services.supabase_config import (
     SupabaseConfigError,
     SupabaseNotConfiguredError,
-    SupabaseSettings,
     settings_from,
     settings_from_env,
 )
@@ -40,10 +39,6 @@ class SupabaseConnection(BaseConnection[SupabaseSession]):
     @property
     def session(self) -> SupabaseSession:
         return self._instance
-
-    @property
-    def settings(self) -> SupabaseSettings:
-        return self._instance.settings
 
 
 def _secrets_section(name: str) -> dict[str, Any]:

@@ -39,10 +39,6 @@ class HubSettings(BaseModel):
             raise ValueError("HF_ENDPOINT must be an http(s) URL")
         return value
 
-    def redact(self, text: str) -> str:
-        token = self.token.get_secret_value()
-        return text.replace(token, "[token]") if token else text
-
 
 def hub_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
                  **overrides: Any) -> HubSettings:

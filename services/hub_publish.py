@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
@@ -22,6 +21,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from pydantic import BaseModel, Field
 
 from services.hub_config import HubSettings
+from services.retrying import retrying
 
 T = TypeVar("T")
 Step = Callable[[str], None]
@@ -34,11 +34,15 @@ RETRYABLE = frozenset({429, 500, 502, 503, 504})
 class HubError(Exception):
     """A Hub step failed; `str()` is the message for the page and the CLI (never the token)."""
 
-    def __init__(self, code: str, message: str, step: str = "") -> None:
+    def __init__(self, code: str, message: str, step: str = "", given_up: str = "") -> None:
         self.code = code
         self.message = message
         self.step = step
+        self.given_up = given_up  # what to add once the retries are spent
         super().__init__(f"{step}: {message}" if step else message)
+
+    def tried(self, attempts: int) -> HubError:
+        return HubError(self.code, f"{self.message} (tried {attempts} times){self.given_up}", self.step)
 
 
 class Identity(BaseModel):
@@ -166,18 +170,8 @@ def _retry_after(exc: Exception) -> float | None:
 
 def call(settings: HubSettings, what: str, action: Callable[[], T], repo_id: str = "") -> T:
     """One idempotent request, retried on 429 / 5xx / dropped connections with backoff."""
-    attempts = settings.retries + 1
-    for attempt in range(attempts):
-        try:
-            return action()
-        except Exception as exc:
-            error, retry = classify(exc, what, repo_id)
-            if not retry or attempt == attempts - 1:
-                if retry and attempts > 1:
-                    error = HubError(error.code, f"{error.message} (tried {attempts} times)", what)
-                raise error from None
-            time.sleep(_retry_after(exc) or settings.backoff * 2**attempt)
-    raise AssertionError("unreachable")
+    return retrying(action, lambda exc: classify(exc, what, repo_id), settings.retries + 1, settings.backoff,
+                    pause=_retry_after)
 
 
 # --- who ----------------------------------------------------------------------------------------
@@ -330,25 +324,23 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
             options: PublishOptions, parent: str) -> str:
     """One commit on `parent`; after a lost answer, a commit that landed is found, not repeated."""
     repo_id = options.repo_id
-    attempts = settings.retries + 1
-    for attempt in range(attempts):
+
+    def attempt() -> str:
         try:
-            info = api.create_commit(repo_id, _operations(files, changes), commit_message=options.commit_message,
-                                     repo_type="dataset", parent_commit=parent)
-            return info.oid
+            return api.create_commit(repo_id, _operations(files, changes), commit_message=options.commit_message,
+                                     repo_type="dataset", parent_commit=parent).oid
         except Exception as exc:
             error, retry = classify(exc, "committing", repo_id)
-            retry = retry and not _retried_by_the_library(exc)
-            landed = _landed(api, settings, repo_id, files, parent) if retry or error.code == "moved" else None
-            if landed:
+            if (retry or error.code == "moved") and (landed := _landed(api, settings, repo_id, files, parent)):
                 return landed
-            if not retry or attempt == attempts - 1:
-                if retry and attempts > 1:
-                    error = HubError(error.code, f"{error.message} (tried {attempts} times); nothing was published",
-                                     "committing")
-                raise error from None
-            time.sleep(_retry_after(exc) or settings.backoff * 2**attempt)
-    raise AssertionError("unreachable")
+            raise
+
+    def classify_commit(exc: Exception) -> tuple[HubError, bool]:
+        error, retry = classify(exc, "committing", repo_id)
+        error.given_up = "; nothing was published"
+        return error, retry and not _retried_by_the_library(exc)
+
+    return retrying(attempt, classify_commit, settings.retries + 1, settings.backoff, pause=_retry_after)
 
 
 def _retried_by_the_library(exc: Exception) -> bool:

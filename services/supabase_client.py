@@ -9,7 +9,6 @@ what to do, and never contains the key.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,6 +19,7 @@ from storage3.exceptions import StorageApiError
 from supabase import Client, ClientOptions, create_client
 
 from services.report import LoadError
+from services.retrying import retrying
 from services.supabase_config import SupabaseSettings
 
 T = TypeVar("T")
@@ -29,6 +29,10 @@ BAD_KEY_CODES = frozenset({"PGRST301", "PGRST302", "PGRST303"})
 
 class SupabaseError(LoadError):
     """A Supabase read failed: `str()` is the one line the page and the CLI show."""
+
+    def tried(self, attempts: int) -> SupabaseError:
+        f = self.finding
+        return SupabaseError(f.code, f"{f.message} (tried {attempts} times)", f.where)
 
 
 _last_status = threading.local()
@@ -73,20 +77,13 @@ def call(session: SupabaseSession, what: str, action: Callable[[], T]) -> T:
     `what` names the read in the message ("table `conversations`", "`training-files/…/training.json`").
     """
     settings = session.settings
-    attempts = settings.retries + 1
-    for attempt in range(attempts):
+
+    def attempt() -> T:
         _last_status.value = None
-        try:
-            return action()
-        except Exception as exc:
-            error, retry = classify(exc, settings, what, getattr(_last_status, "value", None))
-            if not retry or attempt == attempts - 1:
-                if retry and attempts > 1:
-                    error = SupabaseError(error.finding.code, f"{error.finding.message} (tried {attempts} times)",
-                                          error.finding.where)
-                raise error from None
-            time.sleep(settings.backoff * 2**attempt)
-    raise AssertionError("unreachable")
+        return action()
+
+    return retrying(attempt, lambda exc: classify(exc, settings, what, getattr(_last_status, "value", None)),
+                    settings.retries + 1, settings.backoff)
 
 
 def classify(exc: Exception, settings: SupabaseSettings, what: str,
@@ -131,16 +128,13 @@ def _storage_error(exc: StorageApiError, error: Callable[[str, str], SupabaseErr
 def _postgrest_error(exc: APIError, status: int | None,
                      error: Callable[[str, str], SupabaseError]) -> tuple[SupabaseError, bool]:
     message, code = str(exc.message or ""), str(exc.code or "")
-    if code == "42501":  # PostgREST answers 401 for the anon role, 403 for others
+    if code == "42501" or status == 403:  # 42501 comes as 401 for the anon role, 403 for others
         return error("no_permission", "the key's role is not allowed to do this on this table "
                                       "(permission denied)"), False
     if status == 401 or code in BAD_KEY_CODES or "Invalid API key" in message or "JWT" in message:
         detail = "it has expired" if "expired" in message.lower() else "it is not a key of this project"
         return error("bad_key", f"the key was refused ({detail}); check `key` under [connections.supabase] "
                                 "or SUPABASE_KEY"), False
-    if status == 403:
-        return error("no_permission", "the key's role is not allowed to do this on this table "
-                                      "(permission denied)"), False
     if code in {"PGRST205", "42P01"}:
         return error("missing_table", "the table does not exist in this project; is the URL the right "
                                       "project?"), False

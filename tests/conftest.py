@@ -17,11 +17,11 @@ from services.hub_config import HubSettings
 from services.loader import LoadedDataset, load_dataset
 from services.supabase_client import SupabaseSession, connect
 from services.supabase_config import settings_from
+from tests.support import postgrest_binary
 from tests.support.exports import export_bytes, make_conversation
 from tests.support.local_hub import LocalHub, serve_local_hub
 from tests.support.local_hub import User as HubUser
-from tests.support.supabase_stack import SupabaseStack
-from tests.support.supabase_stack import skip_reason as stack_skip_reason
+from tests.support.supabase_stack import PLATFORM_SKIP, SupabaseStack
 from tests.support.supabase_stack import supabase_stack as start_supabase_stack
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -87,9 +87,8 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def supabase_stack() -> Iterator[SupabaseStack]:
     """One stack for the whole run (it starts in about 3 s): 2,600 conversations, 4 training files."""
-    reason = stack_skip_reason()
-    if reason:
-        pytest.skip(reason)
+    if not postgrest_binary.supported():
+        pytest.skip(reason=PLATFORM_SKIP)
     with start_supabase_stack() as stack:
         yield stack
 

@@ -24,7 +24,8 @@ def billboard(demo_dataset):
 
 
 def test_datasets_loads_both_configs_from_the_folder(billboard, tmp_path, monkeypatch):
-    datasets = pytest.importorskip("datasets", reason="datasets is installed by `make test`")
+    import datasets  # heavy: imported only here (requirements-dev.txt installs it; missing is a failure)
+
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     _, sel, built = billboard
     folder = built["preview"].write(tmp_path)

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.support.http_server import DispatchingHandler, serve
 
 GITATTRIBUTES = b"*.parquet filter=lfs diff=lfs merge=lfs -text\n"
 
@@ -143,21 +144,9 @@ class _Error(Exception):
         self.extra = extra
 
 
-def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
+def _handler(hub: LocalHub) -> type[DispatchingHandler]:
+    class Handler(DispatchingHandler):
         # --- plumbing ----------------------------------------------------------------------
-        def _body(self) -> bytes:
-            if getattr(self, "_read", None) is not None:
-                return self._read
-            length = int(self.headers.get("content-length") or 0)
-            self._read = self.rfile.read(length) if length else b""
-            return self._read
-
         def _send(self, status: int, payload: object, raw: bytes | None = None,
                   content_type: str = "application/json") -> None:
             body = raw if raw is not None else json.dumps(payload).encode()
@@ -190,7 +179,6 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
             return repo
 
         def _dispatch(self) -> None:
-            self._read = None
             path = urlsplit(self.path).path
             with hub.lock:
                 hub.headers_seen.append(dict(self.headers))
@@ -216,23 +204,9 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
             self._send(status, payload, raw, content_type)
 
         def _drop(self) -> None:
-            self._body()
-            self.close_connection = True
-            self.connection.shutdown(2)
+            self._hang_up()
             with hub.lock:
                 hub.requests.append((self.command, urlsplit(self.path).path, 0))
-
-        def do_GET(self) -> None:
-            self._dispatch()
-
-        def do_POST(self) -> None:
-            self._dispatch()
-
-        def do_PUT(self) -> None:
-            self._dispatch()
-
-        def do_HEAD(self) -> None:
-            self._dispatch()
 
         # --- routes ------------------------------------------------------------------------
         def _route(self, path: str) -> tuple[int, object, bytes | None, str]:
@@ -429,22 +403,13 @@ def _tree(commit: Commit | None, prefix: str, recursive: bool) -> list[dict]:
     return list(entries.values())
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that gave up, and dropped connections, are expected here."""
-
-
 @contextmanager
 def serve_local_hub() -> Iterator[LocalHub]:
-    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    hub = LocalHub(url=f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = _handler(hub)
-    thread = threading.Thread(target=server.serve_forever, name="local-hub", daemon=True)
-    thread.start()
-    try:
+    hub = LocalHub()
+
+    def handler(url: str) -> type[DispatchingHandler]:
+        hub.url = url
+        return _handler(hub)
+
+    with serve("local-hub", handler):
         yield hub
-    finally:
-        server.shutdown()
-        server.server_close()

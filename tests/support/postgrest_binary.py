@@ -60,6 +60,6 @@ def install(dest: Path = DEFAULT_PATH) -> Path:
 if __name__ == "__main__":
     if not supported():
         print(f"PostgREST binary: {platform.system()} {platform.machine()} is not linux x86-64; "
-              "the Supabase tests will be skipped")
+              "the Supabase tests will be skipped, saying so")
     else:
         print(f"PostgREST binary: {install()}")

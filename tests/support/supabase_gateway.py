@@ -16,16 +16,15 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tests.support import jwt
+from tests.support.http_server import DispatchingHandler, serve
 
 PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",
                            "accept-profile", "content-profile", "x-client-info")
@@ -86,7 +85,7 @@ class Gateway:
 
 
 def _handler(gateway: Gateway, secret: str, postgrest_port: int,
-             private_buckets: frozenset[str]) -> type[BaseHTTPRequestHandler]:
+             private_buckets: frozenset[str]) -> type[DispatchingHandler]:
     local = threading.local()
 
     def postgrest() -> http.client.HTTPConnection:
@@ -95,17 +94,8 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
             conn = local.conn = http.client.HTTPConnection("127.0.0.1", postgrest_port, timeout=60)
         return conn
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:  # quiet: the log lives in `gateway`
-            pass
-
+    class Handler(DispatchingHandler):
         # --- plumbing ---------------------------------------------------------------------
-        def _body(self) -> bytes:
-            length = int(self.headers.get("content-length") or 0)
-            return self.rfile.read(length) if length else b""
-
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
             for name, value in (headers or {"content-type": "application/json"}).items():
@@ -134,9 +124,7 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
                 if fault.delay:
                     threading.Event().wait(fault.delay)
                 if fault.drop:
-                    self._body()
-                    self.close_connection = True
-                    self.connection.shutdown(2)
+                    self._hang_up()
                     gateway.log(self.command, self.path, 0)
                     return
                 if fault.status:
@@ -158,15 +146,6 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
                 self._storage(path.removeprefix("/storage/v1/object/"))
             else:
                 self._json(404, {"message": "no route matched"})
-
-        def do_GET(self) -> None:
-            self._dispatch()
-
-        def do_HEAD(self) -> None:
-            self._dispatch()
-
-        def do_POST(self) -> None:
-            self._dispatch()
 
         def _proxy(self, rest: str) -> None:
             query = urlsplit(self.path).query
@@ -258,26 +237,15 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that gave up (timeouts) and a PostgREST already stopped are expected here."""
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | http.client.HTTPException):
-            super().handle_error(request, client_address)
-
-
 @contextmanager
 def serve_gateway(postgrest_port: int, secret: str, storage_root: Path,
                   private_buckets: frozenset[str] = frozenset({"training-files", "conversation-files"}),
                   ) -> Iterator[Gateway]:
-    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    gateway = Gateway(url=f"http://127.0.0.1:{server.server_address[1]}", storage_root=storage_root)
-    server.RequestHandlerClass = _handler(gateway, secret, postgrest_port, private_buckets)
-    thread = threading.Thread(target=server.serve_forever, name="supabase-gateway", daemon=True)
-    thread.start()
-    try:
+    gateway = Gateway(url="", storage_root=storage_root)
+
+    def handler(url: str) -> type[DispatchingHandler]:
+        gateway.url = url
+        return _handler(gateway, secret, postgrest_port, private_buckets)
+
+    with serve("supabase-gateway", handler):
         yield gateway
-    finally:
-        server.shutdown()
-        server.server_close()

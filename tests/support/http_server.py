@@ -1,0 +1,76 @@
+"""What the local test servers (the Supabase gateway, the local Hub) share: a threaded HTTP/1.1
+server on a free port, quiet about clients that hang up, and a handler that sends every method
+to one `_dispatch` and reads a request's body once."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that gave up (timeouts, injected drops) and a backend already stopped are expected."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | http.client.HTTPException):
+            super().handle_error(request, client_address)
+
+
+class DispatchingHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # the servers keep their own request logs
+        pass
+
+    def _dispatch(self) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        self._read: bytes | None = None
+        self._dispatch()
+
+    def do_GET(self) -> None:
+        self._run()
+
+    def do_HEAD(self) -> None:
+        self._run()
+
+    def do_POST(self) -> None:
+        self._run()
+
+    def do_PUT(self) -> None:
+        self._run()
+
+    def _hang_up(self) -> None:
+        """Close the connection without an answer (an injected dropped connection)."""
+        self._body()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _body(self) -> bytes:
+        """The request body, read once however often it is asked for."""
+        if self._read is None:
+            length = int(self.headers.get("content-length") or 0)
+            self._read = self.rfile.read(length) if length else b""
+        return self._read
+
+
+@contextmanager
+def serve(name: str, make_handler: Callable[[str], type[BaseHTTPRequestHandler]]) -> Iterator[str]:
+    """Serve on a free local port in a daemon thread; `make_handler(url)` builds the handler class."""
+    server = QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.RequestHandlerClass = make_handler(url)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
