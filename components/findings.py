@@ -43,5 +43,5 @@ def findings_report(report: ValidationReport) -> None:
         for f in report.findings:
             if f.count > 1:
                 st.markdown(f"**{f.code}** ({f.count:,}): " + "; ".join(f.examples))
-    st.download_button("Download the report (JSON)", report.model_dump_json(indent=2),
+    st.download_button("Download the report (JSON)", report.to_json(),
                        file_name="validation-report.json", mime="application/json", icon=":material/download:")

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from services.stats import TRAINABLE_EXAMPLES
+from services.summary import TRAINABLE_EXAMPLES
 
 
 def kpi_row(k: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """Overview: the headline figures, in plain words, and what is wrong with the data."""
 
+import msgspec
 import streamlit as st
 
 from components import charts
@@ -9,7 +10,7 @@ from components.entry import require_entrypoint
 from components.findings import findings_report
 from components.kpis import kpi_row
 from components.source import current_consistency, current_dataset
-from services import stats
+from services import stats, summary
 from services.loader import FORMAT_LABELS
 
 require_entrypoint()
@@ -17,8 +18,8 @@ st.title("Overview")
 ds = current_dataset()
 st.caption(f"{ds.name} · {FORMAT_LABELS[ds.format]}")
 
-kpi_row(stats.kpis(ds))
-st.info(stats.summary_sentence(ds), icon=":material/summarize:")
+kpi_row(summary.kpis(ds))
+st.info(summary.summary_sentence(ds), icon=":material/summarize:")
 st.altair_chart(charts.pair_kinds_bars(per_dataset(stats.pair_kinds, ds, "arc")), width="stretch")
 
 st.subheader("Validation report")
@@ -35,4 +36,4 @@ st.download_button("Download conversations (CSV)", lambda: table.to_csv(index=Fa
                    mime="text/csv", icon=":material/download:")
 if ds.file_metadata:
     with st.expander("File metadata as the platform wrote it"):
-        st.json(ds.file_metadata, expanded=1)
+        st.json(msgspec.to_builtins(ds.file_metadata), expanded=1)

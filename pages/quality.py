@@ -6,12 +6,12 @@ from components import charts
 from components.cache import per_dataset
 from components.entry import require_entrypoint
 from components.source import current_dataset
-from services import stats
+from services import stats, summary
 
 require_entrypoint()
 st.title("Quality")
 ds = current_dataset()
-k = stats.kpis(ds)
+k = summary.kpis(ds)
 
 cols = st.columns(3)
 cols[0].metric("Average quality", "—" if k["quality_avg"] is None else f"{k['quality_avg']:.2f} / 5", border=True)

@@ -17,7 +17,7 @@ from components.plan_state import (
 )
 from components.source import current_dataset
 from components.tier_editor import plan_editor
-from services import compare, stats
+from services import compare, summary
 from services.plans import PRESET_LABELS, PRESETS, PlanError, dump_plan, parse_plan, save_plan
 
 PLANS_DIR = Path("plans")
@@ -57,7 +57,7 @@ with right, st.popover("Load a plan file", icon=":material/upload_file:"):
 plan = current_plan()
 st.subheader(f"Plan: {plan.name}")
 st.caption(f"{plan.description} — from {plan_origin()}")
-edited = plan_editor(plan, plan_version(), stats.known_keys(ds, "arc"), stats.known_keys(ds, "topic"))
+edited = plan_editor(plan, plan_version(), summary.known_keys(ds, "arc"), summary.known_keys(ds, "topic"))
 if edited != plan:
     update_plan(edited)
     plan = edited

@@ -118,7 +118,7 @@ def _example(conversations: pa.Table, featured: str | None) -> dict[str, Any] | 
 
 
 def _year(ds: LoadedDataset) -> int:
-    created = str((ds.file_metadata or {}).get("created_date") or "")
+    created = (ds.file_metadata.created_date if ds.file_metadata else None) or ""
     return int(created[:4]) if created[:4].isdigit() else 2025
 
 

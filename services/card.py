@@ -10,6 +10,7 @@ can compare them with the data.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -22,6 +23,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from pydantic import BaseModel, Field
 
 from services.plans import Plan, Tier
+from services.schema import ConsultantProfile
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "dataset_card.md.j2"
 CONFIGS = [
@@ -114,7 +116,7 @@ def _round(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: dict[str, Any] | None = None,
+def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantProfile | None = None,
                   all_cells: int | None = None) -> CardFacts:
     """The card's facts from the two tables of the bundle (and the advisor's profile)."""
     n = conversations.num_rows
@@ -123,8 +125,8 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: dict[str, A
     cells = len(set(zip(conversations.column("persona_key").to_pylist(), conversations.column("arc_key").to_pylist(),
                         strict=True)))
     reviewed = pc.sum(pairs.column("human_reviewed")).as_py() or 0
-    profile = profile or {}
-    principles = list((profile.get("core_philosophy") or {}).values())
+    profile = profile or ConsultantProfile()
+    principles = list((profile.core_philosophy or {}).values())
     return CardFacts(
         conversations=n, supervised_examples=pairs.num_rows, messages=messages,
         mean_messages=round(messages / n, 1) if n else 0.0,
@@ -136,7 +138,7 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: dict[str, A
         quality_avg=_round(pc.mean(quality).as_py()), quality_min=_round(pc.min(quality).as_py()),
         quality_max=_round(pc.max(quality).as_py()),
         human_reviewed_percent=round(100 * reviewed / pairs.num_rows) if pairs.num_rows else 0,
-        advisor=str(profile.get("name") or "the advisor"), principles=[str(p) for p in principles],
+        advisor=profile.name or "the advisor", principles=principles,
     )
 
 
@@ -169,6 +171,12 @@ _ENV.filters["num"] = lambda v: fmt_number(v)
 _ENV.filters["quote"] = _quote
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    """The card template, compiled once per process: compiling costs ~30 ms, rendering ~1 ms."""
+    return _ENV.from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
                 example: dict[str, Any] | None = None, image: str | None = None) -> str:
     """The README.md of the tier's bundle."""
@@ -179,7 +187,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
         "landing": cta.landing_link(tier.name), "landing_label": "get the next tier",
         "generate": cta.generate_url, "generate_label": "generate your own",
     }
-    rendered = _ENV.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
+    rendered = _template().render(
         card_data=card_data(plan, tier, text, facts).to_yaml(),
         text=text, f=facts, ctas=ctas, license=tier.license, repo_id=repo_id, year=year, example=example,
         download=tier.channel == "download",

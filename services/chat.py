@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from services import schema
 
 
@@ -67,5 +69,8 @@ def context_block(conv: schema.Conversation) -> dict:
     """The pairs' repeated conversation_metadata block (client background, session context…)."""
     if conv.context is None:
         return {}
-    value = schema.decode_raw(conv.context)
+    try:
+        value = schema.decode_raw(conv.context)
+    except (msgspec.DecodeError, UnicodeDecodeError):  # a view the load skipped over, never checked
+        return {}
     return value if isinstance(value, dict) else {}

@@ -25,6 +25,7 @@ from services import bundle as bundles
 from services.card import LICENSE_TEXTS, card_numbers, compute_facts
 from services.plans import Plan
 from services.sampling import TierSelection
+from services.schema import ConsultantProfile
 
 Status = Literal["pass", "warn", "block"]
 _ORDER = {"pass": 0, "warn": 1, "block": 2}
@@ -300,7 +301,7 @@ def _tables(b: bundles.Bundle) -> tuple[pa.Table, pa.Table]:
             pq.read_table(io.BytesIO(b.files["data/training_pairs.parquet"])))
 
 
-def check_card(b: bundles.Bundle, plan: Plan, profile: dict | None, all_cells: int) -> CheckResult:
+def check_card(b: bundles.Bundle, plan: Plan, profile: ConsultantProfile | None, all_cells: int) -> CheckResult:
     problems: list[Place] = []
     tier = plan.tier(b.tier)
     if not tier.license.strip():
@@ -337,7 +338,7 @@ def check_card(b: bundles.Bundle, plan: Plan, profile: dict | None, all_cells: i
                        summary="every number on the card matches the data; license set; configs load")
 
 
-def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelection], profile: dict | None,
+def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelection], profile: ConsultantProfile | None,
                all_cells: int) -> TierReport:
     conversations, _ = _tables(b)
     results = [*check_personal_data(conversations, b.card),

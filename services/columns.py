@@ -12,7 +12,7 @@ The conversation keeps owned copies of its system prompt and context (`_keep_con
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 import numpy as np
@@ -54,6 +54,7 @@ class PairColumns:
     repeats_user: np.ndarray  # the last history entry is current_user_input again
     foreign_id: np.ndarray  # the pair's own conversation_id is set and is not its conversation's
     bad_system_prompts: int = 0
+    bad_history: list[tuple[str, int]] = field(default_factory=list)  # (conversation, turn): last entry unreadable
 
     def __len__(self) -> int:
         return len(self.turn)
@@ -71,8 +72,8 @@ def _keep_conversation_parts(conv: schema.Conversation, prompts: dict[bytes, str
         if raw not in prompts:
             try:
                 prompts[raw] = msgspec.json.decode(raw, type=str | None)
-            except msgspec.DecodeError:  # ValidationError included
-                prompts[raw] = None
+            except (msgspec.DecodeError, UnicodeDecodeError):  # ValidationError included; the view's bytes
+                prompts[raw] = None                              # were skipped by the decode, never checked
                 ok = False
         conv.system_prompt = prompts[raw]
     if conv.context is None and first.conversation_metadata is not None:
@@ -98,6 +99,7 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
     last_of = _last_history.decode
     prompts: dict[bytes, str | None] = {}
     bad_prompts = 0
+    bad_history: list[tuple[str, int]] = []
     empty: list = []  # shared: nothing appends to a released history
     emotions: dict[str | None, int] = {None: -1}
     code = emotions.setdefault
@@ -112,8 +114,11 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
             t = p.target_response
             repeats = False
             if t is not None and p.conversation_history:
-                last = last_of(p.conversation_history[-1])
-                repeats = last.role == "user" and last.content == p.current_user_input
+                try:  # a view decoded only here: its shape was never checked
+                    last = last_of(p.conversation_history[-1])
+                    repeats = last.role == "user" and last.content == p.current_user_input
+                except (msgspec.DecodeError, UnicodeDecodeError):  # not a {role, content} object of text
+                    bad_history.append((cid, p.turn_number))
             pid = p.conversation_id
             extend((index, p.turn_number, t is not None, bool(t and not t.isspace()), len(p.current_user_input),
                     len(t) if t else 0, code(e.primary, len(emotions) - 1), e.intensity, m.quality_score,
@@ -130,4 +135,5 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
         **{name: np.array(column[name], dtype=np.float64) for name in _FLOATS},  # None becomes NaN
     }
     del emotions[None]
-    return PairColumns(**arrays, emotions=list(emotions), bad_system_prompts=bad_prompts)
+    return PairColumns(**arrays, emotions=list(emotions), bad_system_prompts=bad_prompts,
+                       bad_history=bad_history)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from services.loader import LoadedDataset
 from services.plans import Plan, Tier
-from services.stats import DIMENSIONS
+from services.summary import DIMENSIONS
 
 
 class SamplingError(ValueError):

@@ -15,17 +15,27 @@ Three shapes are modelled:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from msgspec import Raw, Struct
+from msgspec import Meta, Raw, Struct
+
+# The ranges the format defines. A value outside them is not data the studio can use: the loader
+# drops it with a located finding (or the conversation, where the field is required). Bounds on
+# integers also keep numpy's int64 columns and JSON output safe from 10**30-sized values.
+MAX_TURNS = 100_000
+Turn = Annotated[int, Meta(ge=0, le=MAX_TURNS)]
+Count = Annotated[int, Meta(ge=0, le=10**12)]
+Unit = Annotated[float, Meta(ge=0.0, le=1.0)]  # intensity and confidence: 0–1
+Score = Annotated[float, Meta(ge=1.0, le=5.0)]  # quality and its criteria: the platform's 1–5 scale
+Key = Annotated[str, Meta(min_length=1)]
 
 
 class DetectedEmotions(Struct, gc=False):
     primary: str | None = None
     secondary: str | None = None
-    intensity: float | None = None
-    primary_confidence: float | None = None
+    intensity: Unit | None = None
+    primary_confidence: Unit | None = None
     valence: str | None = None
 
 
@@ -34,14 +44,14 @@ class EmotionalContext(Struct, gc=False):
 
 
 class QualityCriteria(Struct, gc=False):
-    empathy_score: float | None = None
-    clarity_score: float | None = None
-    appropriateness_score: float | None = None
-    brand_voice_alignment: float | None = None
+    empathy_score: Score | None = None
+    clarity_score: Score | None = None
+    appropriateness_score: Score | None = None
+    brand_voice_alignment: Score | None = None
 
 
 class TrainingMetadata(Struct, gc=False):
-    quality_score: float | None = None
+    quality_score: Score | None = None
     quality_criteria: QualityCriteria | None = None
     human_reviewed: bool | None = None
     difficulty_level: str | None = None
@@ -64,7 +74,7 @@ class PairContext(Struct, gc=False):
 class Pair(Struct, gc=False):
     """One training pair: a turn of the conversation (user-only when `target_response` is null)."""
 
-    turn_number: int
+    turn_number: Turn
     current_user_input: str
     target_response: str | None = None
     emotional_context: EmotionalContext | None = None
@@ -77,18 +87,18 @@ class Pair(Struct, gc=False):
 
 
 class Scaffolding(Struct, gc=False):
-    persona_key: str
-    emotional_arc_key: str
-    training_topic_key: str
+    persona_key: Key
+    emotional_arc_key: Key
+    training_topic_key: Key
     persona_name: str | None = None
     emotional_arc: str | None = None
     training_topic: str | None = None
 
 
 class ConversationMetadata(Struct, gc=False):
-    conversation_id: str
+    conversation_id: Key
     scaffolding: Scaffolding
-    total_turns: int | None = None
+    total_turns: Turn | None = None
     quality_tier: str | None = None
     created_date: str | None = None
 
@@ -117,9 +127,9 @@ class TrainingFileRaw(Struct, gc=False):
 
 
 class InputParameters(Struct, gc=False):
-    persona_key: str
-    emotional_arc_key: str
-    training_topic_key: str
+    persona_key: Key
+    emotional_arc_key: Key
+    training_topic_key: Key
     persona_name: str | None = None
     emotional_arc_name: str | None = None
     training_topic_name: str | None = None
@@ -127,7 +137,7 @@ class InputParameters(Struct, gc=False):
 
 class DatasetMetadata(Struct, gc=False):
     dataset_name: str | None = None
-    total_turns: int | None = None
+    total_turns: Turn | None = None
     quality_tier: str | None = None
     created_date: str | None = None
 
@@ -143,7 +153,7 @@ class JsonlPair(Struct, gc=False):
     """A line of `training.jsonl`: a pair whose `conversation_id` names its conversation."""
 
     conversation_id: str
-    turn_number: int
+    turn_number: Turn
     current_user_input: str
     conversation_metadata: PairContext
     target_response: str | None = None
@@ -152,6 +162,50 @@ class JsonlPair(Struct, gc=False):
     conversation_history: list[Raw] = []
     system_prompt: Raw = None  # type: ignore[assignment]
     id: str | None = None
+
+
+class QualitySummary(Struct, gc=False):
+    avg_quality_score: float | None = None
+    min_quality_score: float | None = None
+    max_quality_score: float | None = None
+    human_reviewed_count: Count | None = None
+    human_reviewed_percentage: float | None = None
+
+
+class ScaffoldingDistribution(Struct, gc=False):
+    """Conversations per key, as the file's metadata declares them (may disagree with the file)."""
+
+    personas: dict[str, Count] | None = None
+    emotional_arcs: dict[str, Count] | None = None
+    training_topics: dict[str, Count] | None = None
+
+
+class FileMetadata(Struct, gc=False, omit_defaults=True):
+    """`training_file_metadata` (or the JSONL `_meta` line): every field optional, every one typed,
+    so that a wrong value costs that value (a finding), never a crash where it is read."""
+
+    file_name: str | None = None
+    dataset_name: str | None = None
+    version: str | None = None
+    format_spec: str | None = None
+    target_model: str | None = None
+    vertical: str | None = None
+    created_date: str | None = None
+    last_updated: str | None = None
+    total_conversations: Count | None = None
+    total_training_pairs: Count | None = None
+    quality_summary: QualitySummary | None = None
+    scaffolding_distribution: ScaffoldingDistribution | None = None
+
+
+class ConsultantProfile(Struct, gc=False, omit_defaults=True):
+    """The advisor the conversations were written for; the card names them and their principles."""
+
+    name: str | None = None
+    business: str | None = None
+    expertise: str | None = None
+    years_experience: Count | None = None
+    core_philosophy: dict[str, str] | None = None
 
 
 def decode_raw(raw: Raw | None, as_type: Any = Any) -> Any:

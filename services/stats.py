@@ -1,137 +1,25 @@
-"""What the dataset contains, as numbers and tidy tables ready for charts.
+"""What the dataset contains, as tidy pandas tables ready for charts.
 
-Every function takes the normalized tables (see `services.tables`) and returns plain data or
-long-format DataFrames, so the same figures feed the pages, the CLI and (later) the card.
+Every function takes a loaded dataset and returns a long-format DataFrame, so the same figures
+feed the pages and the card. The headline figures and the `stats --json` document, which need no
+pandas, are in `services.summary`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
 
+from services import summary
 from services.loader import LoadedDataset
 from services.report import Finding
+from services.summary import DIMENSIONS
 from services.tables import CRITERIA_COLUMNS
-
-TRAINABLE_EXAMPLES = 500  # the platform's LoRA readiness rule
-DIMENSIONS: dict[str, tuple[str, str, str]] = {
-    # dimension → (key column, name column, metadata distribution field)
-    "persona": ("persona_key", "persona_name", "personas"),
-    "arc": ("arc_key", "arc_name", "emotional_arcs"),
-    "topic": ("topic_key", "topic_name", "training_topics"),
-}
-
-
-class QualitySummary(BaseModel):
-    avg: float | None
-    min: float | None
-    max: float | None
-
-
-class IssueOut(BaseModel):
-    severity: str
-    code: str
-    message: str
-    where: str
-    count: int = 1
-
-
-class DatasetStats(BaseModel):
-    """The `stats --json` document (documented keys first)."""
-
-    conversations: int
-    training_pairs: int
-    pairs_with_target: int
-    personas: dict[str, int]
-    emotional_arcs: dict[str, int]
-    training_topics: dict[str, int]
-    quality: QualitySummary
-    human_reviewed_pairs: int
-    issues: list[IssueOut]
-    source: str = ""
-    format: str = ""
-    dropped_conversations: int = 0
-    turns: dict[str, float] = Field(default_factory=dict)
-    tiers: dict[str, int] = Field(default_factory=dict)
-    empty_persona_arc_cells: list[list[str]] = Field(default_factory=list)
-
-
-def _counts(series: pd.Series) -> dict[str, int]:
-    counts = series.value_counts(sort=False)
-    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if v}
-
-
-def _round(value: Any, digits: int = 2) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), digits)
-
-
-def kpis(ds: LoadedDataset) -> dict[str, Any]:
-    """Headline figures for the KPI row and the plain-words summary."""
-    conv, turns = ds.conversation_table, ds.turn_table
-    pairs = int(conv["pairs"].sum())
-    supervised = int(conv["supervised_examples"].sum())
-    reviewed = int(conv["human_reviewed_pairs"].sum())
-    return {
-        "conversations": len(conv),
-        "training_pairs": pairs,
-        "pairs_with_target": int(turns["has_target"].sum()),
-        "supervised_examples": supervised,
-        "supervised_share": supervised / pairs if pairs else 0.0,
-        "personas": int(conv["persona_key"].nunique()),
-        "arcs": int(conv["arc_key"].nunique()),
-        "topics": int(conv["topic_key"].nunique()),
-        "quality_avg": _round(conv["quality"].mean()),
-        "human_reviewed_pairs": reviewed,
-        "human_reviewed_share": reviewed / pairs if pairs else 0.0,
-        "trainable": supervised >= TRAINABLE_EXAMPLES,
-        "ends_on_user": int(conv["ends_on_user"].sum()),
-    }
-
-
-def summary_sentence(ds: LoadedDataset) -> str:
-    k = kpis(ds)
-    words = (f"{k['conversations']:,} conversations and {k['training_pairs']:,} training pairs, of which "
-             f"{k['supervised_examples']:,} ({k['supervised_share']:.0%}) carry an assistant response and can "
-             f"be trained on. ")
-    words += (f"{k['personas']} personas, {k['arcs']} emotional arcs, {k['topics']} topics; "
-              f"average quality {k['quality_avg']} on a 1–5 scale; "
-              f"{k['human_reviewed_share']:.0%} human-reviewed.")
-    return words
-
-
-def known_keys(ds: LoadedDataset, dimension: str) -> list[str]:
-    """Keys present in the data plus keys the file's metadata declares (which may be absent)."""
-    key_col, _, dist_field = DIMENSIONS[dimension]
-    keys = {str(k) for k in ds.conversation_table[key_col].cat.categories}
-    declared = ((ds.file_metadata or {}).get("scaffolding_distribution") or {}).get(dist_field) or {}
-    if isinstance(declared, dict):
-        keys |= {str(k) for k in declared}
-    return sorted(keys)
 
 
 def _positions(ds: LoadedDataset, dimension: str) -> tuple[np.ndarray, list[str], list[str]]:
-    """Each conversation's position in `known_keys`, the keys, and a display name per key.
-
-    Works on the categorical codes with numpy: these figures are recomputed for every
-    tier and filter, so they must stay cheap at 10,000 conversations.
-    """
-    key_col, name_col, _ = DIMENSIONS[dimension]
-    conv = ds.conversation_table
-    keys = known_keys(ds, dimension)
-    categories = [str(k) for k in conv[key_col].cat.categories]
-    index = {k: i for i, k in enumerate(keys)}
-    codes = conv[key_col].cat.codes.to_numpy()
-    positions = np.array([index[c] for c in categories], dtype=np.int64)[codes] if len(codes) else codes
-    names = list(keys)
-    if len(codes):
-        _, first = np.unique(codes, return_index=True)
-        display = conv[name_col].to_numpy(dtype=object)
-        for code, row in zip(np.unique(codes), first, strict=True):
-            names[index[categories[code]]] = display[row]
-    return positions, keys, names
+    found = summary.positions(ds, dimension)
+    return found.positions, found.keys, found.names
 
 
 def distribution(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
@@ -249,27 +137,3 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     rows = [{"severity": f.severity, "count": f.count, "what": f.message, "where": f.where,
              "code": f.code} for f in findings]
     return pd.DataFrame(rows, columns=["severity", "count", "what", "where", "code"])
-
-
-def dataset_stats(ds: LoadedDataset) -> DatasetStats:
-    """The documented `stats --json` object."""
-    conv = ds.conversation_table
-    k = kpis(ds)
-    q = conv["quality"]
-    turns = conv["turns"]
-    cells = coverage(ds)
-    return DatasetStats(
-        conversations=k["conversations"], training_pairs=k["training_pairs"],
-        pairs_with_target=k["pairs_with_target"],
-        personas=_counts(conv["persona_key"].astype(str)),
-        emotional_arcs=_counts(conv["arc_key"].astype(str)),
-        training_topics=_counts(conv["topic_key"].astype(str)),
-        quality=QualitySummary(avg=_round(q.mean(), 3), min=_round(q.min(), 3), max=_round(q.max(), 3)),
-        human_reviewed_pairs=k["human_reviewed_pairs"],
-        issues=[IssueOut(severity=f.severity, code=f.code, message=f.message, where=f.where, count=f.count)
-                for f in ds.report.findings],
-        source=ds.name, format=ds.format, dropped_conversations=len(ds.report.dropped_conversations),
-        turns={"min": int(turns.min()), "max": int(turns.max()), "mean": round(float(turns.mean()), 3)},
-        tiers=_counts(conv["tier"].astype(str)),
-        empty_persona_arc_cells=[list(c) for c in empty_cells(cells)],
-    )

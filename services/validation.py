@@ -6,14 +6,14 @@ wrong but still loads; info records the format's known quirks, which the convert
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
 
 import numpy as np
-import pandas as pd
 
 from services import schema
 from services.columns import PairColumns
 from services.report import MAX_EXAMPLES, Tally, ValidationReport
+from services.tables import ConversationColumns
 
 _DIST_FIELDS = {  # metadata distribution field → conversation table column
     "personas": "persona_key",
@@ -34,10 +34,10 @@ def _where(mask: np.ndarray, template: str, *columns: np.ndarray) -> Tally:
     return tally
 
 
-def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], convs: pd.DataFrame, fmt: str,
-                 name: str, report: ValidationReport) -> None:
+def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], convs: ConversationColumns,
+                 fmt: str, name: str, report: ValidationReport) -> None:
     """Per-pair checks, vectorized over the pair columns (one row per pair, in file order)."""
-    conv_ids = convs["conversation_id"].to_numpy(dtype=object)
+    conv_ids = np.array(convs.conversation_id, dtype=object)
     ids = conv_ids[cols.conversation]
     turn = cols.turn
     user_only = ~cols.answered
@@ -46,7 +46,7 @@ def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], co
     expected = np.where(first, step, np.r_[0, turn[:-1]] + step)
     declared = np.array([-1 if c.conversation_metadata.total_turns is None else c.conversation_metadata.total_turns
                          for c in conversations])
-    pairs = convs["pairs"].to_numpy()
+    pairs = convs.pairs
 
     if fmt != "jsonl":
         _where(user_only, _AT_TURN, ids, turn).emit(
@@ -62,7 +62,7 @@ def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], co
     tally.emit(report, "info", "duplicated_user_message",
                f"{tally.count:,} pairs repeat the user message as the last history entry and as "
                "current_user_input; the chat conversion writes it once")
-    tally = _where(convs["ends_on_user"].to_numpy(), _AT_TURN, conv_ids, convs["turns"].to_numpy())
+    tally = _where(convs.ends_on_user, _AT_TURN, conv_ids, convs.turns)
     tally.emit(report, "info", "trailing_user_turn",
                f"{tally.count:,} conversations end on a user message with no answer; "
                "the chat conversion drops that last turn")
@@ -78,6 +78,13 @@ def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], co
                "writes the arc family there); the studio uses the conversation's id")
     tally = _where(np.isnan(cols.quality), _AT_TURN, ids, turn)
     tally.emit(report, "warning", "missing_quality", f"{tally.count:,} pairs have no training_metadata.quality_score")
+    if cols.bad_history:
+        tally = Tally(_AT_TURN)
+        for place in cols.bad_history:
+            tally.add(*place)
+        tally.emit(report, "warning", "history_entry_unreadable",
+                   f"{tally.count:,} pairs end their conversation_history on an entry that is not a "
+                   "{role, content} object with text; it was not compared with the user message")
     if cols.bad_system_prompts:
         report.add("warning", "system_prompt_not_text",
                    f"{cols.bad_system_prompts:,} conversations have a system_prompt that is not text", name)
@@ -109,34 +116,33 @@ def drop_unusable(conversations: list[schema.Conversation], name: str,
     return kept
 
 
-def _check_metadata(convs: pd.DataFrame, meta: dict[str, Any] | None, fmt: str, name: str,
+def _check_metadata(convs: ConversationColumns, meta: schema.FileMetadata | None, fmt: str, name: str,
                     report: ValidationReport) -> None:
-    if not meta:
+    if meta is None or meta == schema.FileMetadata():
         if fmt == "training_file":
             report.add("warning", "missing_metadata", "the file has no training_file_metadata block", name)
         return
     present = len(convs) + len(report.dropped_conversations)
-    declared = meta.get("total_conversations")
-    if isinstance(declared, int) and declared != present:
+    declared = meta.total_conversations
+    if declared is not None and declared != present:
         report.add("warning", "total_conversations_mismatch",
                    f"the metadata says {declared:,} conversations, the file holds {present:,}",
                    f"{name}: training_file_metadata.total_conversations")
-    declared_pairs = meta.get("total_training_pairs")
-    pairs = int(convs["pairs"].sum())
-    if fmt == "training_file" and isinstance(declared_pairs, int) and declared_pairs != pairs \
+    declared_pairs = meta.total_training_pairs
+    pairs = int(convs.pairs.sum())
+    if fmt == "training_file" and declared_pairs is not None and declared_pairs != pairs \
             and not report.dropped_conversations:
         report.add("warning", "total_training_pairs_mismatch",
                    f"the metadata says {declared_pairs:,} training pairs, the conversations hold {pairs:,}",
                    f"{name}: training_file_metadata.total_training_pairs")
-    dist = meta.get("scaffolding_distribution")
-    if not isinstance(dist, dict):
+    dist = meta.scaffolding_distribution
+    if dist is None:
         return
     for field, key in _DIST_FIELDS.items():
-        declared_counts = dist.get(field)
-        if not isinstance(declared_counts, dict):
+        declared_counts: dict[str, int] | None = getattr(dist, field)
+        if declared_counts is None:
             continue
-        counted = convs[key].value_counts()
-        actual = {str(k): int(v) for k, v in counted.items() if v}
+        actual = Counter(getattr(convs, key))
         diffs = [f"{k}: says {declared_counts.get(k, 0)}, holds {actual.get(k, 0)}"
                  for k in sorted(set(declared_counts) | set(actual))
                  if declared_counts.get(k, 0) != actual.get(k, 0)]
@@ -147,8 +153,8 @@ def _check_metadata(convs: pd.DataFrame, meta: dict[str, Any] | None, fmt: str, 
                        f"{name}: training_file_metadata.scaffolding_distribution.{field}")
 
 
-def check(conversations: list[schema.Conversation], cols: PairColumns, tables: dict[str, pd.DataFrame],
-          file_metadata: dict[str, Any] | None, fmt: str, name: str, report: ValidationReport) -> None:
+def check(conversations: list[schema.Conversation], cols: PairColumns, per_conversation: ConversationColumns,
+          file_metadata: schema.FileMetadata | None, fmt: str, name: str, report: ValidationReport) -> None:
     """Add the findings on usable conversations (their pair columns and tables) to `report`."""
-    _check_pairs(cols, conversations, tables["conversations"], fmt, name, report)
-    _check_metadata(tables["conversations"], file_metadata, fmt, name, report)
+    _check_pairs(cols, conversations, per_conversation, fmt, name, report)
+    _check_metadata(per_conversation, file_metadata, fmt, name, report)

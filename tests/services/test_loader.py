@@ -54,10 +54,10 @@ def test_jsonl_variant_groups_pairs_by_conversation(demo_export):
     # every line carries a target, so no pair is user-only
     assert ds.conversation_table["pairs"].tolist() == expected_supervised
     # the _meta line still describes the whole file this slice came from: the loader says so
-    assert ds.file_metadata["total_conversations"] == len(demo_export["conversations"])
+    assert ds.file_metadata.total_conversations == len(demo_export["conversations"])
     assert ds.report.by_code("total_conversations_mismatch")
     assert not ds.report.by_code("turn_gap")  # JSONL keeps only even turns: no gap to report
-    assert ds.consultant_profile["name"] == "Elena Morales, CFP"
+    assert ds.consultant_profile.name == "Elena Morales, CFP"
 
 
 def test_jsonl_bad_line_is_skipped_with_its_line_number(demo_export):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services import stats
+from services import summary
 from services.loader import load_dataset
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports"
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"reference exports no
 ])
 def test_real_exports_load_with_correct_counts(name: str, fmt: str, expected: tuple[int, int, int]):
     ds = load_dataset(REAL / name)
-    k = stats.kpis(ds)
+    k = summary.kpis(ds)
     assert ds.format == fmt
     assert (k["conversations"], k["training_pairs"], k["supervised_examples"]) == expected
     codes = {f.code for f in ds.report.findings}

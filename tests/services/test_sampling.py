@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services import plans, sampling
-from services.cli import plan_report
+from services.cli.plan import plan_report
 from services.loader import load_dataset
 from services.plans import Filters, Plan, Relation, Selection, Tier
 from tests.support.exports import export_bytes, make_conversation

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
-from services import stats
+from services import stats, summary
 from services.loader import load_dataset
 from tests.support.exports import export_bytes, make_conversation
 
@@ -15,7 +16,7 @@ def ds(small_export):
 
 
 def test_kpis(ds):
-    k = stats.kpis(ds)
+    k = summary.kpis(ds)
     assert (k["conversations"], k["training_pairs"], k["pairs_with_target"], k["supervised_examples"]) == (2, 7, 3, 3)
     assert k["supervised_share"] == pytest.approx(3 / 7)
     assert (k["personas"], k["arcs"], k["topics"]) == (2, 2, 1)
@@ -26,7 +27,7 @@ def test_kpis(ds):
 
 
 def test_summary_sentence_says_how_many_pairs_are_trainable(ds):
-    text = stats.summary_sentence(ds)
+    text = summary.summary_sentence(ds)
     assert text.startswith("2 conversations and 7 training pairs, of which 3 (43%) carry an assistant response")
     assert "0% human-reviewed" in text
 
@@ -93,7 +94,7 @@ def test_pair_kinds(ds):
 
 
 def test_dataset_stats_document(ds):
-    out = stats.dataset_stats(ds).model_dump()
+    out = msgspec.to_builtins(summary.dataset_stats(ds))
     for key in ("conversations", "training_pairs", "pairs_with_target", "personas", "emotional_arcs",
                 "training_topics", "quality", "human_reviewed_pairs", "issues"):
         assert key in out

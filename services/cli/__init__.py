@@ -1,0 +1,128 @@
+"""Command line: `python -m services.cli COMMAND …`, or `services.cli.main(argv) -> int`.
+
+Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`,
+`publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual]`, `demo --out PATH`.
+PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
+
+Each command lives in its own module and imports what it needs when it runs, so `stats` starts
+without pandas, pyarrow, the Hub or Supabase clients. This module only parses arguments and maps
+every failure to its exit status in one place (`exit_code`).
+
+Exit status: 0 success (published, or already up to date), 1 a plan whose rules cannot be met, a
+tier blocked by the checks, a Hub that moved, a conflict or a failing service, 2 bad input or
+credentials (one line on stderr saying what and where). The CLI never shows a traceback: an
+unexpected failure is one line too, with status 1.
+
+Layer rule: may import any of `services`, never Streamlit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+DEMO_SOURCE = "demo"
+PRESET_NAMES = ("giveaway", "billboard", "hybrid")  # services.plans.PRESETS, named here to parse cheaply
+DEMO_CONVERSATIONS, DEMO_SEED = 242, 20251203  # services.demo's defaults (a test holds them equal)
+SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
+COMMANDS = {  # command → module in this package with `run(args) -> int`
+    "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo",
+}
+
+
+def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The arguments every plan-driven command takes: the data, and a preset or a plan file."""
+    p.add_argument("path", help=f"an export, or '{DEMO_SOURCE}'")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--preset", choices=PRESET_NAMES)
+    which.add_argument("--plan", help="a plan file (YAML or JSON)")
+    p.add_argument("--seed", type=int, help="override the preset's seed")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("stats", help="what an export contains, and what is wrong with it")
+    p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data; "
+                                "supabase://training-files/NAME-OR-ID or supabase://conversations (with "
+                                f"{SUPABASE_ENV[0]} and {SUPABASE_ENV[1]} set)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p = _with_plan(sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures"))
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p = _with_plan(sub.add_parser("bundle", help="build each released tier, check it, write it"))
+    p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
+    p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
+    p = sub.add_parser("publish", help="publish a Hub tier's folder (written by `bundle`) to the Hub")
+    p.add_argument("dir", help="the tier's release folder, e.g. release/preview")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; send nothing")
+    p.add_argument("--private", action="store_true", help="publish as a private repo")
+    p.add_argument("--gated", choices=["auto", "manual"], help="gate access (default: the plan's, for gated tiers)")
+    p.add_argument("--message", help="commit message")
+    p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--conversations", type=int, default=DEMO_CONVERSATIONS,
+                   help=f"number of conversations (default {DEMO_CONVERSATIONS})")
+    p.add_argument("--seed", type=int, default=DEMO_SEED)
+    p.add_argument("--jsonl", action="store_true", help="write the training.jsonl variant")
+    return parser
+
+
+# (module, exception class, exit status or None for "the exception's own code decides"). A class
+# whose module was never imported cannot have been raised, so its module is not imported to check.
+_ERRORS: tuple[tuple[str, str, int | None], ...] = (
+    ("services.hub_publish", "HubError", None),
+    ("services.hub_config", "HubConfigError", EXIT_BAD_INPUT),
+    ("services.bundle", "BundleDirError", EXIT_BAD_INPUT),
+    ("services.supabase_config", "SupabaseConfigError", EXIT_BAD_INPUT),
+    ("services.supabase_client", "SupabaseError", None),
+    ("services.report", "LoadError", EXIT_BAD_INPUT),
+    ("services.plans", "PlanError", EXIT_BAD_INPUT),
+)
+PUBLISH_EXIT = {"blocked": EXIT_FAILED, "moved": EXIT_FAILED, "conflict": EXIT_FAILED, "bad_token": EXIT_BAD_INPUT,
+                 "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT}
+_SERVICE_FAILURES = frozenset({"timeout", "unreachable", "network", "server_error"})
+
+
+def exit_code(exc: Exception) -> tuple[int, str]:
+    """The exit status and the one line to print for a failure (the only place that decides)."""
+    for module_name, class_name, code in _ERRORS:
+        module = sys.modules.get(module_name)
+        if module is None or not isinstance(exc, getattr(module, class_name)):
+            continue
+        if class_name == "HubError":
+            return PUBLISH_EXIT.get(exc.code, EXIT_FAILED), f"error: {exc}"  # type: ignore[attr-defined]
+        if class_name == "SupabaseError":  # the data may be fine: the service or the network failed
+            failed = exc.finding.code in _SERVICE_FAILURES  # type: ignore[attr-defined]
+            return (EXIT_FAILED if failed else EXIT_BAD_INPUT), f"error: {exc}"
+        return code if code is not None else EXIT_FAILED, f"error: {exc}"
+    if isinstance(exc, (ValueError, OSError)):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    # The CLI promises one line on any failure, never a traceback.
+    return EXIT_FAILED, f"error: unexpected failure ({type(exc).__name__}): {exc}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        command = importlib.import_module(f"services.cli.{COMMANDS[args.command]}")
+        return command.run(args)
+    except Exception as exc:
+        code, line = exit_code(exc)
+        print(line, file=sys.stderr)
+        return code
+
+
+def exit_now(code: int) -> None:
+    """Leave without the interpreter's teardown. pyarrow 26's C++ thread pools can abort a
+    short-lived process while it is torn down ("terminate called without an active exception",
+    status 134, a few runs in a hundred on a busy machine) after all the work is done and written.
+    Everything the CLI writes is closed (and the history fsynced) before this point."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

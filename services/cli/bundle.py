@@ -1,0 +1,43 @@
+"""`bundle PATH (--preset P | --plan FILE) --out DIR [--no-image]`: build, check and write each tier."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from services import bundle, checks, sampling
+from services.cli import EXIT_FAILED, EXIT_OK
+from services.cli.plans_arg import plan_from
+from services.cli.source import load
+
+STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = plan_from(args)
+    ds = load(args.path)
+    selections = sampling.select_plan(ds, plan)
+    errors = [s.error for s in selections.values() if s.error]
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image)
+    reports = checks.check_plan(ds, plan, selections, built)
+    out = Path(args.out)
+    for name, b in built.items():
+        path = b.write(out)
+        print(f"{name}: {b.facts.conversations:,} conversations, {b.facts.supervised_examples:,} supervised examples "
+              f"→ {path}")
+        for c in reports[name].checks:
+            print(f"  [{STATUS_MARK[c.status]}] {c.name}: {c.summary}")
+            for place in c.places[:5]:
+                where = " ".join(x for x in (place.conversation_id or "", f"message {place.turn}" if place.turn
+                                             else "") if x)
+                print(f"         {where} {place.excerpt or place.detail}".rstrip())
+    for name in plan.tiers:
+        if name.channel == "private":
+            print(f"{name.name}: kept back ({name.channel}), not built")
+    blocked = [n for n, r in reports.items() if r.blocked]
+    if blocked:
+        print(f"error: blocked by the checks: {', '.join(blocked)}", file=sys.stderr)
+    return EXIT_FAILED if blocked or errors else EXIT_OK

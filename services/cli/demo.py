@@ -1,0 +1,15 @@
+"""`demo --out FILE [--conversations N] [--seed S] [--jsonl]`: write the demo export."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from services import demo
+from services.cli import EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    path = demo.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
+    return EXIT_OK

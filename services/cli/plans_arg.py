@@ -1,0 +1,13 @@
+"""The plan a plan-driven command (`plan`, `bundle`) works with: a preset or a plan file."""
+
+from __future__ import annotations
+
+import argparse
+
+from services import plans
+
+
+def plan_from(args: argparse.Namespace) -> plans.Plan:
+    if args.plan:
+        return plans.load_plan(args.plan)
+    return plans.PRESETS[args.preset]() if args.seed is None else plans.PRESETS[args.preset](seed=args.seed)

@@ -1,0 +1,38 @@
+"""Where a command's data comes from: an export file, the demo dataset, or a `supabase://` address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.cli import DEMO_SOURCE
+from services.loader import LoadedDataset, load_dataset
+
+SUPABASE_SCHEME = "supabase://"
+
+
+def load(path: str) -> LoadedDataset:
+    """The dataset a command works on (raises the loader's or Supabase's error, mapped by the CLI)."""
+    if path == DEMO_SOURCE and not Path(path).exists():
+        from services import demo
+
+        return load_dataset(demo.demo_bytes(), "demo dataset")
+    if path.startswith(SUPABASE_SCHEME):
+        return _load_supabase(path)
+    return load_dataset(path)
+
+
+def _load_supabase(uri: str) -> LoadedDataset:
+    """`supabase://…`, with the project from SUPABASE_URL / SUPABASE_KEY."""
+    from services import supabase_source
+    from services.supabase_client import connect
+    from services.supabase_config import ENV_KEY, ENV_URL, SupabaseConfigError, settings_from_env
+
+    target = supabase_source.parse_uri(uri)
+    settings = settings_from_env()
+    if settings is None:
+        raise SupabaseConfigError(f"{uri} needs {ENV_URL} and {ENV_KEY} in the environment")
+    session = connect(settings)
+    try:
+        return supabase_source.load_target(session, target)
+    finally:
+        session.close()
