@@ -77,10 +77,19 @@ def _keep_conversation_parts(conv: schema.Conversation, prompts: dict[bytes, str
                 ok = False
         conv.system_prompt = prompts[raw]
     if conv.context is None and first.conversation_metadata is not None:
-        conv.context = first.conversation_metadata.copy()
+        conv.context = _canonical(first.conversation_metadata)
     elif conv.context is not None:
         conv.context = conv.context.copy()
     return ok
+
+
+def _canonical(raw: msgspec.Raw) -> msgspec.Raw | None:
+    """An owned, layout-independent copy of a view (compact, keys sorted): the dataset's
+    fingerprint must not change when the same export is saved pretty instead of compact."""
+    try:
+        return msgspec.Raw(msgspec.json.encode(msgspec.json.decode(raw), order="sorted"))
+    except (msgspec.DecodeError, UnicodeDecodeError):  # bytes the load skipped over, never checked
+        return None
 
 
 _FIELDS = ("conversation", "turn", "answered", "has_target", "user_chars", "target_chars", "emotion", "intensity",

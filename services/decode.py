@@ -97,11 +97,13 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> D
     repairs = Repairs()
     with suppress(msgspec.ValidationError):  # some value is off: isolate it below
         doc = msgspec.json.decode(data, type=schema.TrainingFile)
-        return Decoded(doc.conversations,
-                       _side_block(doc.training_file_metadata, schema.FileMetadata, "training_file_metadata",
-                                   name, repairs, report),
-                       _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile",
-                                   name, repairs, report))
+        decoded = Decoded(doc.conversations,
+                          _side_block(doc.training_file_metadata, schema.FileMetadata, "training_file_metadata",
+                                      name, repairs, report),
+                          _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile",
+                                      name, repairs, report))
+        repairs.emit(report)
+        return decoded
     try:
         rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
     except msgspec.ValidationError as exc:

@@ -29,6 +29,10 @@ _OTHER_BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)"),
 )
 _BYTE_AT = re.compile(r"\(byte (\d+)\)")
+# A \uD800–\uDBFF escape not followed by a \uDC00–\uDFFF one, or a low one alone: JSON text
+# cannot hold half a character, and msgspec reports it as input "truncated", without a place.
+_LONE_SURROGATE = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             rb"|(?<![0-9a-fA-F]{2}\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _SAVE_AS_UTF8 = "save it as UTF-8 (JSON files are UTF-8) and try again"
 
 
@@ -124,6 +128,11 @@ def json_error(data: Buffer, name: str, error: msgspec.DecodeError, base_offset:
     match = _BYTE_AT.search(text)
     offset = base_offset + int(match.group(1)) if match else (len(data) if end is None else end)
     reason = text.split(" (byte")[0].removeprefix("JSON is malformed: ")
+    lone = None if match else _LONE_SURROGATE.search(data, base_offset, len(data) if end is None else end)
+    if lone is not None:
+        escape = lone.group().lstrip(b"\\").decode()
+        return LoadError("invalid_json", f"not valid JSON: the escape \\{escape} is half a UTF-16 surrogate pair, "
+                                         "not a character", location(data, lone.end() - 6, name))
     if not match:  # msgspec says "Input data was truncated" (also for an unpaired \\ud800 escape)
         reason = "the file ends before the JSON is complete (truncated, or a string or escape left open)"
     return LoadError("invalid_json", f"not valid JSON: {reason}", location(data, offset, name))

@@ -12,6 +12,7 @@ This only runs after the fast whole-file decode failed, so its cost is paid by b
 
 from __future__ import annotations
 
+import json
 import re
 import types
 from dataclasses import dataclass, field
@@ -128,6 +129,16 @@ def _drop(tree: Any, segments: list[str | int], value_type: Any) -> list[str]:
     return []
 
 
+def _generic(raw: bytes | msgspec.Raw) -> Any:
+    """The record as plain Python values. msgspec refuses numbers beyond a double (1e999) even
+    untyped; the standard library reads them as infinity, which the typed decode then refuses
+    at the field's own path, like any other bad value."""
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.ValidationError:
+        return json.loads(bytes(raw))
+
+
 def decode(raw: bytes | msgspec.Raw, record_type: type, decoder: msgspec.json.Decoder | None = None) -> Outcome:
     """Decode one record of `record_type`, dropping bad optional values (see the module docstring).
 
@@ -139,8 +150,12 @@ def decode(raw: bytes | msgspec.Raw, record_type: type, decoder: msgspec.json.De
         return Outcome(value=decoder.decode(raw))
     except msgspec.ValidationError as exc:
         error = exc
-    tree = msgspec.json.decode(raw)
     outcome = Outcome()
+    try:
+        tree = _generic(raw)
+    except ValueError as exc:  # msgspec.DecodeError and UnicodeDecodeError are ValueErrors
+        outcome.failure = DroppedValue("", str(exc))
+        return outcome
     for _ in range(MAX_REPAIRS):
         reason, path = split_error(error)
         segments = _segments(path)
