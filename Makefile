@@ -45,6 +45,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev browser postgrest
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_supabase.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts .tools

@@ -7,8 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from components.plan_state import dataset_key
 from services.loader import LoadedDataset
+
+
+def dataset_key(ds: LoadedDataset) -> str:
+    """Identifies the loaded dataset for caches (it is itself a cached, shared object)."""
+    return f"{id(ds)}:{ds.name}:{ds.size_bytes}:{len(ds.conversations)}"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

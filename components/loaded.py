@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from services.consistency import ConsistencyCheck
 from services.loader import LoadedDataset
 from services.report import LoadError
+
+if TYPE_CHECKING:
+    from services.consistency import ConsistencyCheck  # Supabase only: not imported for other sources
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.cache import dataset_key
 from services import compare
 from services.loader import LoadedDataset
 from services.plans import PRESETS, Plan
@@ -52,11 +53,6 @@ def update_plan(plan: Plan) -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _selections(dataset_key: str, plan_json: str, _ds: LoadedDataset, _plan: Plan) -> dict[str, TierSelection]:
     return select_plan(_ds, _plan)
-
-
-def dataset_key(ds: LoadedDataset) -> str:
-    """Identifies the loaded dataset for caches (it is itself a cached, shared object)."""
-    return f"{id(ds)}:{ds.name}:{ds.size_bytes}:{len(ds.conversations)}"
 
 
 def selections(ds: LoadedDataset, plan: Plan | None = None) -> dict[str, TierSelection]:

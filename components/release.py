@@ -11,7 +11,7 @@ import dataclasses
 
 import streamlit as st
 
-from components.plan_state import dataset_key
+from components.cache import dataset_key
 from services import bundle as bundles
 from services import checks
 from services.card import CardText

@@ -5,13 +5,12 @@ import streamlit as st
 
 from components import charts
 from components.cache import per_dataset
-from components.consistency_panel import consistency_panel
 from components.entry import require_entrypoint
 from components.findings import findings_report
 from components.kpis import kpi_row
 from components.source import current_consistency, current_dataset
 from services import stats, summary
-from services.loader import FORMAT_LABELS
+from services.detect import FORMAT_LABELS
 
 require_entrypoint()
 st.title("Overview")
@@ -26,6 +25,8 @@ st.subheader("Validation report")
 findings_report(ds.report)
 
 if checks := current_consistency():
+    from components.consistency_panel import consistency_panel  # Supabase sources only
+
     st.subheader("Database row against the JSON")
     consistency_panel(checks)
 

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
+from components.cache import dataset_key
 from components.chat_view import chat_view, quality_aside
 from components.entry import require_entrypoint
-from components.plan_state import current_plan, dataset_key, feature, pin, selections
+from components.plan_state import current_plan, feature, pin, selections
 from components.source import current_dataset
 from services.chat import to_messages
 from services.loader import LoadedDataset

@@ -2,7 +2,7 @@
 every one that loads goes through statistics, the three presets' selection, bundles and checks
 without an exception.
 
-Seeded and bounded (about 1,200 mutants; well under a minute on two cores), so CI runs it on
+Seeded and bounded (about 1,300 mutants; about half a minute on two cores), so CI runs it on
 every submission and a failure replays from the printed description. Each crash it found became
 a named case in `test_loader_regressions.py`. `FUZZ_SEED` / `FUZZ_SCALE` in the environment widen
 the search by hand; CI keeps the fixed seed.
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import copy
 import json
-import multiprocessing
 import os
+import subprocess
+import sys
 import traceback
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import msgspec
@@ -27,10 +26,12 @@ from services.loader import LoadedDataset, load_dataset
 from services.report import LoadError
 from tests.support.mutate import Mutant, mutants
 
-REAL_EXPORTS = Path(__file__).resolve().parents[3] / "shared" / "real-exports"
+ROOT = Path(__file__).resolve().parents[2]
+REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 WORKERS = max(1, min(2, os.cpu_count() or 1))
+TRAIL_DIR = Path(__file__).resolve().parents[1] / "artifacts" / "fuzz"
 
 
 def exercise(ds: LoadedDataset) -> None:
@@ -116,13 +117,15 @@ BASES = _bases()
 
 def _run_share(name: str, doc: object, jsonl: bool, count: int, share: int, shares: int) -> tuple[int, list[str]]:
     """Check every `shares`-th mutant from `share` on (the mutants are drawn in full, in order, so
-    each worker sees the same sequence). Runs in a worker process."""
+    each process sees the same sequence). Runs in a subprocess of its own."""
     failures: list[str] = []
     loaded = 0
     seen: set = set()
+    trail = TRAIL_DIR / f"{name}-{share}.log"
     for index, mutant in enumerate(mutants(doc, count, seed=SEED + sum(map(ord, name)), jsonl=jsonl)):
         if index % shares != share:
             continue
+        trail.write_text(mutant.description)  # what was in hand if the process dies
         was_loaded, problem = _check(mutant, name, seen)
         loaded += was_loaded
         if problem:
@@ -130,20 +133,41 @@ def _run_share(name: str, doc: object, jsonl: bool, count: int, share: int, shar
     return loaded, failures
 
 
-@pytest.fixture(scope="module")
-def workers() -> Iterator[ProcessPoolExecutor]:
-    """One process per core: the mutants are independent, and two cores halve the wall time."""
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
+def _share_in_subprocess(name: str, count: int, share: int, shares: int) -> subprocess.Popen:
+    """One share in a fresh interpreter: a clean `__main__` (AppTest, earlier in the session,
+    leaves the app script there, which multiprocessing's spawn would run again), and a native
+    crash shows as an exit status with faulthandler's stack, not a hung or broken pool."""
+    # os._exit: pyarrow's thread pools can abort an interpreter's teardown after the work is done
+    # (see services.cli.exit_now); the result is printed and flushed before.
+    code = ("import json, os, sys; from tests.services.test_fuzz import run_share_by_name; "
+            "print(json.dumps(run_share_by_name(*sys.argv[1:2], *map(int, sys.argv[2:]))), flush=True); "
+            "os._exit(0)")
+    return subprocess.Popen([sys.executable, "-X", "faulthandler", "-c", code, name, str(count), str(share),
+                             str(shares)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_share_by_name(name: str, count: int, share: int, shares: int) -> tuple[int, list[str]]:
+    """The subprocess's entry: the base document named `name`, rebuilt as the test builds it."""
+    _, doc, jsonl, _ = next(b for b in BASES if b[0] == name)
+    return _run_share(name, doc, jsonl, count, share, shares)
 
 
 @pytest.mark.parametrize(("name", "doc", "jsonl", "count"), BASES, ids=[b[0] for b in BASES])
-def test_mutants_load_or_are_refused_in_words(workers, name: str, doc: object, jsonl: bool, count: int):
+def test_mutants_load_or_are_refused_in_words(name: str, doc: object, jsonl: bool, count: int):
     count = max(1, round(count * SCALE))
-    results = list(workers.map(_run_share, *zip(*[(name, doc, jsonl, count, share, WORKERS)
-                                                   for share in range(WORKERS)], strict=True)))
-    loaded = sum(r[0] for r in results)
-    failures = [f for r in results for f in r[1]]
+    TRAIL_DIR.mkdir(parents=True, exist_ok=True)
+    children = [_share_in_subprocess(name, count, share, WORKERS) for share in range(WORKERS)]
+    loaded, failures = 0, []
+    for share, child in enumerate(children):
+        out, err = child.communicate(timeout=600)
+        if child.returncode != 0:
+            trail = TRAIL_DIR / f"{name}-{share}.log"
+            in_hand = trail.read_text() if trail.exists() else "(none yet)"
+            pytest.fail(f"the process checking mutants of {name} died (status {child.returncode}) at "
+                        f"{in_hand}:\n{err[-3000:]}")
+        share_loaded, share_failures = json.loads(out.strip().splitlines()[-1])
+        loaded += share_loaded
+        failures += share_failures
     assert not failures, f"{len(failures)} of {count} mutants of {name} failed; the first:\n" + "\n\n".join(
         failures[:3])
     # Most structural mutants and reformattings load: the pipeline after the load is exercised too.
