@@ -135,3 +135,29 @@ def test_bundle_of_a_tier_with_personal_data_exits_1(tmp_path, small_export):
     assert "[BLOCK] personal data: email address" in result.stdout
     assert "c-1 message 2" in result.stdout and "a.b@example.com" in result.stdout
     assert result.stderr.strip() == "error: blocked by the checks: full"
+
+
+HEAVY = ("pandas", "pyarrow", "altair", "huggingface_hub", "supabase", "pydantic", "jinja2", "streamlit")
+
+
+def test_stats_imports_only_what_loading_and_statistics_need(tmp_path, small_export):
+    """Start-up speed, checked by what is imported rather than by a clock: `stats` needs neither
+    pandas nor the release, Hub or Supabase stacks (benchmarks/bench_startup.py times it)."""
+    path = tmp_path / "t.json"
+    path.write_bytes(export_bytes(small_export))
+    probe = ("import sys; from services.cli import main; code = main(['stats', sys.argv[1], '--json']); "
+             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})), file=sys.stderr); "
+             "sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", probe, str(path)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conversations"] == 2
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_parser_names_the_presets_and_demo_defaults_the_services_define():
+    from services import cli, demo_catalog, plans
+    from services.demo import DEFAULT_SEED
+
+    assert list(cli.PRESET_NAMES) == list(plans.PRESETS)
+    assert (cli.DEMO_CONVERSATIONS, cli.DEMO_SEED) == (demo_catalog.BASE_CONVERSATIONS, DEFAULT_SEED)

@@ -108,3 +108,19 @@ def test_write_demo_jsonl_and_json(tmp_path):
 def test_rejects_nonsense_sizes():
     with pytest.raises(ValueError):
         demo.generate(0)
+
+
+def test_cached_demo_is_written_once_and_equals_the_generated_export(tmp_path):
+    first = demo.cached_demo(3, 5, cache_dir=tmp_path)
+    assert first.read_bytes() == demo.demo_bytes(3, 5)
+    stamp = first.stat().st_mtime_ns
+    again = demo.cached_demo(3, 5, cache_dir=tmp_path)
+    assert again == first and again.stat().st_mtime_ns == stamp  # read, not written again
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no temporary file left behind
+    assert demo.cached_demo(4, 5, cache_dir=tmp_path) != first  # size and seed are in the name
+
+
+def test_cached_demo_falls_back_to_bytes_where_the_cache_cannot_be_written(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    assert demo.cached_demo(2, 5, cache_dir=blocked / "demo") == demo.demo_bytes(2, 5)
