@@ -93,17 +93,23 @@ def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
     return None
 
 
+def _training_file(conversations: list[schema.Conversation], doc: schema.TrainingFile | schema.TrainingFileRaw,
+                   name: str, repairs: Repairs, report: ValidationReport) -> Decoded:
+    """The conversations with the file's metadata and profile, typed; every repair reported."""
+    decoded = Decoded(conversations,
+                      _side_block(doc.training_file_metadata, schema.FileMetadata, "training_file_metadata",
+                                  name, repairs, report),
+                      _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile",
+                                  name, repairs, report))
+    repairs.emit(report)
+    return decoded
+
+
 def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> Decoded:
     repairs = Repairs()
     with suppress(msgspec.ValidationError):  # some value is off: isolate it below
         doc = msgspec.json.decode(data, type=schema.TrainingFile)
-        decoded = Decoded(doc.conversations,
-                          _side_block(doc.training_file_metadata, schema.FileMetadata, "training_file_metadata",
-                                      name, repairs, report),
-                          _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile",
-                                      name, repairs, report))
-        repairs.emit(report)
-        return decoded
+        return _training_file(doc.conversations, doc, name, repairs, report)
     try:
         rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
     except msgspec.ValidationError as exc:
@@ -116,17 +122,12 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> D
         cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
         label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"
         if outcome.value is None:
-            _drop_conversation(report, label, cid, index, name, outcome.failure)
+            _drop_conversation(report, label, cid, index, name,
+                               outcome.failure or repair.DroppedValue("", "unreadable"))
             continue
         repairs.note(f"{name}: {label}", outcome)
         conversations.append(outcome.value)
-    decoded = Decoded(conversations,
-                      _side_block(rough.training_file_metadata, schema.FileMetadata, "training_file_metadata",
-                                  name, repairs, report),
-                      _side_block(rough.consultant_profile, schema.ConsultantProfile, "consultant_profile",
-                                  name, repairs, report))
-    repairs.emit(report)
-    return decoded
+    return _training_file(conversations, rough, name, repairs, report)
 
 
 class _EnrichedRaw(msgspec.Struct):

@@ -77,9 +77,9 @@ def _other_encoding(head: bytes) -> str | None:
             return label
     # No mark: JSON text starts with ASCII ('{', '[', whitespace), so NUL bytes beside the first
     # characters give the width and the byte order away (the pattern of RFC 4627 §3).
-    if len(head) >= 4 and 0 not in head[:4]:
+    if len(head) < 4 or 0 not in head[:4]:
         return None
-    pattern = tuple(b == 0 for b in head[:4])
+    pattern: tuple[bool, bool, bool, bool] = (head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0)
     return {
         (True, True, True, False): "UTF-32 (big-endian)",
         (False, True, True, True): "UTF-32 (little-endian)",

@@ -13,6 +13,7 @@ This only runs after the fast whole-file decode failed, so its cost is paid by b
 from __future__ import annotations
 
 import json
+import mmap
 import re
 import types
 from dataclasses import dataclass, field
@@ -129,7 +130,7 @@ def _drop(tree: Any, segments: list[str | int], value_type: Any) -> list[str]:
     return []
 
 
-def _generic(raw: bytes | msgspec.Raw) -> Any:
+def _generic(raw: bytes | msgspec.Raw | mmap.mmap) -> Any:
     """The record as plain Python values. msgspec refuses numbers beyond a double (1e999) even
     untyped; the standard library reads them as infinity, which the typed decode then refuses
     at the field's own path, like any other bad value."""
@@ -139,7 +140,8 @@ def _generic(raw: bytes | msgspec.Raw) -> Any:
         return json.loads(bytes(raw))
 
 
-def decode(raw: bytes | msgspec.Raw, record_type: type, decoder: msgspec.json.Decoder | None = None) -> Outcome:
+def decode(raw: bytes | msgspec.Raw | mmap.mmap, record_type: type,
+           decoder: msgspec.json.Decoder | None = None) -> Outcome:
     """Decode one record of `record_type`, dropping bad optional values (see the module docstring).
 
     `raw` must be valid JSON (a `Raw` view from an earlier decode, or a JSON line that parsed):

@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
                 where = " ".join(x for x in (place.conversation_id or "", f"message {place.turn}" if place.turn
                                              else "") if x)
                 print(f"         {where} {place.excerpt or place.detail}".rstrip())
-    for name in plan.tiers:
-        if name.channel == "private":
-            print(f"{name.name}: kept back ({name.channel}), not built")
+    for tier in plan.tiers:
+        if tier.channel == "private":
+            print(f"{tier.name}: kept back ({tier.channel}), not built")
     blocked = [n for n, r in reports.items() if r.blocked]
     if blocked:
         print(f"error: blocked by the checks: {', '.join(blocked)}", file=sys.stderr)

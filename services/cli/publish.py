@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
                                        f"{context.supervised_examples:,} supervised examples")
     identity = hub_publish.whoami(api, settings)
     seen = hub_publish.dry_run(api, settings, args.repo_id, files)
-    print(f"{args.repo_id} as {identity.name}: " + ("new repo" if not seen.exists else f"head {seen.head[:8]}"))
+    print(f"{args.repo_id} as {identity.name}: " + ("new repo" if not seen.exists else f"head {(seen.head or '')[:8]}"))
     for change in seen.changes:
         print(f"  {change.status:<9} {change.path} ({change.size:,} bytes)")
     if context.blocked:
