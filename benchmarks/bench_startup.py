@@ -52,12 +52,6 @@ def cli_seconds(path: Path, runs: int) -> list[float]:
     return times
 
 
-def _free_port() -> int:
-    from tests.support.streamlit_server import free_port
-
-    return free_port()
-
-
 FLOOR_SCRIPT = """import streamlit as st
 st.metric("conversations", 242)
 st.vega_lite_chart({"data": {"values": [{"a": "x", "b": 2}]}, "mark": "bar",
@@ -67,13 +61,15 @@ st.vega_lite_chart({"data": {"values": [{"a": "x", "b": 2}]}, "mark": "bar",
 
 def app_seconds(page, runs: int, script: str = "app.py") -> list[float]:
     """Server start → the script's page with its chart drawn, `runs` times, each a fresh server."""
+    from tests.support.streamlit_server import free_port
+
     times = []
     no_secrets = Path(tempfile.mkdtemp()) / "secrets.toml"
     no_secrets.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPABASE_", "HF_", "STUDIO_"))}
     env["STREAMLIT_SECRETS_FILES"] = str(no_secrets)
     for _ in range(runs + 1):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",

@@ -36,5 +36,5 @@ st.dataframe(table, hide_index=True, width="stretch", height=320)
 st.download_button("Download conversations (CSV)", lambda: table.to_csv(index=False), file_name="conversations.csv",
                    mime="text/csv", icon=":material/download:")
 if ds.file_metadata:
-    with st.expander("File metadata as the platform wrote it"):
+    with st.expander("File metadata, as far as the studio reads it"):
         st.json(msgspec.to_builtins(ds.file_metadata), expanded=1)

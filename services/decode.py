@@ -18,7 +18,7 @@ import msgspec
 
 from services import repair, schema
 from services.detect import FileFormat
-from services.reading import Buffer, json_error, utf8_error
+from services.reading import Buffer, as_load_error
 from services.report import LoadError, Tally, ValidationReport
 
 
@@ -37,11 +37,10 @@ class Repairs:
     def __init__(self) -> None:
         self._tallies: dict[tuple[str, str], Tally] = {}
 
-    def note(self, record: str, outcome: repair.Outcome, prefix: str = "") -> None:
+    def note(self, record: str, outcome: repair.Outcome) -> None:
         for dropped in outcome.dropped:
-            key = (prefix + dropped.pattern, dropped.reason)
-            tally = self._tallies.setdefault(key, Tally("{}, field `{}`"))
-            tally.add(record, prefix + dropped.path)
+            tally = self._tallies.setdefault((dropped.pattern, dropped.reason), Tally("{}"))
+            tally.add(dropped.at(record))
 
     def emit(self, report: ValidationReport) -> None:
         for (pattern, reason), tally in self._tallies.items():
@@ -61,33 +60,22 @@ def _side_block(raw: msgspec.Raw | None, record_type: type, label: str, name: st
         return None
     outcome = repair.decode(raw, record_type)
     if outcome.value is None:
-        report.add("warning", "block_ignored", f"`{label}` ignored: {_lower(outcome.failure.reason)}"
-                   if outcome.failure else f"`{label}` ignored", f"{name}: {label}")
+        report.add("warning", "block_ignored", f"`{label}` ignored: {_lower(outcome.failure.reason)}",
+                   f"{name}: {label}")
         return None
     repairs.note(f"{name}: {label}", outcome)
     return outcome.value
 
 
-def _drop_conversation(report: ValidationReport, label: str, cid: str | None, index: int, name: str,
-                       failure: repair.DroppedValue) -> None:
-    place = f", field `{failure.path}`" if failure.path else ""
-    report.add("error", "conversation_dropped", f"dropped: {_lower(failure.reason)}", f"{name}: {label}{place}")
-    report.dropped_conversations.append(cid or f"#{index + 1}")
-
-
 class _IdOnly(msgspec.Struct):
-    conversation_metadata: msgspec.Raw = None  # type: ignore[assignment]  # Raw takes no `| None`
-
-
-class _Id(msgspec.Struct):
-    conversation_id: object = None
+    conversation_metadata: object = None
 
 
 def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
     """The id of a conversation that failed to decode, if one can be read at all (for the finding)."""
     with suppress(msgspec.DecodeError):
         meta = msgspec.json.decode(raw, type=_IdOnly).conversation_metadata
-        cid = msgspec.json.decode(meta, type=_Id).conversation_id if meta is not None else None
+        cid = meta.get("conversation_id") if isinstance(meta, dict) else None
         if isinstance(cid, (str, int)) and not isinstance(cid, bool) and str(cid):
             return str(cid)
     return None
@@ -122,25 +110,20 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> D
         cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
         label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"
         if outcome.value is None:
-            _drop_conversation(report, label, cid, index, name,
-                               outcome.failure or repair.DroppedValue("", "unreadable"))
+            report.add("error", "conversation_dropped", f"dropped: {_lower(outcome.failure.reason)}",
+                       outcome.failure.at(f"{name}: {label}"))
+            report.dropped_conversations.append(cid or f"#{index + 1}")
             continue
         repairs.note(f"{name}: {label}", outcome)
         conversations.append(outcome.value)
     return _training_file(conversations, rough, name, repairs, report)
 
 
-class _EnrichedRaw(msgspec.Struct):
-    consultant_profile: msgspec.Raw = None  # type: ignore[assignment]
-
-
 def decode_enriched(data: Buffer, name: str, report: ValidationReport) -> Decoded:
     repairs = Repairs()
     outcome = repair.decode(data, schema.EnrichedFile)
     if outcome.value is None:
-        failure = outcome.failure
-        where = f"{name}, field `{failure.path}`" if failure and failure.path else name
-        raise LoadError("missing_field", _lower(failure.reason) if failure else "unreadable", where)
+        raise LoadError("missing_field", _lower(outcome.failure.reason), outcome.failure.at(name))
     repairs.note(name, outcome)
     doc: schema.EnrichedFile = outcome.value
     meta = doc.dataset_metadata or schema.DatasetMetadata()
@@ -178,7 +161,21 @@ def _persona_name(client_persona: str | None) -> str | None:
 
 
 class _MetaLine(msgspec.Struct):
-    meta: msgspec.Raw = msgspec.field(name="_meta")
+    meta: msgspec.Raw = msgspec.field(default=None, name="_meta")  # type: ignore[assignment]
+
+
+def _meta_of(line: bytes) -> msgspec.Raw | None:
+    """The `_meta` block if `line` is the metadata line, whatever its spacing or key order."""
+    try:
+        return msgspec.json.decode(line, type=_MetaLine).meta
+    except (msgspec.DecodeError, UnicodeDecodeError):  # not an object, or not JSON: a pair line's problem
+        return None
+
+
+class _ProfileInMeta(msgspec.Struct):
+    """The `_meta` line carries the advisor's profile beside the file's metadata."""
+
+    consultant_profile: msgspec.Raw = None  # type: ignore[assignment]  # Raw takes no `| None`
 
 
 def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
@@ -187,26 +184,20 @@ def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
     decoder = msgspec.json.Decoder(schema.JsonlPair)
     meta_raw: msgspec.Raw | None = None
     groups: dict[str, list[schema.JsonlPair]] = {}
-    for number, offset, line in _jsonl_lines(data):
+    for index, (number, offset, line) in enumerate(_jsonl_lines(data)):
         where = f"{name}, line {number}"
-        try:
-            if meta_raw is None and line.lstrip().startswith(b'{"_meta"'):
-                meta_raw = msgspec.json.decode(line, type=_MetaLine).meta
-                continue
-            outcome = repair.decode(line, schema.JsonlPair, decoder)
-        except msgspec.DecodeError as exc:  # not JSON (ValidationError is handled by repair)
-            err = json_error(data, name, exc, base_offset=offset, end=offset + len(line))
-            report.add("error", "line_dropped", f"line skipped: {err.finding.message}", err.finding.where)
+        if index == 0 and (meta := _meta_of(line)) is not None:  # the format's first line
+            meta_raw = meta
             continue
-        except UnicodeDecodeError:
-            err = utf8_error(line, where)
-            report.add("error", "line_dropped", f"line skipped: {err.finding.message}", err.finding.where)
+        try:
+            outcome = repair.decode(line, schema.JsonlPair, decoder)
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # not JSON, or not text
+            err = as_load_error(exc, data, name, base_offset=offset, end=offset + len(line)).finding
+            report.add("error", "line_dropped", f"line skipped: {err.message}", err.where)
             continue
         if outcome.value is None:
-            failure = outcome.failure
-            place = f", field `{failure.path}`" if failure and failure.path else ""
-            report.add("error", "line_dropped",
-                       f"line skipped: {_lower(failure.reason) if failure else 'unreadable'}", where + place)
+            report.add("error", "line_dropped", f"line skipped: {_lower(outcome.failure.reason)}",
+                       outcome.failure.at(where))
             continue
         repairs.note(where, outcome)
         pair: schema.JsonlPair = outcome.value
@@ -217,7 +208,7 @@ def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
     metadata = profile = None
     if meta_raw is not None:
         metadata = _side_block(meta_raw, schema.FileMetadata, "_meta", name, repairs, report)
-        profile_raw = msgspec.json.decode(meta_raw, type=_EnrichedRaw).consultant_profile \
+        profile_raw = msgspec.json.decode(meta_raw, type=_ProfileInMeta).consultant_profile \
             if metadata is not None else None
         profile = _side_block(profile_raw, schema.ConsultantProfile, "_meta.consultant_profile", name,
                               repairs, report)

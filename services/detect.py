@@ -16,7 +16,7 @@ from typing import Literal
 
 import msgspec
 
-from services.reading import Buffer, check_readable, json_error, utf8_error
+from services.reading import Buffer, as_load_error, check_readable
 from services.report import LoadError
 
 FileFormat = Literal["training_file", "jsonl", "enriched"]
@@ -73,10 +73,8 @@ def shape_from_keys(data: Buffer, name: str) -> FileFormat:
     """The shape from the parsed top level (error path: costs a full generic decode)."""
     try:
         top = msgspec.json.decode(data)
-    except msgspec.DecodeError as exc:
-        raise json_error(data, name, exc) from None
-    except UnicodeDecodeError:
-        raise utf8_error(data, name) from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise as_load_error(exc, data, name) from None
     if isinstance(top, dict):
         if "conversations" in top:
             return "training_file"

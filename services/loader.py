@@ -29,7 +29,7 @@ from services import columns, schema, tables, validation
 from services.columns import PairColumns
 from services.decode import DECODERS, Decoded, decode_enriched
 from services.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
-from services.reading import check_readable, json_error, read_source, utf8_error
+from services.reading import as_load_error, check_readable, read_source
 from services.report import LoadError, ValidationReport
 from services.tables import DEFAULT_EDGE_CASE_ARCS, ConversationColumns
 
@@ -124,10 +124,8 @@ def _load(data, name: str, edge: frozenset[str]) -> LoadedDataset:
     report = ValidationReport()
     try:
         fmt, decoded = _decode(data, name, fmt, report)
-    except msgspec.DecodeError as exc:
-        raise json_error(data, name, exc) from None
-    except UnicodeDecodeError:
-        raise utf8_error(data, name) from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise as_load_error(exc, data, name) from None
     return _assemble(decoded, fmt, name, size, report, edge)
 
 
@@ -168,11 +166,8 @@ def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,
                 checked = check_readable(data, file_name)
                 found = decode_enriched(checked, file_name, report)
             except (LoadError, msgspec.DecodeError, UnicodeDecodeError) as exc:
-                if isinstance(exc, msgspec.DecodeError):
-                    exc = json_error(data, file_name, exc)
-                elif isinstance(exc, UnicodeDecodeError):
-                    exc = utf8_error(data, file_name)
-                report.findings.append(msgspec.structs.replace(exc.finding, code="conversation_dropped"))
+                finding = as_load_error(exc, data, file_name).finding
+                report.findings.append(msgspec.structs.replace(finding, code="conversation_dropped"))
                 report.dropped_conversations.append(cid)
                 continue
             conversation = found.conversations[0]

@@ -138,18 +138,33 @@ def json_error(data: Buffer, name: str, error: msgspec.DecodeError, base_offset:
     return LoadError("invalid_json", f"not valid JSON: {reason}", location(data, offset, name))
 
 
-def utf8_error(data: Buffer, name: str) -> LoadError:
-    """The first byte that is not UTF-8, located, with a hint at the likely encoding."""
-    data = data[:]
+def _first_bad_utf8(data: bytes, encoding: str = "utf-8") -> int | None:
+    """The offset of the first byte that `encoding` cannot decode, or None if all of it decodes."""
     try:
-        data.decode("utf-8")
+        data.decode(encoding)
     except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("cp1252")
-            hint = "; it looks like Windows-1252 or Latin-1: " + _SAVE_AS_UTF8
-        except UnicodeDecodeError:
-            pass
-        return LoadError("not_utf8", f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot start a character){hint}",
-                         location(data, exc.start, name))
-    return LoadError("not_utf8", "not UTF-8 text", name)
+        return exc.start
+    return None
+
+
+def utf8_error(data: Buffer, name: str, base_offset: int = 0, end: int | None = None) -> LoadError:
+    """The first byte of `data[base_offset:end]` that is not UTF-8, located in `data`, with a hint
+    at the likely encoding."""
+    part = data[base_offset:end]
+    at = _first_bad_utf8(part)
+    if at is None:
+        return LoadError("not_utf8", "not UTF-8 text", name)
+    legacy = _first_bad_utf8(part, "cp1252") is None
+    hint = "; it looks like Windows-1252 or Latin-1: " + _SAVE_AS_UTF8 if legacy else ""
+    return LoadError("not_utf8", f"not UTF-8 text (byte 0x{part[at]:02x} cannot start a character){hint}",
+                     location(data, base_offset + at, name))
+
+
+def as_load_error(exc: Exception, data: Buffer, name: str, base_offset: int = 0, end: int | None = None) -> LoadError:
+    """A decode failure (msgspec's or the UTF-8 codec's) as the loader's located error; `base_offset`
+    and `end` delimit the decoded part of `data` (a JSONL line). A LoadError stays as it is."""
+    if isinstance(exc, LoadError):
+        return exc
+    if isinstance(exc, msgspec.DecodeError):
+        return json_error(data, name, exc, base_offset, end)
+    return utf8_error(data, name, base_offset, end)

@@ -32,6 +32,10 @@ class DroppedValue:
     path: str
     reason: str
 
+    def at(self, record: str) -> str:
+        """Where, for a finding: the record, and the field when there is one."""
+        return f"{record}, field `{self.path}`" if self.path else record
+
     @property
     def pattern(self) -> str:
         """The path with list positions folded (`training_pairs[].intensity`): one finding per pattern."""
@@ -40,11 +44,11 @@ class DroppedValue:
 
 @dataclass
 class Outcome:
-    """A decoded record (None if unusable), the values dropped to get it, and why it failed."""
+    """A decoded record, or None and why (`failure`, read only then); and the values dropped to get it."""
 
     value: Any = None
     dropped: list[DroppedValue] = field(default_factory=list)
-    failure: DroppedValue | None = None
+    failure: DroppedValue = field(default_factory=lambda: DroppedValue("", "unreadable"))
 
 
 def split_error(error: msgspec.ValidationError) -> tuple[str, str]:

@@ -19,6 +19,11 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 MAX_EXAMPLES = 5
 
 
+def pretty_json(value: object) -> str:
+    """A Struct (or plain data) as indented JSON text, for downloads and `--json` output."""
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+
+
 class Finding(msgspec.Struct, kw_only=True):
     severity: Severity
     code: str  # stable machine-readable kind, e.g. 'duplicate_conversation_id'
@@ -32,9 +37,9 @@ class ValidationReport(msgspec.Struct, kw_only=True):
     findings: list[Finding] = msgspec.field(default_factory=list)
     dropped_conversations: list[str] = msgspec.field(default_factory=list)
 
-    def to_json(self, indent: int = 2) -> str:
-        """The report as the page's download and the CLI print it."""
-        return msgspec.json.format(msgspec.json.encode(self), indent=indent).decode()
+    def to_json(self) -> str:
+        """The report as the page's download gives it."""
+        return pretty_json(self)
 
     def add(self, severity: Severity, code: str, message: str, where: str = "") -> Finding:
         finding = Finding(severity=severity, code=code, message=message, where=where)

@@ -17,7 +17,6 @@ T = TypeVar("T")
 class TriedError(Protocol):
     def tried(self, attempts: int) -> Exception:
         """The same error, saying it was tried `attempts` times."""
-        ...
 
 
 def retrying(action: Callable[[], T], classify: Callable[[Exception], tuple[Exception, bool]], attempts: int,

@@ -14,7 +14,7 @@ import msgspec
 import numpy as np
 
 from services.loader import LoadedDataset
-from services.report import Severity
+from services.report import Severity, pretty_json
 
 TRAINABLE_EXAMPLES = 500  # the platform's LoRA readiness rule
 DIMENSIONS: dict[str, tuple[str, str, str]] = {
@@ -58,8 +58,8 @@ class DatasetStats(msgspec.Struct):
     tiers: dict[str, int] = msgspec.field(default_factory=dict)
     empty_persona_arc_cells: list[list[str]] = msgspec.field(default_factory=list)
 
-    def to_json(self, indent: int = 2) -> str:
-        return msgspec.json.format(msgspec.json.encode(self), indent=indent).decode()
+    def to_json(self) -> str:
+        return pretty_json(self)
 
 
 @dataclass(frozen=True)

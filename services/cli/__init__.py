@@ -22,7 +22,8 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEMO_SOURCE = "demo"
@@ -73,34 +74,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# (module, exception class, exit status or None for "the exception's own code decides"). A class
-# whose module was never imported cannot have been raised, so its module is not imported to check.
-_ERRORS: tuple[tuple[str, str, int | None], ...] = (
-    ("services.hub_publish", "HubError", None),
-    ("services.hub_config", "HubConfigError", EXIT_BAD_INPUT),
-    ("services.bundle", "BundleDirError", EXIT_BAD_INPUT),
-    ("services.supabase_config", "SupabaseConfigError", EXIT_BAD_INPUT),
-    ("services.supabase_client", "SupabaseError", None),
-    ("services.report", "LoadError", EXIT_BAD_INPUT),
-    ("services.plans", "PlanError", EXIT_BAD_INPUT),
-)
 PUBLISH_EXIT = {"blocked": EXIT_FAILED, "moved": EXIT_FAILED, "conflict": EXIT_FAILED, "bad_token": EXIT_BAD_INPUT,
-                 "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT}
+                "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT}
 _SERVICE_FAILURES = frozenset({"timeout", "unreachable", "network", "server_error"})
+
+
+def _supabase_exit(exc: Any) -> int:
+    """The data may be fine when the service or the network failed: that is a failure, not bad input."""
+    return EXIT_FAILED if exc.finding.code in _SERVICE_FAILURES else EXIT_BAD_INPUT
+
+
+# (module, exception class, its exit status). A class whose module was never imported cannot have
+# been raised, so its module is not imported to check.
+_ERRORS: tuple[tuple[str, str, Callable[[Any], int]], ...] = (
+    ("services.hub_publish", "HubError", lambda exc: PUBLISH_EXIT.get(exc.code, EXIT_FAILED)),
+    ("services.hub_config", "HubConfigError", lambda exc: EXIT_BAD_INPUT),
+    ("services.bundle", "BundleDirError", lambda exc: EXIT_BAD_INPUT),
+    ("services.supabase_config", "SupabaseConfigError", lambda exc: EXIT_BAD_INPUT),
+    ("services.supabase_client", "SupabaseError", _supabase_exit),
+    ("services.report", "LoadError", lambda exc: EXIT_BAD_INPUT),
+    ("services.plans", "PlanError", lambda exc: EXIT_BAD_INPUT),
+)
 
 
 def exit_code(exc: Exception) -> tuple[int, str]:
     """The exit status and the one line to print for a failure (the only place that decides)."""
     for module_name, class_name, code in _ERRORS:
         module = sys.modules.get(module_name)
-        if module is None or not isinstance(exc, getattr(module, class_name)):
-            continue
-        if class_name == "HubError":
-            return PUBLISH_EXIT.get(exc.code, EXIT_FAILED), f"error: {exc}"  # type: ignore[attr-defined]
-        if class_name == "SupabaseError":  # the data may be fine: the service or the network failed
-            failed = exc.finding.code in _SERVICE_FAILURES  # type: ignore[attr-defined]
-            return (EXIT_FAILED if failed else EXIT_BAD_INPUT), f"error: {exc}"
-        return code if code is not None else EXIT_FAILED, f"error: {exc}"
+        if module is not None and isinstance(exc, getattr(module, class_name)):
+            return code(exc), f"error: {exc}"
     if isinstance(exc, (ValueError, OSError)):
         return EXIT_BAD_INPUT, f"error: {exc}"
     # The CLI promises one line on any failure, never a traceback.

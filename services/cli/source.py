@@ -7,6 +7,8 @@ from pathlib import Path
 from services.cli import DEMO_SOURCE
 from services.loader import LoadedDataset, load_dataset
 
+# services.supabase_source.URI_SCHEME, named here so that a file path needs no Supabase import
+# (a test holds them equal)
 SUPABASE_SCHEME = "supabase://"
 
 

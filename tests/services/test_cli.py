@@ -156,8 +156,10 @@ def test_stats_imports_only_what_loading_and_statistics_need(tmp_path, small_exp
 
 
 def test_the_parser_names_the_presets_and_demo_defaults_the_services_define():
-    from services import cli, demo_catalog, plans
+    from services import cli, demo_catalog, plans, supabase_source
+    from services.cli import source
     from services.demo import DEFAULT_SEED
 
     assert list(cli.PRESET_NAMES) == list(plans.PRESETS)
+    assert source.SUPABASE_SCHEME == supabase_source.URI_SCHEME
     assert (cli.DEMO_CONVERSATIONS, cli.DEMO_SEED) == (demo_catalog.BASE_CONVERSATIONS, DEFAULT_SEED)

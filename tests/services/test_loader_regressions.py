@@ -276,3 +276,15 @@ def _build_every_preset(ds) -> None:
         selections = sampling.select_plan(ds, plan)
         built = bundle.build_plan(ds, plan, selections, with_image=False)
         checks.check_plan(ds, plan, selections, built)
+
+
+def test_jsonl_meta_line_with_spaces_or_keys_before_meta_is_still_the_meta_line(demo_export):
+    from services import demo
+
+    small = dict(demo_export, conversations=demo_export["conversations"][:2])
+    lines = demo.to_jsonl_bytes(small).split(b"\n")
+    meta = json.loads(lines[0])["_meta"]
+    for first in (json.dumps({"_meta": meta}, indent=1).replace("\n", " "), json.dumps({"note": "x", "_meta": meta})):
+        ds = load_dataset(b"\n".join([first.encode(), *lines[1:]]), "t.jsonl")
+        assert ds.format == "jsonl" and not ds.report.by_code("line_dropped")
+        assert ds.file_metadata is not None and ds.file_metadata.total_conversations == meta["total_conversations"]

@@ -58,13 +58,9 @@ def _get(node: Any, path: tuple) -> Any:
     return node
 
 
-def _pick_path(doc: Any, rng: random.Random, paths: list[tuple]) -> tuple:
-    return paths[rng.randrange(len(paths))]
-
-
 def _structural(doc: Any, rng: random.Random, paths: list[tuple]) -> tuple[str, Any]:
     doc = _copy(doc)
-    path = _pick_path(doc, rng, paths)
+    path = rng.choice(paths)
     if not path:
         return "replace the document", rng.choice(ODD_VALUES)
     parent = _get(doc, path[:-1])
