@@ -1,32 +1,50 @@
-"""Lead Magnet Studio: entry point. Sidebar source picker, then the chosen page."""
+"""Lead Magnet Studio: entry point. Sidebar source picker, then the chosen page.
+
+`streamlit run app.py` finds the `st.App` below and serves this same file as the page script,
+with a lifespan hook that warms the server up before the first visitor (`components.warm_up`).
+Streamlit runs the page script as `__main__`; the server imports this file under its own name.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.entry import mark_entrypoint
-from components.source import sidebar_picker
-
-st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
-
 PAGES = {
     "Dataset": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/coverage.py", title="Coverage", icon=":material/grid_on:"),
-        st.Page("pages/quality.py", title="Quality", icon=":material/star:"),
-        st.Page("pages/supabase.py", title="Supabase", icon=":material/database:"),
+        ("pages/overview.py", "Overview", ":material/dashboard:"),
+        ("pages/coverage.py", "Coverage", ":material/grid_on:"),
+        ("pages/quality.py", "Quality", ":material/star:"),
+        ("pages/supabase.py", "Supabase", ":material/database:"),
     ],
     "Release": [
-        st.Page("pages/strategy.py", title="Strategy", icon=":material/alt_route:"),
-        st.Page("pages/samples.py", title="Samples", icon=":material/forum:"),
-        st.Page("pages/card.py", title="Card & checks", icon=":material/fact_check:"),
-        st.Page("pages/publish.py", title="Publish", icon=":material/rocket_launch:"),
-        st.Page("pages/releases.py", title="Releases", icon=":material/history:"),
-        st.Page("pages/traction.py", title="Traction", icon=":material/trending_up:"),
+        ("pages/strategy.py", "Strategy", ":material/alt_route:"),
+        ("pages/samples.py", "Samples", ":material/forum:"),
+        ("pages/card.py", "Card & checks", ":material/fact_check:"),
+        ("pages/publish.py", "Publish", ":material/rocket_launch:"),
+        ("pages/releases.py", "Releases", ":material/history:"),
+        ("pages/traction.py", "Traction", ":material/trending_up:"),
     ],
 }
 
-page = st.navigation(PAGES)
-mark_entrypoint()
-sidebar_picker()
-page.run()
+
+def main() -> None:
+    """One script run: page config, navigation, the sidebar's source picker, the chosen page."""
+    from components.entry import mark_entrypoint
+    from components.source import sidebar_picker
+
+    st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
+    page = st.navigation({
+        section: [st.Page(path, title=title, icon=icon, default=path == "pages/overview.py")
+                  for path, title, icon in pages]
+        for section, pages in PAGES.items()})
+    mark_entrypoint()
+    sidebar_picker()
+    page.run()
+
+
+if __name__ == "__main__":  # a script run (a visitor's page, or AppTest)
+    main()
+else:  # the server importing this file to serve it
+    from components.warm_up import lifespan
+
+    app = st.App("app.py", lifespan=lifespan)

@@ -43,6 +43,14 @@ def _load_upload(file_id: str, name: str, _upload: UploadedFile) -> Loaded:  # _
     return timed_load(lambda: load_dataset(_upload.getvalue(), name))
 
 
+DEMO_SIZE = 242
+
+
+def preload_default() -> None:
+    """Load the default source (the demo dataset) into the shared cache before anyone asks."""
+    _load_demo(DEMO_SIZE, demo.DEFAULT_SEED)
+
+
 def _load_selected() -> Loaded | None:
     kind = st.session_state.get(KIND_KEY, "demo")
     if kind == "supabase":
@@ -64,7 +72,7 @@ def _load_selected() -> Loaded | None:
         except OSError:
             return Loaded(None, LoadError("file_not_found", "no such file", str(path)), 0.0)
         return _load_path(str(path.resolve()), info.st_mtime, info.st_size)
-    return _load_demo(242, demo.DEFAULT_SEED)
+    return _load_demo(DEMO_SIZE, demo.DEFAULT_SEED)
 
 
 def use_source(kind: str) -> None:

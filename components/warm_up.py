@@ -1,0 +1,40 @@
+"""What the server does before its first visitor: import what the first page needs and load the
+demo dataset, in a background thread, while the browser is still fetching Streamlit's own page.
+
+On this 2-core machine importing pandas and Altair and loading the demo cost about a second of
+the first page (benchmarks/bench_startup.py); done here, the first visitor's script finds them
+ready. Failures are logged and otherwise ignored: the page then does the same work itself and
+shows any error where it belongs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+_LOG = logging.getLogger(__name__)
+# The Overview (the default page) and what it imports: charts (Altair, pandas) and statistics.
+FIRST_PAGE_MODULES = ("pandas", "altair", "components.charts", "components.findings", "services.stats")
+
+
+def warm_up() -> None:
+    """Import the first page's modules and load the default (demo) dataset into the shared cache."""
+    try:
+        for name in FIRST_PAGE_MODULES:
+            importlib.import_module(name)
+        from components import source
+
+        source.preload_default()
+    except Exception:  # a warm-up is an optimisation: never let it take the server down
+        _LOG.exception("warm-up failed; the first page will do the work itself")
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """`st.App` lifespan: start the warm-up and serve at once (the server does not wait for it)."""
+    threading.Thread(target=warm_up, name="studio-warm-up", daemon=True).start()
+    yield
