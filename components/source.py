@@ -15,6 +15,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from components.loaded import Loaded, timed_load
 from services import demo
+from services.demo_catalog import BASE_CONVERSATIONS
 from services.detect import FORMAT_LABELS
 from services.loader import LoadedDataset, load_dataset
 from services.report import LoadError
@@ -43,12 +44,9 @@ def _load_upload(file_id: str, name: str, _upload: UploadedFile) -> Loaded:  # _
     return timed_load(lambda: load_dataset(_upload.getvalue(), name))
 
 
-DEMO_SIZE = 242
-
-
-def preload_default() -> None:
-    """Load the default source (the demo dataset) into the shared cache before anyone asks."""
-    _load_demo(DEMO_SIZE, demo.DEFAULT_SEED)
+def load_default() -> Loaded:
+    """The default source, the demo dataset, from the shared cache (the server's warm-up fills it)."""
+    return _load_demo(BASE_CONVERSATIONS, demo.DEFAULT_SEED)
 
 
 def _load_selected() -> Loaded | None:
@@ -72,7 +70,7 @@ def _load_selected() -> Loaded | None:
         except OSError:
             return Loaded(None, LoadError("file_not_found", "no such file", str(path)), 0.0)
         return _load_path(str(path.resolve()), info.st_mtime, info.st_size)
-    return _load_demo(DEMO_SIZE, demo.DEFAULT_SEED)
+    return load_default()
 
 
 def use_source(kind: str) -> None:

@@ -28,7 +28,7 @@ def warm_up() -> None:
             importlib.import_module(name)
         from components import source
 
-        source.preload_default()
+        source.load_default()
     except Exception:  # a warm-up is an optimisation: never let it take the server down
         _LOG.exception("warm-up failed; the first page will do the work itself")
 

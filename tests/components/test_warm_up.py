@@ -10,7 +10,7 @@ from pathlib import Path
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 from components import source, warm_up
-from services import demo
+from services.demo_catalog import BASE_CONVERSATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,15 +23,15 @@ def test_warm_up_leaves_the_demo_dataset_in_the_shared_cache(monkeypatch):
         raise AssertionError("the demo dataset was loaded again")
 
     monkeypatch.setattr(source, "load_dataset", no_second_load)
-    loaded = source._load_demo(source.DEMO_SIZE, demo.DEFAULT_SEED)
-    assert loaded.error is None and len(loaded.dataset.conversations) == source.DEMO_SIZE
+    loaded = source.load_default()
+    assert loaded.error is None and len(loaded.dataset.conversations) == BASE_CONVERSATIONS
 
 
 def test_a_failing_warm_up_is_logged_not_raised(monkeypatch, caplog):
     def broken() -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(source, "preload_default", broken)
+    monkeypatch.setattr(source, "load_default", broken)
     warm_up.warm_up()  # returns: the first page will do the work itself
     assert "warm-up failed" in caplog.text and "disk full" in caplog.text
 
