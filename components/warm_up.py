@@ -22,13 +22,13 @@ FIRST_PAGE_MODULES = ("pandas", "altair", "components.charts", "components.findi
 
 
 def warm_up() -> None:
-    """Import the first page's modules and load the default (demo) dataset into the shared cache."""
+    """Load the default (demo) dataset into the shared cache, then import the first page's modules."""
     try:
-        for name in FIRST_PAGE_MODULES:
-            importlib.import_module(name)
         from components import source
 
-        source.load_default()
+        source.load_default()  # what the first script run needs first: the sidebar's dataset
+        for name in FIRST_PAGE_MODULES:
+            importlib.import_module(name)
     except Exception:  # a warm-up is an optimisation: never let it take the server down
         _LOG.exception("warm-up failed; the first page will do the work itself")
 
