@@ -11,33 +11,31 @@ import streamlit as st
 
 PAGES = {
     "Dataset": [
-        ("pages/overview.py", "Overview", ":material/dashboard:"),
-        ("pages/coverage.py", "Coverage", ":material/grid_on:"),
-        ("pages/quality.py", "Quality", ":material/star:"),
-        ("pages/supabase.py", "Supabase", ":material/database:"),
+        ("app_pages/overview.py", "Overview", ":material/dashboard:"),
+        ("app_pages/coverage.py", "Coverage", ":material/grid_on:"),
+        ("app_pages/quality.py", "Quality", ":material/star:"),
+        ("app_pages/supabase.py", "Supabase", ":material/database:"),
     ],
     "Release": [
-        ("pages/strategy.py", "Strategy", ":material/alt_route:"),
-        ("pages/samples.py", "Samples", ":material/forum:"),
-        ("pages/card.py", "Card & checks", ":material/fact_check:"),
-        ("pages/publish.py", "Publish", ":material/rocket_launch:"),
-        ("pages/releases.py", "Releases", ":material/history:"),
-        ("pages/traction.py", "Traction", ":material/trending_up:"),
+        ("app_pages/strategy.py", "Strategy", ":material/alt_route:"),
+        ("app_pages/samples.py", "Samples", ":material/forum:"),
+        ("app_pages/card.py", "Card & checks", ":material/fact_check:"),
+        ("app_pages/publish.py", "Publish", ":material/rocket_launch:"),
+        ("app_pages/releases.py", "Releases", ":material/history:"),
+        ("app_pages/traction.py", "Traction", ":material/trending_up:"),
     ],
 }
 
 
 def main() -> None:
     """One script run: page config, navigation, the sidebar's source picker, the chosen page."""
-    from components.entry import mark_entrypoint
-    from components.source import sidebar_picker
+    from components.dataset.source import sidebar_picker
 
     st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
     page = st.navigation({
-        section: [st.Page(path, title=title, icon=icon, default=path == "pages/overview.py")
+        section: [st.Page(path, title=title, icon=icon, default=path == "app_pages/overview.py")
                   for path, title, icon in pages]
         for section, pages in PAGES.items()})
-    mark_entrypoint()
     sidebar_picker()
     page.run()
 

@@ -41,12 +41,15 @@ def main() -> None:
 
     import datasets
 
-    from services import bundle, checks, convert, demo, plans, sampling
-    from services.loader import load_dataset
+    from services.dataset.loader import load_dataset
+    from services.demo import generator as demo
+    from services.release import bundle, convert
+    from services.release.checks import runner as checks
+    from services.strategy import presets, sampling
 
     datasets.disable_progress_bars()
     ds = load_dataset(demo.demo_bytes(args.conversations), "scaled demo")
-    plan = plans.preset_giveaway()
+    plan = presets.preset_giveaway()
     sel = sampling.select_plan(ds, plan)["full"]
     t0 = time.perf_counter()
     conv_rows, pair_rows = convert.tier_rows(ds, sel)
@@ -71,7 +74,7 @@ def main() -> None:
           f"{'met' if t_ours <= t_theirs else 'NOT met'}\n")
 
     totals = []
-    for name, make in plans.PRESETS.items():
+    for name, make in presets.PRESETS.items():
         p = make()
         t0 = time.perf_counter()
         selections = sampling.select_plan(ds, p)

@@ -51,7 +51,7 @@ def hwm_mb():
 CONTENDERS: dict[str, tuple[str, str, str]] = {
     # key: (label, imports, timed body)
     "studio": ("studio loader + coverage stats",
-               "from services.loader import load_dataset\nfrom services import stats",
+               "from services.dataset.loader import load_dataset\nfrom services.dataset import stats",
                "ds = load_dataset(PATH)\ncells = stats.coverage(ds)\n"
                "dists = [stats.distribution(ds, d) for d in ('persona', 'arc', 'topic')]\n"
                "n = len(ds.conversation_table)"),
@@ -77,11 +77,11 @@ CONTENDERS: dict[str, tuple[str, str, str]] = {
           "                          split='train')\n"
           "n = len(d)"),
     "c": ("(c) read + bare typed decode (msgspec, same fields)",
-          "import msgspec\nfrom services import schema",
+          "import msgspec\nfrom services.dataset import schema",
           "doc = msgspec.json.decode(open(PATH, 'rb').read(), type=schema.TrainingFile)\n"
           "n = len(doc.conversations)"),
     "c_mmap": ("(c') mmap + bare typed decode (stricter)",
-               "import mmap, msgspec\nfrom services import schema",
+               "import mmap, msgspec\nfrom services.dataset import schema",
                "f = open(PATH, 'rb'); buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)\n"
                "doc = msgspec.json.decode(buf, type=schema.TrainingFile)\n"
                "n = len(doc.conversations)"),
@@ -151,10 +151,11 @@ def main() -> None:
     parser.add_argument("--skip-datasets", action="store_true", help="leave out (b), the slowest contender")
     args = parser.parse_args()
 
-    from services import demo
 
+
+    from services.demo import cache as demo_cache
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
-        pretty = demo.write_demo(Path(tmp) / "training.json", args.conversations)
+        pretty = demo_cache.write_demo(Path(tmp) / "training.json", args.conversations)
         compact = Path(tmp) / "training-compact.json"
         compact.write_bytes(msgspec.json.encode(msgspec.json.decode(pretty.read_bytes())))
         verdicts = []

@@ -26,15 +26,16 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=30)
     args = parser.parse_args()
 
-    from services import compare, demo, plans, sampling
-    from services.loader import load_dataset
+    from services.dataset.loader import load_dataset
+    from services.demo import generator as demo
+    from services.strategy import compare, presets, sampling
 
     started = time.perf_counter()
     ds = load_dataset(demo.demo_bytes(args.conversations), "scaled demo")
     print(f"{len(ds.conversations):,} conversations, {int(ds.conversation_table['pairs'].sum()):,} pairs "
           f"(generated and loaded in {time.perf_counter() - started:.1f} s)")
 
-    plan = plans.preset_billboard()
+    plan = presets.preset_billboard()
     compare.comparison(ds, plan, sampling.select_plan(ds, plan))  # warm-up: per-dataset arrays are built once
     timings = []
     for edit in range(args.edits):

@@ -32,7 +32,7 @@ CHART = "[data-testid=\"stVegaLiteChart\"] canvas, [data-testid=\"stVegaLiteChar
 
 def _export_near(target_bytes: int, folder: Path) -> Path:
     """A demo export of at least `target_bytes` (the fewest conversations that reach it)."""
-    from services import demo
+    from services.demo import generator as demo
 
     sizes = {n: len(demo.demo_bytes(n, demo.DEFAULT_SEED)) for n in range(1, 8)}
     n = min((k for k in sizes if sizes[k] >= target_bytes), default=max(sizes))

@@ -48,11 +48,11 @@ def main() -> None:
 
     import psycopg
 
-    from services import supabase_source
-    from services.supabase_client import connect
-    from services.supabase_config import settings_from
-    from services.supabase_rows import CONVERSATION_COLUMNS
-    from services.supabase_tables import fetch_all
+    from services.supabase import source as supabase_source
+    from services.supabase.client import connect
+    from services.supabase.config import settings_from
+    from services.supabase.rows import CONVERSATION_COLUMNS
+    from services.supabase.tables import fetch_all
     from tests.support import postgrest_binary
     from tests.support.supabase_stack import PLATFORM_SKIP, supabase_stack
 

@@ -18,13 +18,15 @@ from typing import Any
 
 _LOG = logging.getLogger(__name__)
 # The Overview (the default page) and what it imports: charts (Altair, pandas) and statistics.
-FIRST_PAGE_MODULES = ("pandas", "altair", "components.charts", "components.findings", "services.stats")
+FIRST_PAGE_MODULES = (
+    "pandas", "altair", "components.dataset.charts", "components.dataset.findings", "services.dataset.stats",
+)
 
 
 def warm_up() -> None:
     """Load the default (demo) dataset into the shared cache, then import the first page's modules."""
     try:
-        from components import source
+        from components.dataset import source
 
         source.load_default()  # what the first script run needs first: the sidebar's dataset
         for name in FIRST_PAGE_MODULES:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit import config as streamlit_config
 
-from services import demo
-from services.hub_config import HubSettings
-from services.loader import LoadedDataset, load_dataset
-from services.supabase_client import SupabaseSession, connect
-from services.supabase_config import settings_from
+from services.dataset.loader import LoadedDataset, load_dataset
+from services.demo import generator as demo
+from services.hub.config import HubSettings
+from services.supabase.client import SupabaseSession, connect
+from services.supabase.config import settings_from
 from tests.support import postgrest_binary
 from tests.support.exports import export_bytes, make_conversation
 from tests.support.local_hub import LocalHub, serve_local_hub

@@ -6,7 +6,7 @@ PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `sup
 
 Each command lives in its own module and imports what it needs when it runs, so `stats` starts
 without pandas, pyarrow, the Hub or Supabase clients. This module only parses arguments and maps
-every failure to its exit status in one place (`exit_code`).
+every failure to its exit status in one place (`services.cli.errors.exit_code`).
 
 Exit status: 0 success (published, or already up to date), 1 a plan whose rules cannot be met, a
 tier blocked by the checks, a Hub that moved, a conflict or a failing service, 2 bad input or
@@ -22,12 +22,11 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEMO_SOURCE = "demo"
-PRESET_NAMES = ("giveaway", "billboard", "hybrid")  # services.plans.PRESETS, named here to parse cheaply
+PRESET_NAMES = ("giveaway", "billboard", "hybrid")  # services.strategy.presets.PRESETS, named here to parse cheaply
 DEMO_CONVERSATIONS, DEMO_SEED = 242, 20251203  # services.demo's defaults (a test holds them equal)
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
@@ -74,47 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PUBLISH_EXIT = {"blocked": EXIT_FAILED, "moved": EXIT_FAILED, "conflict": EXIT_FAILED, "bad_token": EXIT_BAD_INPUT,
-                "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT}
-_SERVICE_FAILURES = frozenset({"timeout", "unreachable", "network", "server_error"})
-
-
-def _supabase_exit(exc: Any) -> int:
-    """The data may be fine when the service or the network failed: that is a failure, not bad input."""
-    return EXIT_FAILED if exc.finding.code in _SERVICE_FAILURES else EXIT_BAD_INPUT
-
-
-# (module, exception class, its exit status). A class whose module was never imported cannot have
-# been raised, so its module is not imported to check.
-_ERRORS: tuple[tuple[str, str, Callable[[Any], int]], ...] = (
-    ("services.hub_publish", "HubError", lambda exc: PUBLISH_EXIT.get(exc.code, EXIT_FAILED)),
-    ("services.hub_config", "HubConfigError", lambda exc: EXIT_BAD_INPUT),
-    ("services.bundle", "BundleDirError", lambda exc: EXIT_BAD_INPUT),
-    ("services.supabase_config", "SupabaseConfigError", lambda exc: EXIT_BAD_INPUT),
-    ("services.supabase_client", "SupabaseError", _supabase_exit),
-    ("services.report", "LoadError", lambda exc: EXIT_BAD_INPUT),
-    ("services.plans", "PlanError", lambda exc: EXIT_BAD_INPUT),
-)
-
-
-def exit_code(exc: Exception) -> tuple[int, str]:
-    """The exit status and the one line to print for a failure (the only place that decides)."""
-    for module_name, class_name, code in _ERRORS:
-        module = sys.modules.get(module_name)
-        if module is not None and isinstance(exc, getattr(module, class_name)):
-            return code(exc), f"error: {exc}"
-    if isinstance(exc, (ValueError, OSError)):
-        return EXIT_BAD_INPUT, f"error: {exc}"
-    # The CLI promises one line on any failure, never a traceback.
-    return EXIT_FAILED, f"error: unexpected failure ({type(exc).__name__}): {exc}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         command = importlib.import_module(f"services.cli.{COMMANDS[args.command]}")
         return command.run(args)
     except Exception as exc:
+        from services.cli.errors import exit_code
+
         code, line = exit_code(exc)
         print(line, file=sys.stderr)
         return code

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from services import bundle, checks, sampling
 from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
+from services.release import bundle
+from services.release.checks import runner as checks
+from services.strategy import sampling
 
 STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
 

@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from services import compare, plans, sampling
 from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
-from services.loader import LoadedDataset
+from services.dataset.loader import LoadedDataset
+from services.strategy import compare, plans, sampling
 
 
 def plan_report(ds: LoadedDataset, plan: plans.Plan) -> dict:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from services import plans
+from services.strategy import plans, presets
 
 
 def plan_from(args: argparse.Namespace) -> plans.Plan:
     if args.plan:
         return plans.load_plan(args.plan)
-    return plans.PRESETS[args.preset]() if args.seed is None else plans.PRESETS[args.preset](seed=args.seed)
+    return presets.PRESETS[args.preset]() if args.seed is None else presets.PRESETS[args.preset](seed=args.seed)

@@ -1,7 +1,7 @@
 """`publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual] [--message M]`.
 
 Checks the folder against its `release.json`, shows the dry run, then publishes as the page does.
-Failures are raised and mapped to exit statuses by `services.cli.exit_code`.
+Failures are raised and mapped to exit statuses by `services.cli.errors.exit_code`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from services import bundle, hub_publish, release_flow, release_history
-from services.cli import EXIT_FAILED, EXIT_OK, PUBLISH_EXIT
-from services.hub_config import hub_settings
-from services.supabase_client import connect
-from services.supabase_config import settings_from_env
+from services.cli import EXIT_FAILED, EXIT_OK
+from services.cli.errors import PUBLISH_EXIT
+from services.hub import api as hub_api
+from services.hub import flow as release_flow
+from services.hub import history as release_history
+from services.hub import publish as hub_publish
+from services.hub.config import hub_settings
+from services.hub.dry_run import dry_run
+from services.release import bundle
+from services.release.errors import BundleDirError
+from services.supabase.client import connect
+from services.supabase.config import settings_from_env
 
 
 def _history() -> release_history.History:
@@ -26,10 +33,10 @@ def _history() -> release_history.History:
 def run(args: argparse.Namespace) -> int:
     files, manifest = bundle.read_release_dir(Path(args.dir))
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:
-        raise bundle.BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
+        raise BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
                                      "tier; only Hub tiers are published")
     settings = hub_settings()
-    api = hub_publish.client(settings)
+    api = hub_api.client(settings)
     tiers = (manifest.get("plan") or {}).get("tiers", [])
     planned = next((t.get("gating") for t in tiers if t.get("name") == manifest.get("tier")), None) or {}
     gated = args.gated
@@ -40,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
         repo_id=args.repo_id, private=args.private, gated=gated or False,
         commit_message=args.message or f"Release {context.tier}: {context.conversations:,} conversations, "
                                        f"{context.supervised_examples:,} supervised examples")
-    identity = hub_publish.whoami(api, settings)
-    seen = hub_publish.dry_run(api, settings, args.repo_id, files)
+    identity = hub_api.whoami(api, settings)
+    seen = dry_run(api, settings, args.repo_id, files)
     print(f"{args.repo_id} as {identity.name}: " + ("new repo" if not seen.exists else f"head {(seen.head or '')[:8]}"))
     for change in seen.changes:
         print(f"  {change.status:<9} {change.path} ({change.size:,} bytes)")

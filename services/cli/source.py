@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.cli import DEMO_SOURCE
-from services.loader import LoadedDataset, load_dataset
+from services.dataset.loader import LoadedDataset, load_dataset
 
 # services.supabase_source.URI_SCHEME, named here so that a file path needs no Supabase import
 # (a test holds them equal)
@@ -15,7 +15,7 @@ SUPABASE_SCHEME = "supabase://"
 def load(path: str) -> LoadedDataset:
     """The dataset a command works on (raises the loader's or Supabase's error, mapped by the CLI)."""
     if path == DEMO_SOURCE and not Path(path).exists():
-        from services import demo
+        from services.demo import generator as demo
 
         return load_dataset(demo.demo_bytes(), "demo dataset")
     if path.startswith(SUPABASE_SCHEME):
@@ -25,9 +25,10 @@ def load(path: str) -> LoadedDataset:
 
 def _load_supabase(uri: str) -> LoadedDataset:
     """`supabase://…`, with the project from SUPABASE_URL / SUPABASE_KEY."""
-    from services import supabase_source
-    from services.supabase_client import connect
-    from services.supabase_config import ENV_KEY, ENV_URL, SupabaseConfigError, settings_from_env
+    from services.supabase import source as supabase_source
+    from services.supabase.client import connect
+    from services.supabase.config import ENV_KEY, ENV_URL, settings_from_env
+    from services.supabase.errors import SupabaseConfigError
 
     target = supabase_source.parse_uri(uri)
     settings = settings_from_env()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 
-from services import summary
 from services.cli import EXIT_OK
 from services.cli.source import load
-from services.detect import FORMAT_LABELS
-from services.loader import LoadedDataset
+from services.dataset import summary
+from services.dataset.detect import FORMAT_LABELS
+from services.dataset.loader import LoadedDataset
 
 
 def _text(ds: LoadedDataset, out: summary.DatasetStats) -> str:

@@ -8,9 +8,9 @@ from streamlit.testing.v1 import AppTest
 def _app() -> None:
     import streamlit as st
 
-    from components.cache import per_dataset
-    from services import demo
-    from services.loader import load_dataset
+    from components.dataset.cache import per_dataset
+    from services.dataset.loader import load_dataset
+    from services.demo import generator as demo
 
     calls = st.session_state.setdefault("calls", [])
 

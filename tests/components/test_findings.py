@@ -6,8 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 
 def _render() -> None:
-    from components.findings import findings_report
-    from services.report import ValidationReport
+    from components.dataset.findings import findings_report
+    from services.dataset.report import ValidationReport
 
     report = ValidationReport()
     report.add("error", "conversation_dropped", "dropped: bad", "f.json: conversation x, field `y`")

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from components import source, warm_up
-from services.demo_catalog import BASE_CONVERSATIONS
+from components import warm_up
+from components.dataset import source
+from services.demo.catalog import BASE_CONVERSATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import psycopg
 
-from services import demo
-from services import demo_catalog as cat
-from services.tables import DEFAULT_EDGE_CASE_ARCS
+from services.dataset.tables import DEFAULT_EDGE_CASE_ARCS
+from services.demo import catalog as cat
+from services.demo import generator as demo
 
 USER_ID = "5b0c1f7e-3f0e-4a4e-9d76-6f3f3bb0c001"
 

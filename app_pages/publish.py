@@ -1,0 +1,152 @@
+"""Publish: dry run against the Hub's current head (the default view), then one guarded click."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from components.dataset.source import current_dataset
+from components.hub.client import client, history, identity, settings
+from components.hub.publish_gate import publisher
+from components.release.builds import released_tiers, tier_release
+from components.strategy.plan_state import current_plan, selections
+from services.hub import flow as release_flow
+from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
+from services.hub.dry_run import dry_run
+from services.hub.errors import HubError
+from services.hub.publish import PublishOptions
+from services.release.bundle import MANIFEST
+
+DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
+RESULT_KEY = "publish.result"
+GATING = {"off": False, "auto": "auto", "manual": "manual"}
+
+st.title("Publish")
+ds = current_dataset()
+plan = current_plan()
+chosen = selections(ds, plan)
+tiers = [t for t in released_tiers(plan, chosen) if plan.tier(t).channel in {"hub_public", "hub_gated"}]
+if not tiers:
+    st.info("This plan puts nothing on the Hub (download tiers are handed out as zips on the Card page).")
+    st.stop()
+tier = st.segmented_control("Tier", tiers, default=tiers[0], key="publish.tier") or tiers[0]
+spec = plan.tier(tier)
+built, report = tier_release(ds, plan, chosen, tier)
+
+hub = settings()
+if isinstance(hub, HubConfigError):
+    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
+    st.stop()
+api = client(hub)
+who = identity(hub)
+if isinstance(who, HubError):
+    st.error(f"**The Hub token does not work.** {who}")
+    st.stop()
+orgs = ", ".join(who.orgs) or "none"
+st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint} · organisations: {orgs} · "
+           f"token {'can write' if who.token_can_write else 'is read-only'}")
+
+# --- settings of this release -----------------------------------------------------------------
+c1, c2, c3 = st.columns([3, 1, 1])
+repo_id = c1.text_input("Repo", value=built.repo_id, key=f"publish.{tier}.repo")
+visibility = c2.selectbox("Visibility", ["public", "private"], key=f"publish.{tier}.visibility")
+planned_gate = spec.gating.mode if spec.channel == "hub_gated" and spec.gating else "off"
+gate = c3.selectbox("Gating", list(GATING), index=list(GATING).index(planned_gate), key=f"publish.{tier}.gating",
+                    help="from the plan: gated tiers ask for the access form's answers")
+message = st.text_input("Commit message", key=f"publish.{tier}.message",
+                        value=f"Release {tier}: {built.facts.conversations:,} conversations, "
+                              f"{built.facts.supervised_examples:,} supervised examples")
+try:
+    options = PublishOptions(repo_id=repo_id.strip(), private=visibility == "private", gated=GATING[gate],
+                             commit_message=message.strip())
+except ValueError:
+    st.error("The repo must be ORG/NAME (letters, digits, `-`, `_`, `.`) and the commit message cannot be empty.")
+    st.stop()
+if gate == "off" and spec.channel == "hub_gated":
+    st.warning("The plan gates this tier; publishing it ungated gives it away without the access form.",
+               icon=":material/lock_open:")
+namespace = options.repo_id.split("/")[0]
+if not who.can_write(namespace):
+    st.error(f"**{who.name}** cannot publish to `{namespace}`: the token is read-only or the account has no write "
+             "access to that organisation.")
+
+# --- dry run (the default view) ----------------------------------------------------------------
+# release.json lists the sha256 of every other file (and the checks, overrides): its own hash
+# identifies the whole release without hashing megabytes of Parquet on every rerun.
+compared = f"{options.repo_id}:{hashlib.sha256(built.files[MANIFEST]).hexdigest()}"
+stored = st.session_state.setdefault(DRY_RUN_KEY, {}).get(tier)
+refresh = st.button("Run the dry run again", icon=":material/refresh:", key=f"publish.{tier}.refresh")
+if refresh or stored is None or stored[0] != compared:
+    try:
+        with st.spinner("Comparing with the Hub…"):
+            seen = dry_run(api, hub, options.repo_id, built.files)
+    except HubError as exc:
+        st.error(f"**The dry run failed.** {exc}")
+        st.stop()
+    st.session_state[DRY_RUN_KEY][tier] = (compared, seen)
+else:
+    seen = stored[1]
+
+st.subheader("Dry run")
+st.caption("Nothing has been sent. This is what publishing would change, against "
+           + (f"the Hub's head `{seen.head[:8]}`." if seen.exists else f"a new repo `{options.repo_id}`."))
+m = st.columns(4)
+for col, status in zip(m, ("added", "changed", "unchanged", "deleted"), strict=True):
+    col.metric(status.capitalize(), seen.count(status), border=True)
+st.dataframe(pd.DataFrame([{"file": c.path, "bytes": c.size, "change": c.status} for c in seen.changes]),
+             hide_index=True, width="stretch", column_config={"bytes": st.column_config.NumberColumn(format="%d")})
+if seen.up_to_date:
+    st.info(f"The Hub already holds exactly these files{' (' + seen.head_tag + ')' if seen.head_tag else ''}: "
+            "publishing makes no new commit.", icon=":material/check:")
+else:
+    st.caption(f"Publishing makes one commit and tags it **{seen.next_tag}**.")
+
+st.subheader("Checks")
+if report.blocked:
+    st.error(f"**{tier}** is blocked by the checks; fix it or override on the *Card & checks* page.",
+             icon=":material/block:")
+elif report.status == "block":
+    st.warning("Blocked, but overridden by the owner; the override is recorded with the release.",
+               icon=":material/gavel:")
+else:
+    st.success(f"**{tier}** passes the checks" + (" (with warnings)." if report.status == "warn" else "."),
+               icon=":material/verified:")
+st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
+             hide_index=True, width="stretch")
+
+# --- publish ----------------------------------------------------------------------------------
+st.subheader("Publish")
+actor = publisher()
+blocked_why = ("the checks block this tier" if report.blocked else
+               "the token cannot write there" if not who.can_write(namespace) else
+               "publishing is not unlocked" if actor is None else None)
+clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
+                    disabled=blocked_why is not None, key=f"publish.{tier}.go", help=blocked_why)
+if clicked and actor is not None:
+    context = release_flow.context_from_manifest(built.manifest)
+    with st.status(f"Publishing {tier}…", expanded=True) as status:
+        out = release_flow.attempt(api, hub, built.files, context, options, seen, f"{actor} via {who.name}",
+                                   history(), step=status.write)
+        if out.result is None:
+            status.update(label=f"Not published: {out.error}", state="error")
+        else:
+            status.update(label="Already up to date" if out.result.outcome == "up_to_date" else "Published",
+                          state="complete", expanded=False)
+    st.session_state[DRY_RUN_KEY].pop(tier, None)  # the head has moved (or may have): compare again
+    st.session_state[RESULT_KEY] = out
+    st.rerun()
+stored_result = st.session_state.get(RESULT_KEY)
+if stored_result is not None and stored_result.record.tier == tier:
+    if stored_result.result is None:
+        st.error(f"**Nothing was published.** {stored_result.error}", icon=":material/error:")
+    else:
+        r = stored_result.result
+        done = "is already up to date" if r.outcome == "up_to_date" else "is published"
+        st.success(f"**{r.repo_id}** {done}: commit `{r.commit[:8]}`" + (f", tag **{r.tag}**" if r.tag else "")
+                   + f". [Open it on the Hub]({r.url})", icon=":material/celebration:")
+        if r.warning:
+            st.warning(r.warning)
+        with st.expander("What was done"):
+            st.markdown("\n".join(f"1. {text}" for text in r.steps))
+    if stored_result.history_error:
+        st.warning(stored_result.history_error)

@@ -1,0 +1,67 @@
+"""The Hub client, who it acts as, and where releases are recorded: shared by the Release pages.
+
+The token comes from `st.secrets["HF_TOKEN"]` or the environment and stays inside `HubSettings`
+(a `SecretStr`); caches are keyed by a hash of it, never by the token itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+from huggingface_hub import HfApi
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from components.supabase.connection import supabase_connection
+from services.hub import api as hub_api
+from services.hub import history as release_history
+from services.hub.api import Identity
+from services.hub.config import HubConfigError, HubSettings, hub_settings
+from services.hub.errors import HubError
+from services.supabase.errors import SupabaseConfigError
+
+IDENTITY_TTL = 300
+
+
+def settings() -> HubSettings | HubConfigError:
+    try:
+        secrets = st.secrets.to_dict()
+    except StreamlitSecretNotFoundError:
+        secrets = {}
+    try:
+        return hub_settings(secrets)
+    except HubConfigError as exc:
+        return exc
+
+
+def token_id(s: HubSettings) -> str:
+    return hashlib.sha256(f"{s.endpoint}\n{s.token.get_secret_value()}".encode()).hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=4)
+def _client(key: str, _settings: HubSettings) -> HfApi:
+    return hub_api.client(_settings)
+
+
+def client(s: HubSettings) -> HfApi:
+    return _client(token_id(s), s)
+
+
+@st.cache_data(ttl=IDENTITY_TTL, show_spinner="Checking the token…")
+def _identity(key: str, _settings: HubSettings) -> Identity:
+    return hub_api.whoami(client(_settings), _settings)
+
+
+def identity(s: HubSettings) -> Identity | HubError:
+    try:
+        return _identity(token_id(s), s)
+    except HubError as exc:
+        return exc
+
+
+def history() -> release_history.History:
+    """Supabase's `dataset_releases` when Supabase is configured, else the local JSON-lines file."""
+    conn = supabase_connection()
+    if isinstance(conn, SupabaseConfigError):
+        return release_history.JsonlHistory()
+    return release_history.SupabaseHistory(conn.session)

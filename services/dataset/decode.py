@@ -1,0 +1,238 @@
+"""The three export shapes → conversations, file metadata and advisor profile, typed.
+
+The happy path is one typed msgspec decode of the whole file. When it rejects something, the
+file is decoded again record by record (a conversation, a JSONL line): a bad optional value costs
+that value (`services.repair`), an unusable record costs that record, and each is a located
+finding. Metadata and profile are typed the same way, so nothing read later can meet a value of
+the wrong type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from services.dataset import repair, schema
+from services.dataset.detect import FileFormat
+from services.dataset.reading import Buffer, as_load_error
+from services.dataset.report import LoadError, Tally, ValidationReport
+
+
+@dataclass
+class Decoded:
+    """What a decoder read: the conversations in file order and the two side blocks."""
+
+    conversations: list[schema.Conversation]
+    metadata: schema.FileMetadata | None
+    profile: schema.ConsultantProfile | None
+
+
+class Repairs:
+    """The values dropped while decoding, one finding per field pattern and reason."""
+
+    def __init__(self) -> None:
+        self._tallies: dict[tuple[str, str], Tally] = {}
+
+    def note(self, record: str, outcome: repair.Outcome) -> None:
+        for dropped in outcome.dropped:
+            tally = self._tallies.setdefault((dropped.pattern, dropped.reason), Tally("{}"))
+            tally.add(dropped.at(record))
+
+    def emit(self, report: ValidationReport) -> None:
+        for (pattern, reason), tally in self._tallies.items():
+            tally.emit(report, "warning", "value_dropped",
+                       f"{tally.count:,} value{'s' if tally.count > 1 else ''} of `{pattern}` left out: "
+                       f"{_lower(reason)}")
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _side_block(raw: msgspec.Raw | None, record_type: type, label: str, name: str, repairs: Repairs,
+                report: ValidationReport):
+    """A metadata or profile block, typed; a block that is not an object is ignored with a finding."""
+    if raw is None:
+        return None
+    outcome = repair.decode(raw, record_type)
+    if outcome.value is None:
+        report.add("warning", "block_ignored", f"`{label}` ignored: {_lower(outcome.failure.reason)}",
+                   f"{name}: {label}")
+        return None
+    repairs.note(f"{name}: {label}", outcome)
+    return outcome.value
+
+
+class _IdOnly(msgspec.Struct):
+    conversation_metadata: object = None
+
+
+def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
+    """The id of a conversation that failed to decode, if one can be read at all (for the finding)."""
+    with suppress(msgspec.DecodeError):
+        meta = msgspec.json.decode(raw, type=_IdOnly).conversation_metadata
+        cid = meta.get("conversation_id") if isinstance(meta, dict) else None
+        if isinstance(cid, (str, int)) and not isinstance(cid, bool) and str(cid):
+            return str(cid)
+    return None
+
+
+def _training_file(conversations: list[schema.Conversation], doc: schema.TrainingFile | schema.TrainingFileRaw,
+                   name: str, repairs: Repairs, report: ValidationReport) -> Decoded:
+    """The conversations with the file's metadata and profile, typed; every repair reported."""
+    decoded = Decoded(conversations,
+                      _side_block(doc.training_file_metadata, schema.FileMetadata, "training_file_metadata",
+                                  name, repairs, report),
+                      _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile",
+                                  name, repairs, report))
+    repairs.emit(report)
+    return decoded
+
+
+def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    repairs = Repairs()
+    with suppress(msgspec.ValidationError):  # some value is off: isolate it below
+        doc = msgspec.json.decode(data, type=schema.TrainingFile)
+        return _training_file(doc.conversations, doc, name, repairs, report)
+    try:
+        rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
+    except msgspec.ValidationError as exc:
+        reason, path = repair.split_error(exc)
+        raise LoadError("wrong_shape", f"{_lower(reason)} (field `{path or 'top level'}`)", name) from None
+    decoder = msgspec.json.Decoder(schema.Conversation)
+    conversations = []
+    for index, raw in enumerate(rough.conversations):
+        outcome = repair.decode(raw, schema.Conversation, decoder)
+        cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
+        label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"
+        if outcome.value is None:
+            report.add("error", "conversation_dropped", f"dropped: {_lower(outcome.failure.reason)}",
+                       outcome.failure.at(f"{name}: {label}"))
+            report.dropped_conversations.append(cid or f"#{index + 1}")
+            continue
+        repairs.note(f"{name}: {label}", outcome)
+        conversations.append(outcome.value)
+    return _training_file(conversations, rough, name, repairs, report)
+
+
+def decode_enriched(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    repairs = Repairs()
+    outcome = repair.decode(data, schema.EnrichedFile)
+    if outcome.value is None:
+        raise LoadError("missing_field", _lower(outcome.failure.reason), outcome.failure.at(name))
+    repairs.note(name, outcome)
+    doc: schema.EnrichedFile = outcome.value
+    meta = doc.dataset_metadata or schema.DatasetMetadata()
+    p = doc.input_parameters
+    cid = (meta.dataset_name or "").removeprefix("fp_conversation_") or Path(name).stem or "conversation"
+    conversation = schema.Conversation(
+        conversation_metadata=schema.ConversationMetadata(
+            conversation_id=cid,
+            scaffolding=schema.Scaffolding(
+                persona_key=p.persona_key, emotional_arc_key=p.emotional_arc_key,
+                training_topic_key=p.training_topic_key, persona_name=p.persona_name,
+                emotional_arc=p.emotional_arc_name, training_topic=p.training_topic_name),
+            total_turns=meta.total_turns, quality_tier=meta.quality_tier, created_date=meta.created_date),
+        training_pairs=doc.training_pairs,
+    )
+    metadata = schema.FileMetadata(total_conversations=1, dataset_name=meta.dataset_name,
+                                   created_date=meta.created_date)
+    profile = _side_block(doc.consultant_profile, schema.ConsultantProfile, "consultant_profile", name,
+                          repairs, report)
+    repairs.emit(report)
+    return Decoded([conversation], metadata, profile)
+
+
+def _jsonl_lines(data: bytes) -> Iterable[tuple[int, int, bytes]]:
+    """(line number, byte offset, line) for each non-blank line."""
+    offset = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            yield number, offset, line
+        offset += len(line) + 1
+
+
+def _persona_name(client_persona: str | None) -> str | None:
+    return client_persona.split(" - ")[0] if client_persona else None
+
+
+class _MetaLine(msgspec.Struct):
+    meta: msgspec.Raw = msgspec.field(default=None, name="_meta")  # type: ignore[assignment]
+
+
+def _meta_of(line: bytes) -> msgspec.Raw | None:
+    """The `_meta` block if `line` is the metadata line, whatever its spacing or key order."""
+    try:
+        return msgspec.json.decode(line, type=_MetaLine).meta
+    except (msgspec.DecodeError, UnicodeDecodeError):  # not an object, or not JSON: a pair line's problem
+        return None
+
+
+class _ProfileInMeta(msgspec.Struct):
+    """The `_meta` line carries the advisor's profile beside the file's metadata."""
+
+    consultant_profile: msgspec.Raw = None  # type: ignore[assignment]  # Raw takes no `| None`
+
+
+def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    data = data[:]  # lines are split as bytes
+    repairs = Repairs()
+    decoder = msgspec.json.Decoder(schema.JsonlPair)
+    meta_raw: msgspec.Raw | None = None
+    groups: dict[str, list[schema.JsonlPair]] = {}
+    for index, (number, offset, line) in enumerate(_jsonl_lines(data)):
+        where = f"{name}, line {number}"
+        if index == 0 and (meta := _meta_of(line)) is not None:  # the format's first line
+            meta_raw = meta
+            continue
+        try:
+            outcome = repair.decode(line, schema.JsonlPair, decoder)
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # not JSON, or not text
+            err = as_load_error(exc, data, name, base_offset=offset, end=offset + len(line)).finding
+            report.add("error", "line_dropped", f"line skipped: {err.message}", err.where)
+            continue
+        if outcome.value is None:
+            report.add("error", "line_dropped", f"line skipped: {_lower(outcome.failure.reason)}",
+                       outcome.failure.at(where))
+            continue
+        repairs.note(where, outcome)
+        pair: schema.JsonlPair = outcome.value
+        groups.setdefault(pair.conversation_id, []).append(pair)
+    if meta_raw is None:
+        report.add("warning", "jsonl_without_meta", "the file has no `_meta` line: totals cannot be checked", name)
+    conversations = [_jsonl_conversation(cid, pairs) for cid, pairs in groups.items()]
+    metadata = profile = None
+    if meta_raw is not None:
+        metadata = _side_block(meta_raw, schema.FileMetadata, "_meta", name, repairs, report)
+        profile_raw = msgspec.json.decode(meta_raw, type=_ProfileInMeta).consultant_profile \
+            if metadata is not None else None
+        profile = _side_block(profile_raw, schema.ConsultantProfile, "_meta.consultant_profile", name,
+                              repairs, report)
+    repairs.emit(report)
+    return Decoded(conversations, metadata, profile)
+
+
+def _jsonl_conversation(cid: str, lines: list[schema.JsonlPair]) -> schema.Conversation:
+    ctx = lines[0].conversation_metadata
+    pairs = [
+        schema.Pair(turn_number=p.turn_number, current_user_input=p.current_user_input,
+                    target_response=p.target_response, emotional_context=p.emotional_context,
+                    training_metadata=p.training_metadata, conversation_history=p.conversation_history,
+                    system_prompt=p.system_prompt, id=p.id, conversation_id=p.conversation_id)
+        for p in sorted(lines, key=lambda p: p.turn_number)
+    ]
+    scaffolding = schema.Scaffolding(
+        persona_key=ctx.persona_archetype or "unknown", emotional_arc_key=ctx.emotional_arc_key or "unknown",
+        training_topic_key=ctx.training_topic_key or "unknown", persona_name=_persona_name(ctx.client_persona),
+        emotional_arc=ctx.emotional_arc, training_topic=ctx.training_topic)
+    return schema.Conversation(
+        conversation_metadata=schema.ConversationMetadata(conversation_id=cid, scaffolding=scaffolding),
+        training_pairs=pairs, context=msgspec.Raw(msgspec.json.encode(ctx)))
+
+
+DECODERS: dict[FileFormat, Callable[[Buffer, str, ValidationReport], Decoded]] = {
+    "training_file": decode_training_file, "jsonl": decode_jsonl, "enriched": decode_enriched}

@@ -1,0 +1,181 @@
+"""Read an export (path, bytes or uploaded file) into a validated `LoadedDataset`.
+
+Speed matters (real exports reach hundreds of MB), so the happy path is one typed msgspec
+decode of the whole file that materialises only the fields the studio uses. Only when that
+decode rejects something does the loader fall back to decoding record by record, so that one bad
+value costs that value and one bad conversation that conversation, not the file (see
+`services.decode`). Anything that makes the whole file unreadable raises `LoadError` with a
+located one-line message; nothing else leaves a load.
+
+The steps live in their own modules: `reading` (bytes, encodings, locations), `detect` (which
+shape), `decode` (typed records, repairs), `columns` / `tables` / `validation` (facts and findings).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import mmap
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import msgspec
+
+from services.dataset import columns, schema, tables, validation
+from services.dataset.columns import PairColumns
+from services.dataset.decode import DECODERS, Decoded, decode_enriched
+from services.dataset.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
+from services.dataset.reading import as_load_error, check_readable, read_source
+from services.dataset.report import LoadError, ValidationReport
+from services.dataset.tables import DEFAULT_EDGE_CASE_ARCS, ConversationColumns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FORMAT_LABELS", "FileFormat", "LoadedDataset", "detect_format", "load_dataset", "load_enriched_files"]
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    """Everything the pages and services need about one export. Treat as read-only."""
+
+    name: str
+    format: FileFormat
+    size_bytes: int
+    conversations: list[schema.Conversation]
+    report: ValidationReport
+    file_metadata: schema.FileMetadata | None = None
+    consultant_profile: schema.ConsultantProfile | None = None
+    edge_case_arcs: frozenset[str] = DEFAULT_EDGE_CASE_ARCS
+    columns: ConversationColumns = field(default=None, repr=False)  # type: ignore[assignment]
+    pair_columns: PairColumns = field(default=None, repr=False)  # type: ignore[assignment]
+
+    @cached_property
+    def conversation_table(self) -> pd.DataFrame:
+        """One row per conversation (see `services.tables`), built on first use."""
+        return tables.conversation_frame(self.columns)
+
+    @cached_property
+    def turn_table(self) -> pd.DataFrame:
+        """One row per turn (training pair), built on first use."""
+        return tables.turn_frame(self.pair_columns, self.conversation_table)
+
+    @cached_property
+    def by_id(self) -> dict[str, schema.Conversation]:
+        return {c.conversation_metadata.conversation_id: c for c in self.conversations}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the loaded content (canonical encoding, independent of the file's layout):
+        what a release manifest records to say which data it came from."""
+        return hashlib.sha256(msgspec.json.encode(self.conversations)).hexdigest()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Decoding allocates millions of objects; letting the cyclic GC scan them mid-load
+    costs more than the decode itself, and none of them form cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None,
+                 edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
+    """Load any of the three export shapes; raise LoadError only if nothing can be read."""
+    data, name = read_source(source, name)
+    try:
+        with _gc_paused():
+            return _load(data, name, frozenset(edge_case_arcs))
+    finally:
+        if isinstance(data, mmap.mmap):
+            # A failed load's traceback may still hold views into the map; they unmap when freed.
+            with suppress(BufferError):
+                data.close()
+
+
+def _decode(data, name: str, fmt: FileFormat, report: ValidationReport) -> tuple[FileFormat, Decoded]:
+    """Decode as `fmt`; if the shape turns out wrong, as the shape its parsed keys say."""
+    try:
+        return fmt, DECODERS[fmt](data, name, report)
+    except LoadError as exc:
+        if exc.finding.code not in ("wrong_shape", "missing_field"):
+            raise
+        actual = shape_from_keys(data, name)  # raises the shape's own error where there is none
+        if actual == fmt:
+            raise
+        report.findings.clear()
+        report.dropped_conversations.clear()
+        return actual, DECODERS[actual](data, name, report)
+
+
+def _load(data, name: str, edge: frozenset[str]) -> LoadedDataset:
+    size = len(data)
+    data = check_readable(data, name)
+    fmt = detect_format(data, name)
+    report = ValidationReport()
+    try:
+        fmt, decoded = _decode(data, name, fmt, report)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise as_load_error(exc, data, name) from None
+    return _assemble(decoded, fmt, name, size, report, edge)
+
+
+def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
+              edge: frozenset[str]) -> LoadedDataset:
+    """Decoded conversations → validated dataset with its tables."""
+    conversations = decoded.conversations
+    if not conversations:
+        if report.has_errors:
+            first = next(f for f in report.findings if f.severity == "error")
+            raise LoadError("no_valid_conversations",
+                            f"no conversation could be read; the first problem: {first.message}", first.where)
+        raise LoadError("no_conversations", "the file holds no conversations", name)
+    conversations = validation.drop_unusable(conversations, name, report)
+    cols = columns.extract(conversations)  # also releases the views into `data`
+    per_conversation = tables.aggregate(conversations, cols, edge)
+    validation.check(conversations, cols, per_conversation, decoded.metadata, fmt, name, report)
+    return LoadedDataset(name=name, format=fmt, size_bytes=size, conversations=conversations, report=report,
+                         file_metadata=decoded.metadata, consultant_profile=decoded.profile,
+                         edge_case_arcs=edge, columns=per_conversation, pair_columns=cols)
+
+
+def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,
+                        edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
+    """One dataset from many per-conversation `enriched.json` files: (conversation id, file name, bytes).
+
+    The conversation id is the caller's (the database row's), not the one the file spells in its
+    `dataset_name`. A file that cannot be read costs its conversation, named in the report.
+    """
+    report = ValidationReport()
+    conversations: list[schema.Conversation] = []
+    profile: schema.ConsultantProfile | None = None
+    size = 0
+    with _gc_paused():
+        for cid, file_name, data in files:
+            size += len(data)
+            try:
+                checked = check_readable(data, file_name)
+                found = decode_enriched(checked, file_name, report)
+            except (LoadError, msgspec.DecodeError, UnicodeDecodeError) as exc:
+                finding = as_load_error(exc, data, file_name).finding
+                report.findings.append(msgspec.structs.replace(finding, code="conversation_dropped"))
+                report.dropped_conversations.append(cid)
+                continue
+            conversation = found.conversations[0]
+            meta = conversation.conversation_metadata
+            if meta.conversation_id != cid:
+                conversation = msgspec.structs.replace(
+                    conversation, conversation_metadata=msgspec.structs.replace(meta, conversation_id=cid))
+            conversations.append(conversation)
+            profile = profile or found.profile
+        decoded = Decoded(conversations, schema.FileMetadata(total_conversations=len(conversations)), profile)
+        return _assemble(decoded, "enriched", name, size, report, frozenset(edge_case_arcs))

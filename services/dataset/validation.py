@@ -1,0 +1,160 @@
+"""Checks on decoded conversations: the format's quirks, gaps, duplicates, stale metadata.
+
+Errors drop what cannot be used (a duplicate conversation id); warnings flag what looks
+wrong but still loads; info records the format's known quirks, which the converters resolve.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from services.dataset import schema
+from services.dataset.columns import PairColumns
+from services.dataset.report import MAX_EXAMPLES, Tally, ValidationReport
+from services.dataset.tables import ConversationColumns
+
+_DIST_FIELDS = {  # metadata distribution field → conversation table column
+    "personas": "persona_key",
+    "emotional_arcs": "arc_key",
+    "training_topics": "topic_key",
+}
+
+
+_AT_TURN = "conversation {}, turn {}"
+
+
+def _where(mask: np.ndarray, template: str, *columns: np.ndarray) -> Tally:
+    """A tally of the rows where `mask` holds, with the first few places formatted."""
+    tally = Tally(template)
+    rows = np.flatnonzero(mask)
+    tally.count = len(rows)
+    tally.places = [template.format(*(col[i] for col in columns)) for i in rows[:MAX_EXAMPLES]]
+    return tally
+
+
+def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], convs: ConversationColumns,
+                 fmt: str, name: str, report: ValidationReport) -> None:
+    """Per-pair checks, vectorized over the pair columns (one row per pair, in file order)."""
+    conv_ids = np.array(convs.conversation_id, dtype=object)
+    ids = conv_ids[cols.conversation]
+    turn = cols.turn
+    user_only = ~cols.answered
+    step = 2 if fmt == "jsonl" else 1  # JSONL keeps only the even, answered turns
+    first = np.r_[True, cols.conversation[1:] != cols.conversation[:-1]]
+    expected = np.where(first, step, np.r_[0, turn[:-1]] + step)
+    declared = np.array([-1 if c.conversation_metadata.total_turns is None else c.conversation_metadata.total_turns
+                         for c in conversations])
+    pairs = convs.pairs
+
+    if fmt != "jsonl":
+        _where(user_only, _AT_TURN, ids, turn).emit(
+            report, "info", "pair_without_target",
+            f"{int(user_only.sum()):,} of {len(cols):,} pairs carry no assistant response: the user half of a "
+            "turn, as the format writes odd turns; they are not supervised examples")
+    tally = _where(user_only & (turn % 2 == 0), _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "assistant_turn_without_target",
+               f"{tally.count:,} even (assistant) turns have no target_response")
+    tally = _where(cols.answered & ~cols.has_target, _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "empty_target", f"{tally.count:,} pairs have an empty target_response")
+    tally = _where(cols.repeats_user, _AT_TURN, ids, turn)
+    tally.emit(report, "info", "duplicated_user_message",
+               f"{tally.count:,} pairs repeat the user message as the last history entry and as "
+               "current_user_input; the chat conversion writes it once")
+    tally = _where(convs.ends_on_user, _AT_TURN, conv_ids, convs.turns)
+    tally.emit(report, "info", "trailing_user_turn",
+               f"{tally.count:,} conversations end on a user message with no answer; "
+               "the chat conversion drops that last turn")
+    tally = _where(turn != expected, "conversation {}: turn {} follows turn {}", ids, turn, expected - step)
+    tally.emit(report, "warning", "turn_gap", f"{tally.count:,} places where turn numbers skip or repeat")
+    tally = _where((declared >= 0) & (declared != pairs), "conversation {}: says {}, holds {}",
+                   conv_ids, declared, pairs)
+    tally.emit(report, "warning", "total_turns_mismatch",
+               f"{tally.count:,} conversations declare a total_turns that differs from the pairs they hold")
+    tally = _where(cols.foreign_id, "conversation {}, turn {}", ids, turn)
+    tally.emit(report, "info", "pair_conversation_id",
+               f"{tally.count:,} pairs carry a conversation_id that is not their conversation's (the platform "
+               "writes the arc family there); the studio uses the conversation's id")
+    tally = _where(np.isnan(cols.quality), _AT_TURN, ids, turn)
+    tally.emit(report, "warning", "missing_quality", f"{tally.count:,} pairs have no training_metadata.quality_score")
+    if cols.bad_history:
+        tally = Tally(_AT_TURN)
+        for place in cols.bad_history:
+            tally.add(*place)
+        tally.emit(report, "warning", "history_entry_unreadable",
+                   f"{tally.count:,} pairs end their conversation_history on an entry that is not a "
+                   "{role, content} object with text; it was not compared with the user message")
+    if cols.bad_system_prompts:
+        report.add("warning", "system_prompt_not_text",
+                   f"{cols.bad_system_prompts:,} conversations have a system_prompt that is not text", name)
+    if not cols.human_reviewed.any():
+        report.add("info", "not_human_reviewed", "no pair is marked human_reviewed: the data is 0 % human-reviewed",
+                   name)
+
+
+def drop_unusable(conversations: list[schema.Conversation], name: str,
+                  report: ValidationReport) -> list[schema.Conversation]:
+    """Drop repeated conversation ids and conversations without pairs (errors in `report`)."""
+    seen: set[str] = set()
+    kept = []
+    for index, conv in enumerate(conversations):
+        cid = conv.conversation_metadata.conversation_id
+        if cid in seen:
+            report.add("error", "duplicate_conversation_id",
+                       "dropped: the same conversation_id appears earlier in the file; the first copy is kept",
+                       f"{name}: conversation {cid} (#{index + 1}), field `conversation_metadata.conversation_id`")
+            report.dropped_conversations.append(cid)
+            continue
+        if not conv.training_pairs:
+            report.add("error", "conversation_dropped", "dropped: the conversation has no training pairs",
+                       f"{name}: conversation {cid}, field `training_pairs`")
+            report.dropped_conversations.append(cid)
+            continue
+        seen.add(cid)
+        kept.append(conv)
+    return kept
+
+
+def _check_metadata(convs: ConversationColumns, meta: schema.FileMetadata | None, fmt: str, name: str,
+                    report: ValidationReport) -> None:
+    if meta is None or meta == schema.FileMetadata():
+        if fmt == "training_file":
+            report.add("warning", "missing_metadata", "the file has no training_file_metadata block", name)
+        return
+    present = len(convs) + len(report.dropped_conversations)
+    declared = meta.total_conversations
+    if declared is not None and declared != present:
+        report.add("warning", "total_conversations_mismatch",
+                   f"the metadata says {declared:,} conversations, the file holds {present:,}",
+                   f"{name}: training_file_metadata.total_conversations")
+    declared_pairs = meta.total_training_pairs
+    pairs = int(convs.pairs.sum())
+    if fmt == "training_file" and declared_pairs is not None and declared_pairs != pairs \
+            and not report.dropped_conversations:
+        report.add("warning", "total_training_pairs_mismatch",
+                   f"the metadata says {declared_pairs:,} training pairs, the conversations hold {pairs:,}",
+                   f"{name}: training_file_metadata.total_training_pairs")
+    dist = meta.scaffolding_distribution
+    if dist is None:
+        return
+    for field, key in _DIST_FIELDS.items():
+        declared_counts: dict[str, int] | None = getattr(dist, field)
+        if declared_counts is None:
+            continue
+        actual = Counter(getattr(convs, key))
+        diffs = [f"{k}: says {declared_counts.get(k, 0)}, holds {actual.get(k, 0)}"
+                 for k in sorted(set(declared_counts) | set(actual))
+                 if declared_counts.get(k, 0) != actual.get(k, 0)]
+        if diffs:
+            report.add("warning", "scaffolding_distribution_mismatch",
+                       f"the metadata's {field} counts disagree with the conversations: " + "; ".join(diffs[:5])
+                       + (f"; and {len(diffs) - 5} more" if len(diffs) > 5 else ""),
+                       f"{name}: training_file_metadata.scaffolding_distribution.{field}")
+
+
+def check(conversations: list[schema.Conversation], cols: PairColumns, per_conversation: ConversationColumns,
+          file_metadata: schema.FileMetadata | None, fmt: str, name: str, report: ValidationReport) -> None:
+    """Add the findings on usable conversations (their pair columns and tables) to `report`."""
+    _check_pairs(cols, conversations, per_conversation, fmt, name, report)
+    _check_metadata(per_conversation, file_metadata, fmt, name, report)

@@ -1,0 +1,52 @@
+"""The Hub client the studio uses: an `HfApi` for the configured endpoint, one retried request,
+and who the token acts as."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from huggingface_hub import HfApi
+from pydantic import BaseModel, Field
+
+from services.hub.config import HubSettings
+from services.hub.errors import classify, retry_after
+from services.utils.retrying import retrying
+
+T = TypeVar("T")
+
+
+class Identity(BaseModel):
+    name: str
+    fullname: str | None = None
+    email: str | None = None
+    orgs: list[str] = Field(default_factory=list)
+    write_orgs: list[str] = Field(default_factory=list, description="organisations the user may write to")
+    token_can_write: bool = False
+
+    def can_write(self, namespace: str) -> bool:
+        return self.token_can_write and (namespace == self.name or namespace in self.write_orgs)
+
+
+def client(settings: HubSettings) -> HfApi:
+    return HfApi(endpoint=settings.endpoint, token=settings.token.get_secret_value(), library_name="lead-magnet-studio")
+
+
+def call(settings: HubSettings, what: str, action: Callable[[], T], repo_id: str = "") -> T:
+    """One idempotent request, retried on 429 / 5xx / dropped connections with backoff."""
+    return retrying(action, lambda exc: classify(exc, what, repo_id), settings.retries + 1, settings.backoff,
+                    pause=retry_after)
+
+
+# --- who ----------------------------------------------------------------------------------------
+def whoami(api: HfApi, settings: HubSettings) -> Identity:
+    info = call(settings, "checking the token", lambda: api.whoami(cache=False))
+    token = (info.get("auth") or {}).get("accessToken") or {}
+    role = token.get("role")
+    orgs = info.get("orgs") or []
+    return Identity(
+        name=info["name"], fullname=info.get("fullname"), email=info.get("email"),
+        orgs=[o["name"] for o in orgs],
+        write_orgs=[o["name"] for o in orgs if o.get("roleInOrg") in {"admin", "write", "contributor"}],
+        token_can_write=role in {"write", "fineGrained"},
+    )

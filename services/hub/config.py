@@ -1,0 +1,60 @@
+"""Which Hub, and which token: from secrets or the environment, never shown.
+
+`HF_TOKEN` (secrets or environment) is the token; `HF_ENDPOINT` (secrets or environment) the
+Hub, https://huggingface.co by default. The endpoint is read when a client is made, not when
+huggingface_hub is imported, and passed to `HfApi(endpoint=...)`: every call the studio makes
+goes through that client, so one setting moves them all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from services.hub.errors import HubError
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+HOW_TO_CONFIGURE = (
+    "Add `HF_TOKEN = \"hf_...\"` to `.streamlit/secrets.toml`, or set the `HF_TOKEN` environment variable, "
+    "with a token that may write to the organisation the repos belong to."
+)
+
+
+class HubConfigError(HubError):
+    """No token, or a malformed setting."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("not_configured", message)
+
+
+class HubSettings(BaseModel):
+    token: SecretStr
+    endpoint: str = DEFAULT_ENDPOINT
+    retries: int = Field(default=3, ge=0, description="extra attempts on 429, 5xx and dropped connections")
+    backoff: float = Field(default=1.0, ge=0, description="first wait between attempts; doubles each time")
+
+    @field_validator("endpoint")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("HF_ENDPOINT must be an http(s) URL")
+        return value
+
+
+def hub_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+                 **overrides: Any) -> HubSettings:
+    """From secrets first, then the environment; HubConfigError when there is no token."""
+    secrets = secrets or {}
+    env = os.environ if environ is None else environ
+    token = str(secrets.get("HF_TOKEN") or env.get("HF_TOKEN") or "").strip()
+    if not token:
+        raise HubConfigError("no Hugging Face token: " + HOW_TO_CONFIGURE)
+    endpoint = str(secrets.get("HF_ENDPOINT") or env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+    try:
+        return HubSettings(token=token, endpoint=endpoint, **overrides)
+    except ValueError as exc:
+        raise HubConfigError(str(exc).splitlines()[-1]) from None

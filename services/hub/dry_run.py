@@ -1,0 +1,101 @@
+"""The dry run: what publishing would change on the Hub, against the head seen now. Nothing is sent.
+
+Files are compared by the id the Hub keeps for them: the git blob id for regular files, the
+sha256 of the content for LFS files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Literal
+
+from huggingface_hub import HfApi
+from huggingface_hub.utils.sha import git_hash
+from pydantic import BaseModel, Field
+
+from services.hub.api import call
+from services.hub.config import HubSettings
+from services.hub.errors import HubError
+
+KEEP = frozenset({".gitattributes"})  # the Hub's own file: never deleted by a release
+RELEASE_TAG = re.compile(r"^v(\d+)$")
+
+
+class FileChange(BaseModel):
+    path: str
+    size: int
+    status: Literal["added", "changed", "unchanged", "deleted"]
+
+
+class DryRun(BaseModel):
+    """What publishing would change, against the head seen now. Nothing is sent to make it."""
+
+    repo_id: str
+    exists: bool
+    head: str | None = None
+    private: bool | None = None
+    gated: str | bool | None = None
+    changes: list[FileChange] = Field(default_factory=list)
+    release_tags: list[str] = Field(default_factory=list)
+    head_tag: str | None = Field(default=None, description="the release tag already on the head, if any")
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.exists and all(c.status == "unchanged" for c in self.changes)
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.changes if c.status == status)
+
+    @property
+    def next_tag(self) -> str:
+        numbers = [int(m.group(1)) for t in self.release_tags if (m := RELEASE_TAG.match(t))]
+        return f"v{max(numbers, default=0) + 1}"
+
+
+def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str) -> dict[str, tuple[str, int]]:
+    """path → (id to compare, size): the sha256 for LFS files, the git blob id otherwise."""
+    entries = call(settings, "reading the repo's files", lambda: list(
+        api.list_repo_tree(repo_id, repo_type="dataset", recursive=True, revision=revision)), repo_id)
+    out = {}
+    for entry in entries:
+        if hasattr(entry, "blob_id"):
+            lfs = getattr(entry, "lfs", None)
+            out[entry.path] = (f"sha256:{lfs.sha256}" if lfs else entry.blob_id, entry.size)
+    return out
+
+
+def _local_id(data: bytes, remote_id: str | None) -> str:
+    if remote_id and remote_id.startswith("sha256:"):
+        return f"sha256:{hashlib.sha256(data).hexdigest()}"
+    return git_hash(data)
+
+
+def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[FileChange]:
+    changes = []
+    for path, data in sorted(files.items()):
+        if path not in remote:
+            status = "added"
+        else:
+            status = "unchanged" if _local_id(data, remote[path][0]) == remote[path][0] else "changed"
+        changes.append(FileChange(path=path, size=len(data), status=status))
+    for path, (_, size) in sorted(remote.items()):
+        if path not in files and path not in KEEP:
+            changes.append(FileChange(path=path, size=size, status="deleted"))
+    return changes
+
+
+def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes]) -> DryRun:
+    try:
+        info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+    except HubError as exc:
+        if exc.code != "not_found":
+            raise
+        return DryRun(repo_id=repo_id, exists=False,
+                      changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
+    refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
+    tags = [t.name for t in refs.tags if RELEASE_TAG.match(t.name)]
+    on_head = [t.name for t in refs.tags if t.target_commit == info.sha and RELEASE_TAG.match(t.name)]
+    return DryRun(repo_id=repo_id, exists=True, head=info.sha, private=info.private, gated=info.gated,
+                  changes=diff(files, remote_files(api, settings, repo_id, info.sha)), release_tags=tags,
+                  head_tag=on_head[-1] if on_head else None)

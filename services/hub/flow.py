@@ -1,0 +1,78 @@
+"""One publish attempt from start to record, shared by the Publish page and `cli publish`.
+
+Refuse a tier the checks block (unless overridden), publish it otherwise, and record the outcome
+whatever it is: published, already up to date, refused, or failed with its message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huggingface_hub import HfApi
+from pydantic import BaseModel, Field
+
+from services.dataset.report import LoadError
+from services.hub.config import HubSettings
+from services.hub.dry_run import DryRun
+from services.hub.errors import HubError
+from services.hub.history import History, ReleaseRecord
+from services.hub.publish import PublishOptions, PublishResult, Step, publish
+from services.release.bundle import manifest_blocked
+
+
+class ReleaseContext(BaseModel):
+    """What the record says about the release, taken from its manifest."""
+
+    tier: str
+    plan_name: str | None = None
+    plan_sha256: str | None = None
+    conversations: int | None = None
+    supervised_examples: int | None = None
+    overrides: list[str] = Field(default_factory=list)
+    blocked: list[str] = Field(default_factory=list, description="blocking checks no override covers")
+
+
+def context_from_manifest(manifest: dict[str, Any]) -> ReleaseContext:
+    counts = manifest.get("counts") or {}
+    overrides = [f"{', '.join(o.get('checks', []))} overridden by {o.get('by', 'owner')}: "
+                 f"{o.get('reason') or 'no reason'}" for o in manifest.get("check_overrides") or []]
+    return ReleaseContext(tier=manifest.get("tier", "?"), plan_name=(manifest.get("plan") or {}).get("name"),
+                          plan_sha256=manifest.get("plan_sha256"), conversations=counts.get("conversations"),
+                          supervised_examples=counts.get("supervised_examples"), overrides=overrides,
+                          blocked=manifest_blocked(manifest))
+
+
+class Attempt(BaseModel):
+    record: ReleaseRecord
+    result: PublishResult | None = None
+    error: str | None = None
+    error_code: str | None = None
+    history_error: str | None = None
+
+
+def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context: ReleaseContext,
+            options: PublishOptions, seen: DryRun, actor: str, history: History,
+            step: Step | None = None) -> Attempt:
+    base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "plan_name": context.plan_name,
+            "plan_sha256": context.plan_sha256, "conversations": context.conversations,
+            "supervised_examples": context.supervised_examples, "overrides": context.overrides}
+    if context.blocked:
+        message = f"refused: blocked by the checks ({', '.join(context.blocked)}) and not overridden"
+        out = Attempt(record=ReleaseRecord(**base, outcome="refused", message=message), error=message,
+                      error_code="blocked")
+    else:
+        try:
+            result = publish(api, settings, files, options, seen, step)
+        except HubError as exc:
+            out = Attempt(record=ReleaseRecord(**base, outcome="failed", message=str(exc)), error=str(exc),
+                          error_code=exc.code)
+        else:
+            message = "already up to date: no commit" if result.outcome == "up_to_date" else "published"
+            out = Attempt(result=result, record=ReleaseRecord(
+                **base, outcome=result.outcome, commit_sha=result.commit, tag=result.tag, url=result.url,
+                message=message + (f"; {result.warning}" if result.warning else "")))
+    try:
+        history.append(out.record)
+    except (LoadError, OSError) as exc:
+        out.history_error = f"the release history could not be written to {history.where}: {exc}"
+    return out

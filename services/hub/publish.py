@@ -1,0 +1,182 @@
+"""Publish a tier's files to a Hub dataset repo: dry run, then one atomic, idempotent commit.
+
+The order of the steps is what keeps a failure harmless. The repo is created private; settings
+that restrict (private, gated) are applied before the content, settings that open up (public,
+not gated) after it; the content goes in one `create_commit` whose `parent_commit` is the head
+the dry run saw, so a Hub that moved in between refuses it; the tag comes last. Whatever fails,
+the Hub shows the previous release or the new one, never a mix, and never new content less
+protected than the plan says. Unchanged content makes no commit. After a dropped connection the
+head is read again: a commit that landed is recognised by its files, and not sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from pydantic import BaseModel, Field
+
+from services.hub.api import call
+from services.hub.config import HubSettings
+from services.hub.dry_run import KEEP, DryRun, FileChange, diff, remote_files
+from services.hub.errors import HubError, classify, retry_after
+from services.utils.retrying import retrying
+
+Step = Callable[[str], None]
+Gated = Literal["auto", "manual"] | Literal[False]
+
+
+class PublishOptions(BaseModel):
+    repo_id: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
+    private: bool = False
+    gated: Gated = False
+    commit_message: str = Field(min_length=1)
+
+
+class PublishResult(BaseModel):
+    outcome: Literal["published", "up_to_date"]
+    repo_id: str
+    url: str
+    commit: str
+    tag: str | None = None
+    steps: list[str] = Field(default_factory=list)
+    warning: str | None = None
+
+
+def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options: PublishOptions, seen: DryRun,
+            step: Step | None = None) -> PublishResult:
+    """Publish `files` as the whole content of the repo. `seen` is the dry run the owner reviewed."""
+    repo_id = options.repo_id
+    done: list[str] = []
+
+    def say(text: str) -> None:
+        done.append(text)
+        if step:
+            step(text)
+
+    if seen.repo_id != repo_id:
+        raise HubError("moved", "the dry run was for another repo; run it again", "publishing")
+    if not seen.exists:
+        say(f"Creating {repo_id} (private until its content is in)")
+        call(settings, "creating the repo", lambda: api.create_repo(repo_id, repo_type="dataset", private=True,
+                                                                     exist_ok=True), repo_id)
+    info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+    found = {s.rfilename for s in info.siblings or []}
+    if (seen.exists and info.sha != seen.head) or (not seen.exists and found - KEEP):
+        raise HubError("moved", "the Hub moved since the dry run (someone else committed, or created the repo). "
+                                "Nothing was published: run the dry run again, review, then publish",
+                       "checking the head")
+    # Restrictive settings first: new content never appears less protected than planned.
+    if options.private and not info.private:
+        say("Making the repo private")
+        _settings(api, settings, repo_id, private=True)
+    if options.gated and info.gated != options.gated:
+        say(f"Gating access ({options.gated} approval)")
+        _settings(api, settings, repo_id, gated=options.gated)
+
+    changes = diff(files, remote_files(api, settings, repo_id, info.sha))
+    tag = seen.head_tag if seen.exists else None
+    if all(c.status == "unchanged" for c in changes):
+        say("Content already up to date: no commit")
+        head = info.sha
+        outcome = "up_to_date"
+        if tag is None:
+            tag = _tag(api, settings, repo_id, head, seen, say)
+    else:
+        say(f"Committing {sum(c.status != 'unchanged' for c in changes)} change(s) in one commit")
+        head = _commit(api, settings, files, changes, options, info.sha)
+        outcome = "published"
+        try:
+            tag = _tag(api, settings, repo_id, head, seen, say)
+        except HubError as exc:
+            return PublishResult(
+                outcome=outcome, repo_id=repo_id, url=f"{settings.endpoint}/datasets/{repo_id}", commit=head,
+                steps=done, warning=f"The release is on the Hub, but tagging it failed ({exc.message}). Publish "
+                                    "again to tag it (no new commit is made).")
+    # Opening settings last.
+    warning = None
+    try:
+        if not options.private and info.private:
+            say("Making the repo public")
+            _settings(api, settings, repo_id, private=False)
+        if not options.gated and info.gated:
+            say("Removing the access gate")
+            _settings(api, settings, repo_id, gated=False)
+    except HubError as exc:
+        warning = (f"The content is on the Hub, but {exc.step} failed ({exc.message}); the repo stays as protected "
+                   "as before. Publish again to finish.")
+    say("Done")
+    return PublishResult(outcome=outcome, repo_id=repo_id, url=f"{settings.endpoint}/datasets/{repo_id}", commit=head,
+                         tag=tag, steps=done, warning=warning)
+
+
+def _settings(api: HfApi, settings: HubSettings, repo_id: str, **change: object) -> None:
+    what = "changing visibility" if "private" in change else "changing the access gate"
+    call(settings, what, lambda: api.update_repo_settings(repo_id, repo_type="dataset", **change), repo_id)
+
+
+def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
+    ops: list = []
+    for c in changes:
+        if c.status in {"added", "changed"}:
+            ops.append(CommitOperationAdd(path_in_repo=c.path, path_or_fileobj=files[c.path]))
+        elif c.status == "deleted":
+            ops.append(CommitOperationDelete(path_in_repo=c.path))
+    return ops
+
+
+def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes: list[FileChange],
+            options: PublishOptions, parent: str) -> str:
+    """One commit on `parent`; after a lost answer, a commit that landed is found, not repeated."""
+    repo_id = options.repo_id
+
+    def attempt() -> str:
+        try:
+            return api.create_commit(repo_id, _operations(files, changes), commit_message=options.commit_message,
+                                     repo_type="dataset", parent_commit=parent).oid
+        except Exception as exc:
+            error, retry = classify(exc, "committing", repo_id)
+            if (retry or error.code == "moved") and (landed := _landed(api, settings, repo_id, files, parent)):
+                return landed
+            raise
+
+    def classify_commit(exc: Exception) -> tuple[HubError, bool]:
+        error, retry = classify(exc, "committing", repo_id)
+        error.given_up = "; nothing was published"
+        return error, retry and not _retried_by_the_library(exc)
+
+    return retrying(attempt, classify_commit, settings.retries + 1, settings.backoff, pause=retry_after)
+
+
+def _retried_by_the_library(exc: Exception) -> bool:
+    """huggingface_hub already retries the preupload request on 5xx (for up to 15 s): not again."""
+    response = getattr(exc, "response", None)
+    request = getattr(response, "request", None) if response is not None else None
+    return request is not None and "/preupload/" in str(request.url)
+
+
+def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:
+    """The new head, if it moved from `parent` and holds exactly `files` (our commit landed)."""
+    try:
+        info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+        if info.sha == parent:
+            return None
+        changes = diff(files, remote_files(api, settings, repo_id, info.sha))
+    except HubError:
+        return None
+    return info.sha if all(c.status == "unchanged" for c in changes) else None
+
+
+def _tag(api: HfApi, settings: HubSettings, repo_id: str, head: str, seen: DryRun, say: Step) -> str:
+    tag = seen.next_tag
+    say(f"Tagging the release {tag}")
+    try:
+        call(settings, "tagging the release", lambda: api.create_tag(
+            repo_id, tag=tag, revision=head, repo_type="dataset", tag_message=f"Release {tag}"), repo_id)
+    except HubError as exc:
+        # A retried request whose first answer was lost finds its own tag already there.
+        refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
+        if not any(t.name == tag and t.target_commit == head for t in refs.tags):
+            raise exc from None
+    return tag

@@ -1,0 +1,253 @@
+"""A tier's release, exactly as it will leave the machine, built in memory and written atomically.
+
+Hub tiers: README.md (the card), data/conversations.parquet, data/training_pairs.parquet,
+assets/coverage.png, release.json. A download tier (EQ-100): one zip with both configs as
+JSONL, the card as README.md, a LICENSE and release.json. Building is deterministic: the same
+plan and data give the same bytes (no timestamps; fixed zip dates; sorted entries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from services import __version__
+from services.dataset.loader import LoadedDataset
+from services.release import convert
+from services.release.card.facts import CardFacts, compute_facts
+from services.release.card.image import coverage_png
+from services.release.card.render import CardText, render_card
+from services.release.errors import BundleDirError, ReleaseError
+from services.strategy.plans import Plan, Tier
+from services.strategy.sampling import TierSelection
+
+MANIFEST = "release.json"
+MANIFEST_FORMAT = "lead-magnet-studio-release/1"
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+BUILDABLE = ("hub_public", "hub_gated", "download")
+
+
+@dataclass
+class Bundle:
+    tier: str
+    channel: str
+    repo_id: str
+    files: dict[str, bytes]  # relative path → content, every file of the release
+    facts: CardFacts
+    card: str
+    conversation_ids: list[str]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def sha256(self) -> dict[str, str]:
+        return {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.files.items())}
+
+    def zip_bytes(self) -> bytes:
+        """The bundle as one zip, byte-identical for identical files."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(self.files):
+                info = zipfile.ZipInfo(path, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, self.files[path])
+        return buffer.getvalue()
+
+    def write(self, out: Path) -> Path:
+        """Write the folder (hub tiers) or the zip (download tiers) under `out`, atomically:
+        built in a temporary sibling and renamed, so a half-written release never appears."""
+        out.mkdir(parents=True, exist_ok=True)
+        if self.channel == "download":
+            target = out / f"{self.tier}.zip"
+            tmp = out / f".{self.tier}.zip.part"
+            tmp.write_bytes(self.zip_bytes())
+            tmp.replace(target)
+            return target
+        target = out / self.tier
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.tier}.", dir=out))
+        tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for sharing
+        try:
+            for path, data in self.files.items():
+                (tmp / path).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / path).write_bytes(data)
+            if target.exists():
+                old = out / f".{self.tier}.old"
+                shutil.rmtree(old, ignore_errors=True)
+                target.replace(old)
+                tmp.replace(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.replace(target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", use_dictionary=True, write_statistics=True)
+    return buffer.getvalue()
+
+
+def jsonl_bytes(table: pa.Table) -> bytes:
+    return b"".join(msgspec.json.encode(row) + b"\n" for row in table.to_pylist())
+
+
+def default_repo_id(plan: Plan, tier: Tier) -> str:
+    return tier.repo_id or f"brightrun/financial-eq-{plan.name}-{tier.name}"
+
+
+def _example(conversations: pa.Table, featured: str | None) -> dict[str, Any] | None:
+    """The card's example: the featured conversation if it is in the tier, else the first with
+    two answers; its first two exchanges."""
+    rows = conversations.select(["conversation_id", "messages", "persona_name", "arc_name", "topic_name"]).to_pylist()
+    chosen = next((r for r in rows if r["conversation_id"] == featured), None) or next(
+        (r for r in rows if sum(m["role"] == "assistant" for m in r["messages"]) >= 2), rows[0] if rows else None)
+    if chosen is None:
+        return None
+    dialogue = [m for m in chosen["messages"] if m["role"] != "system"][:4]
+    return {"persona": chosen["persona_name"], "arc": chosen["arc_name"], "topic": chosen["topic_name"],
+            "messages": dialogue, "conversation_id": chosen["conversation_id"]}
+
+
+def _year(ds: LoadedDataset) -> int:
+    created = (ds.file_metadata.created_date if ds.file_metadata else None) or ""
+    return int(created[:4]) if created[:4].isdigit() else 2025
+
+
+def plan_sha256(plan: Plan) -> str:
+    return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TierData:
+    """What a tier releases apart from its card: the tables, their facts, the data files.
+    Built once per (data, plan); the card is re-rendered from it whenever its text changes."""
+
+    tier: Tier
+    repo_id: str
+    conversations: pa.Table
+    pairs: pa.Table
+    facts: CardFacts
+    data_files: dict[str, bytes]
+    image: str | None
+    year: int
+    source: dict[str, str]
+
+
+def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True) -> TierData:
+    tier = plan.tier(selection.tier)
+    if tier.channel not in BUILDABLE:
+        raise ReleaseError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
+    conv_rows, pair_rows = convert.tier_rows(ds, selection)
+    conversations = convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA)
+    pairs = convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA)
+    all_cells = len(set(zip(ds.conversation_table["persona_key"], ds.conversation_table["arc_key"], strict=True)))
+    facts = compute_facts(conversations, pairs, ds.consultant_profile, all_cells)
+    files: dict[str, bytes] = {}
+    image = None
+    if tier.channel == "download":
+        files["conversations.jsonl"] = jsonl_bytes(conversations)
+        files["training_pairs.jsonl"] = jsonl_bytes(pairs)
+    else:
+        files["data/conversations.parquet"] = parquet_bytes(conversations)
+        files["data/training_pairs.parquet"] = parquet_bytes(pairs)
+        png = coverage_png(conversations) if with_image else None
+        if png is not None:
+            files["assets/coverage.png"] = png
+            image = "assets/coverage.png"
+    return TierData(tier=tier, repo_id=default_repo_id(plan, tier), conversations=conversations, pairs=pairs,
+                    facts=facts, data_files=files, image=image, year=_year(ds),
+                    source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint})
+
+
+def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> Bundle:
+    """The card, the license, the manifest: the bundle as it will be released."""
+    tier, facts = data.tier, data.facts
+    card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
+                       _example(data.conversations, tier.featured_conversation), data.image)
+    files = dict(data.data_files)
+    files["README.md"] = card.encode("utf-8")
+    if tier.channel == "download":
+        files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
+                            + "\n").encode("utf-8")
+    bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=data.repo_id, files=files, facts=facts, card=card,
+                    conversation_ids=data.conversations.column("conversation_id").to_pylist())
+    bundle.manifest = {
+        "format": MANIFEST_FORMAT,
+        "tool": {"name": "lead-magnet-studio", "version": __version__},
+        "tier": tier.name, "channel": tier.channel, "repo_id": data.repo_id, "license": tier.license,
+        "seed": plan.seed, "plan_sha256": plan_sha256(plan), "plan": plan.model_dump(mode="json"),
+        "source": data.source,
+        "counts": {"conversations": facts.conversations, "supervised_examples": facts.supervised_examples,
+                   "messages": facts.messages},
+        "conversation_ids": bundle.conversation_ids,
+        "facts": facts.model_dump(mode="json"), "citation_year": data.year,
+        "files": {path: {"sha256": digest, "bytes": len(files[path])} for path, digest in bundle.sha256().items()},
+        "check_overrides": [],
+    }
+    files[MANIFEST] = manifest_bytes(bundle.manifest)
+    return bundle
+
+
+def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
+                 with_image: bool = True) -> Bundle:
+    """Everything one tier releases, in memory."""
+    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text)
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+               texts: dict[str, CardText] | None = None, with_image: bool = True) -> dict[str, Bundle]:
+    """A bundle for every released tier whose selection could be built."""
+    texts = texts or {}
+    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image)
+            for name, sel in selections.items()
+            if plan.tier(name).channel in BUILDABLE and sel.error is None}
+
+
+def read_release_dir(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The files of a Hub tier folder written by `bundle`, checked against its manifest."""
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if not folder.is_dir():
+        raise BundleDirError(f"{folder}: not a folder (a Hub tier's release folder is expected)")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BundleDirError(f"{folder}: no {MANIFEST}; is this a folder written by `bundle`?") from None
+    except ValueError as exc:
+        raise BundleDirError(f"{manifest_path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise BundleDirError(f"{manifest_path}: not a release manifest ({MANIFEST_FORMAT})")
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    listed = manifest.get("files") or {}
+    for path, entry in listed.items():
+        if path not in files:
+            raise BundleDirError(f"{folder}: {path} is listed in {MANIFEST} but missing")
+        if hashlib.sha256(files[path]).hexdigest() != entry.get("sha256"):
+            raise BundleDirError(f"{folder}: {path} was changed after the bundle was built (sha256 differs)")
+    extra = sorted(set(files) - set(listed) - {MANIFEST})
+    if extra:
+        raise BundleDirError(f"{folder}: files not in the release: {', '.join(extra)}")
+    return files, manifest
+
+
+def manifest_blocked(manifest: dict[str, Any]) -> list[str]:
+    """The blocking checks recorded in a manifest that no override covers."""
+    overridden = {name for o in manifest.get("check_overrides") or [] for name in o.get("checks", [])}
+    return [c["name"] for c in manifest.get("checks") or []
+            if c.get("status") == "block" and c["name"] not in overridden]

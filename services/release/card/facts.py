@@ -1,0 +1,97 @@
+"""The card's facts: every number the card states, computed from the released Arrow tables.
+
+Nothing numeric on a card is typed by a person: `compute_facts` reads the two tables that go into
+the bundle, and the pre-publish check computes them again from the files to compare.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, Field
+
+from services.dataset.schema import ConsultantProfile
+
+
+class CardFacts(BaseModel):
+    """Everything numeric (or counted) that the card states, computed from the released tables."""
+
+    conversations: int
+    supervised_examples: int
+    messages: int
+    mean_messages: float
+    personas: list[tuple[str, int]]
+    arcs: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    cells_covered: int
+    cells_possible: int
+    edge_case_conversations: int
+    crisis_conversations: int
+    quality_avg: float | None
+    quality_min: float | None
+    quality_max: float | None
+    human_reviewed_percent: int
+    ai_generated_percent: int = 100  # the format is synthetic: every conversation is generated
+    advisor: str = "the advisor"
+    principles: list[str] = Field(default_factory=list)
+
+    def numbers(self) -> set[str]:
+        """Every number the card may state, as the template formats them."""
+        values: list[Any] = [self.conversations, self.supervised_examples, self.messages, self.mean_messages,
+                             self.cells_covered, self.cells_possible, self.edge_case_conversations,
+                             self.crisis_conversations, self.quality_avg, self.quality_min, self.quality_max,
+                             self.human_reviewed_percent, self.ai_generated_percent, len(self.personas),
+                             len(self.arcs), len(self.topics)]
+        values += [n for group in (self.personas, self.arcs, self.topics) for _, n in group]
+        return {fmt_number(v) for v in values if v is not None}
+
+
+def fmt_number(value: Any) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def _counts(table: pa.Table, column: str) -> list[tuple[str, int]]:
+    counts = Counter(table.column(column).to_pylist())
+    return sorted(((str(k), v) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantProfile | None = None,
+                  all_cells: int | None = None) -> CardFacts:
+    """The card's facts from the two tables of the bundle (and the advisor's profile)."""
+    n = conversations.num_rows
+    messages = int(pc.sum(pc.list_value_length(conversations.column("messages"))).as_py() or 0)
+    quality = conversations.column("quality")
+    cells = len(set(zip(conversations.column("persona_key").to_pylist(), conversations.column("arc_key").to_pylist(),
+                        strict=True)))
+    reviewed = pc.sum(pairs.column("human_reviewed")).as_py() or 0
+    profile = profile or ConsultantProfile()
+    principles = list((profile.core_philosophy or {}).values())
+    return CardFacts(
+        conversations=n, supervised_examples=pairs.num_rows, messages=messages,
+        mean_messages=round(messages / n, 1) if n else 0.0,
+        personas=_counts(conversations, "persona_name"), arcs=_counts(conversations, "arc_name"),
+        topics=_counts(conversations, "topic_name"),
+        cells_covered=cells, cells_possible=all_cells or cells,
+        edge_case_conversations=int(pc.sum(pc.equal(conversations.column("tier"), "edge_case")).as_py() or 0),
+        crisis_conversations=int(pc.sum(pc.equal(conversations.column("arc_key"), "crisis_to_referral")).as_py() or 0),
+        quality_avg=_round(pc.mean(quality).as_py()), quality_min=_round(pc.min(quality).as_py()),
+        quality_max=_round(pc.max(quality).as_py()),
+        human_reviewed_percent=round(100 * reviewed / pairs.num_rows) if pairs.num_rows else 0,
+        advisor=profile.name or "the advisor", principles=principles,
+    )
+
+
+def size_category(rows: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if rows < limit:
+            return label
+    return "n>1M"

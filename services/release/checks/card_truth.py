@@ -1,0 +1,54 @@
+"""The card tells the truth: a license, configs that point at real files, and no number the data
+does not give (the facts are computed again from the released files and compared)."""
+
+from __future__ import annotations
+
+from huggingface_hub import DatasetCard
+
+from services.dataset.schema import ConsultantProfile
+from services.release.bundle import Bundle
+from services.release.card.facts import compute_facts
+from services.release.card.render import LICENSE_TEXTS, card_numbers
+from services.release.checks.released import released_tables
+from services.release.checks.report import CheckResult, Place, found, passed
+from services.strategy.plans import Plan
+
+NAME = "card truth"
+CONFIG_NAMES = {"conversations", "training_pairs"}
+
+
+def _config_problems(b: Bundle) -> list[Place]:
+    configs = DatasetCard(b.card).data.to_dict().get("configs") or []
+    problems = [Place(detail=f"config '{config['config_name']}' points at a missing file {data_file['path']}")
+                for config in configs for data_file in config.get("data_files", [])
+                if data_file["path"] not in b.files]
+    if {c.get("config_name") for c in configs} != CONFIG_NAMES:
+        problems.append(Place(detail="the card's configs are not conversations and training_pairs"))
+    return problems
+
+
+def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cells: int) -> CheckResult:
+    """Blocks a card without a license, with broken configs, or stating a number the data does not give."""
+    problems: list[Place] = []
+    tier = plan.tier(b.tier)
+    if not tier.license.strip():
+        problems.append(Place(detail="no license set"))
+    if b.channel != "download":
+        problems += _config_problems(b)
+    try:
+        conversations, pairs = released_tables(b)
+    except Exception as exc:  # whatever makes a data file unreadable is this check's finding
+        problems.append(Place(detail=f"the data files do not load: {exc}"))
+    else:
+        facts = compute_facts(conversations, pairs, profile, all_cells)
+        if facts != b.facts:
+            problems.append(Place(detail="the card's figures differ from the data files"))
+        allowed = facts.numbers() | set(card_numbers(" ".join(
+            [n for group in (facts.personas, facts.arcs, facts.topics) for n, _ in group]
+            + [LICENSE_TEXTS.get(tier.license, "")])))
+        allowed.add(str(b.manifest.get("citation_year")))
+        problems += [Place(detail=f"the card states {number}, which no figure of the data gives")
+                     for number in card_numbers(b.card) if number not in allowed]
+    if problems:
+        return found(NAME, "block", problems, f"{len(problems)} problems with the card")
+    return passed(NAME, "every number on the card matches the data; license set; configs load")

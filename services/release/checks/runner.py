@@ -1,0 +1,47 @@
+"""Run every check on every built tier, and record the verdicts in each bundle's release.json."""
+
+from __future__ import annotations
+
+from services.dataset.loader import LoadedDataset
+from services.dataset.schema import ConsultantProfile
+from services.release import bundle as bundles
+from services.release.checks.card_truth import check_card
+from services.release.checks.content import check_responses
+from services.release.checks.duplicates import check_duplicates
+from services.release.checks.leakage import check_leakage
+from services.release.checks.pii import check_personal_data
+from services.release.checks.released import released_tables
+from services.release.checks.report import TierReport
+from services.strategy.plans import Plan
+from services.strategy.sampling import TierSelection
+
+
+def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelection], profile: ConsultantProfile | None,
+               all_cells: int) -> TierReport:
+    """Every check of one tier, on the files as built."""
+    conversations, _ = released_tables(b)
+    results = [*check_personal_data(conversations, b.card),
+               check_leakage(plan, b.tier, b.conversation_ids, selections),
+               check_duplicates(conversations),
+               *check_responses(conversations, selections[b.tier]),
+               check_card(b, plan, profile, all_cells)]
+    return TierReport(tier=b.tier, checks=results)
+
+
+def attach_report(b: bundles.Bundle, report: TierReport) -> None:
+    """Record the checks (and any override) in the bundle's release.json."""
+    b.manifest["checks"] = [{"name": c.name, "status": c.status, "summary": c.summary} for c in report.checks]
+    b.manifest["check_overrides"] = [o.model_dump() for o in report.overrides]
+    b.files[bundles.MANIFEST] = bundles.manifest_bytes(b.manifest)
+
+
+def check_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+               built: dict[str, bundles.Bundle]) -> dict[str, TierReport]:
+    """A report per built tier, attached to its bundle's manifest."""
+    table = ds.conversation_table
+    all_cells = len(set(zip(table["persona_key"], table["arc_key"], strict=True)))
+    reports = {}
+    for name, b in built.items():
+        reports[name] = check_tier(b, plan, selections, ds.consultant_profile, all_cells)
+        attach_report(b, reports[name])
+    return reports

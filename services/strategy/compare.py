@@ -1,0 +1,164 @@
+"""Tier figures beside the full dataset, and the three strategies side by side.
+
+The questions the owner asks of each tier: how much, how representative (cells covered,
+total-variation distance of its persona / arc / topic mix from the full one), how good,
+can it train a LoRA alone, does it capture leads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from services.dataset.loader import LoadedDataset
+from services.strategy.plans import CHANNELS, LEAD_CHANNELS, Plan
+from services.strategy.presets import PRESET_LABELS, PRESETS
+from services.strategy.sampling import TierSelection, dataset_arrays, select_plan
+
+FULL = "full dataset"
+
+
+def _shares(codes: np.ndarray, k: int) -> np.ndarray:
+    counts = np.bincount(codes, minlength=k).astype(float)
+    return counts / counts.sum() if counts.sum() else counts
+
+
+def total_variation(ds: LoadedDataset, indices: np.ndarray, dimension: str) -> float:
+    """0 = the tier has the full dataset's mix of this dimension; 1 = nothing in common."""
+    a = dataset_arrays(ds)
+    k = len(a.keys[dimension])
+    if not len(indices):
+        return 1.0
+    return float(0.5 * np.abs(_shares(a.codes[dimension][indices], k) - _shares(a.codes[dimension], k)).sum())
+
+
+def cells_covered(ds: LoadedDataset, indices: np.ndarray, rows: str = "persona", cols: str = "arc") -> int:
+    a = dataset_arrays(ds)
+    cells = a.codes[rows][indices] * len(a.keys[cols]) + a.codes[cols][indices]
+    return len(np.unique(cells))
+
+
+def tier_row(ds: LoadedDataset, plan: Plan, name: str, sel: TierSelection | None) -> dict[str, Any]:
+    """One row of the comparison table (`sel` None: the full dataset)."""
+    a = dataset_arrays(ds)
+    indices = np.arange(len(a.ids)) if sel is None else sel.indices
+    supervised = int(a.supervised.sum()) if sel is None else sel.supervised_examples
+    tier = None if sel is None else plan.tier(name)
+    quality = a.quality[indices]
+    return {
+        "tier": name,
+        "channel": "—" if tier is None else CHANNELS[tier.channel],
+        "conversations": len(indices),
+        "supervised_examples": supervised,
+        "share_of_examples": supervised / max(int(a.supervised.sum()), 1),
+        "persona_arc_cells": f"{cells_covered(ds, indices)}/{cells_covered(ds, np.arange(len(a.ids)))}",
+        "persona_topic_cells": (f"{cells_covered(ds, indices, 'persona', 'topic')}/"
+                                f"{cells_covered(ds, np.arange(len(a.ids)), 'persona', 'topic')}"),
+        "tv_persona": round(total_variation(ds, indices, "persona"), 3),
+        "tv_arc": round(total_variation(ds, indices, "arc"), 3),
+        "tv_topic": round(total_variation(ds, indices, "topic"), 3),
+        "avg_quality": round(float(np.nanmean(quality)), 2) if len(quality) and not np.isnan(quality).all() else None,
+        "trainable": supervised >= plan.trainable_threshold,
+        "captures_leads": False if tier is None else tier.captures_leads,
+        "license": "—" if tier is None else tier.license,
+        "error": None if sel is None else sel.error,
+    }
+
+
+def comparison(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> pd.DataFrame:
+    rows = [tier_row(ds, plan, FULL, None)]
+    rows += [tier_row(ds, plan, name, sel) for name, sel in selections.items()]
+    return pd.DataFrame(rows)
+
+
+def _union_examples(selections: dict[str, TierSelection], plan: Plan, channels: set[str]) -> set:
+    """The distinct supervised examples handed out through `channels` (id, turn) or (id, None)."""
+    out: set = set()
+    for name, sel in selections.items():
+        if plan.tier(name).channel in channels:
+            out |= set(sel.examples) if sel.examples is not None else {(c, None) for c in sel.conversation_ids}
+    return out
+
+
+def _given_per_conversation(ds: LoadedDataset, items: set) -> dict[str, int]:
+    """Supervised examples given away per conversation, from a union of whole conversations
+    (turn None) and single pairs."""
+    a = dataset_arrays(ds)
+    given: dict[str, int] = {}
+    whole = {cid for cid, turn in items if turn is None}
+    for cid in whole:
+        given[cid] = int(a.supervised[a.position[cid]])
+    for cid, turn in items:
+        if turn is not None and cid not in whole:
+            given[cid] = given.get(cid, 0) + 1
+    return given
+
+
+def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> dict[str, Any]:
+    """What a plan gives away, for what, and what it keeps."""
+    a = dataset_arrays(ds)
+    open_ = _union_examples(selections, plan, {"hub_public"})
+    for_email = _union_examples(selections, plan, set(LEAD_CHANNELS))
+    given = _given_per_conversation(ds, open_ | for_email)
+    private = {cid for name, sel in selections.items() if plan.tier(name).channel == "private"
+               for cid in sel.conversation_ids}
+    kept_examples = sum(int(a.supervised[a.position[c]]) - given.get(c, 0) for c in private)
+    given_n = sum(given.values())
+    open_n = sum(_given_per_conversation(ds, open_).values())
+    email_n = sum(_given_per_conversation(ds, for_email).values())
+    released = [t for t in plan.tiers if t.channel != "private"]
+    feedback = []
+    if any(t.calls_to_action.feedback_url and t.channel.startswith("hub") for t in released):
+        feedback.append("Hub discussions")
+    if any(t.calls_to_action.landing_page_url for t in released):
+        feedback.append("landing page")
+    return {
+        "strategy": plan.name,
+        "free, no email (examples)": open_n,
+        "free for an email (examples)": email_n,
+        "kept back (conversations)": len(private - set(given)),
+        "kept back (examples)": kept_examples,
+        "trainable without an email": open_n >= plan.trainable_threshold,
+        "trainable without paying": given_n >= plan.trainable_threshold,
+        "captures leads": any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
+        "feedback channel": " + ".join(feedback) or "none",
+    }
+
+
+def preset_comparison(ds: LoadedDataset, seed: int | None = None) -> pd.DataFrame:
+    """The three strategies in one table, so the owner can decide at a glance."""
+    rows = []
+    for key, make in PRESETS.items():
+        plan = make() if seed is None else make(seed=seed)
+        row = strategy_summary(ds, plan, select_plan(ds, plan))
+        row["strategy"] = PRESET_LABELS[key]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def composition(ds: LoadedDataset, selections: dict[str, TierSelection], dimension: str) -> pd.DataFrame:
+    """Share of each key of a dimension in every tier and in the full dataset (long format)."""
+    a = dataset_arrays(ds)
+    k = len(a.keys[dimension])
+    frames = [(FULL, np.arange(len(a.ids)))] + [(n, s.indices) for n, s in selections.items()]
+    rows = []
+    for name, indices in frames:
+        shares = _shares(a.codes[dimension][indices], k)
+        rows += [{"tier": name, "key": a.keys[dimension][i], "share": float(shares[i])} for i in range(k)]
+    return pd.DataFrame(rows)
+
+
+def questions_table(presets: pd.DataFrame) -> pd.DataFrame:
+    """The preset comparison as the owner reads it: one row per question, one column per strategy."""
+    def cell(value: Any) -> str:
+        if isinstance(value, (bool, np.bool_)):
+            return "yes" if value else "no"
+        if isinstance(value, (int, np.integer)):
+            return f"{value:,}"
+        return str(value)
+
+    table = presets.set_index("strategy")
+    return pd.DataFrame({name: [cell(v) for v in row] for name, row in table.iterrows()},
+                        index=pd.Index(table.columns, name="question")).reset_index()

@@ -1,0 +1,70 @@
+"""The three strategies the owner chooses between, as plans to start from.
+
+Full giveaway (everything public), Billboard (a public preview, EQ-100 behind an email form, the
+full set kept for sale) and Hybrid (everything free behind the Hub's own access form). The URLs
+are placeholders the owner replaces on the Strategy page.
+"""
+
+from __future__ import annotations
+
+from services.strategy.plans import AccessField, CallsToAction, Gating, Plan, Relation, Selection, Tier
+
+DEFAULT_SEED = 20251203
+
+FEEDBACK_URL = "https://huggingface.co/datasets/{repo}/discussions"
+LANDING_URL = "https://example.com/eq-100"
+GENERATE_URL = "https://example.com/generate"
+
+
+def _ctas(campaign: str, text: str) -> CallsToAction:
+    return CallsToAction(feedback_url=FEEDBACK_URL, landing_page_url=LANDING_URL, utm_campaign=campaign,
+                         generate_url=GENERATE_URL, text=text)
+
+
+def preset_giveaway(seed: int = DEFAULT_SEED) -> Plan:
+    return Plan(
+        name="giveaway", seed=seed,
+        description="Full giveaway: every conversation public on the Hub, with calls for feedback.",
+        tiers=[Tier(name="full", channel="hub_public", selection=Selection(mode="all"),
+                    calls_to_action=_ctas("giveaway", "Tell us what you build with it: open a discussion."))],
+    )
+
+
+def preset_billboard(seed: int = DEFAULT_SEED, preview_size: int = 30, eq_size: int = 100) -> Plan:
+    return Plan(
+        name="billboard", seed=seed,
+        description="Billboard: a small public preview, EQ-100 behind an email form, the full set for sale.",
+        tiers=[
+            Tier(name="preview", channel="hub_public",
+                 selection=Selection(mode="conversations", size=preview_size, strata=["persona", "arc"]),
+                 calls_to_action=_ctas("preview", "Want 100 training-ready examples? Get EQ-100.")),
+            Tier(name="eq-100", channel="download",
+                 selection=Selection(mode="examples", size=eq_size, strata=["persona", "arc"]),
+                 relations=[Relation(kind="disjoint_from", tier="preview")],
+                 calls_to_action=_ctas("eq-100", "The full dataset is available: talk to us.")),
+            Tier(name="full", channel="private", selection=Selection(mode="all"), license="other"),
+        ],
+    )
+
+
+def preset_hybrid(seed: int = DEFAULT_SEED) -> Plan:
+    gating = Gating(
+        mode="auto",
+        prompt="This dataset is free. Tell us who you are, so we can share updates and hear your feedback.",
+        fields=[
+            AccessField(label="Company", type="text"),
+            AccessField(label="Role or use case", type="select",
+                        options=["Research", "Product / startup", "Enterprise", "Education", "Other"]),
+            AccessField(label="I agree to be contacted about this dataset", type="checkbox"),
+        ],
+    )
+    return Plan(
+        name="hybrid", seed=seed,
+        description="Hybrid: everything free on the Hub, behind the Hub's own access form (auto-approved).",
+        tiers=[Tier(name="full", channel="hub_gated", selection=Selection(mode="all"), gating=gating,
+                    calls_to_action=_ctas("hybrid", "Tell us what works and what doesn't: open a discussion."))],
+    )
+
+
+PRESETS = {"giveaway": preset_giveaway, "billboard": preset_billboard, "hybrid": preset_hybrid}
+PRESET_LABELS = {"giveaway": "Full giveaway", "billboard": "Billboard (3-tier funnel)", "hybrid": "Hybrid (gated)"}

@@ -1,0 +1,210 @@
+"""Publish, Releases and Traction pages through AppTest, against the local Hub."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import TIMEOUT, no_exception
+from tests.app.test_supabase import page_text
+from tests.conftest import HUB_TOKEN
+from tests.support.local_hub import Fault
+from tests.support.streamlit_server import ROOT
+
+PASSWORD = "correct horse battery"
+REPO = "brightrun/financial-eq-billboard-preview"  # the Billboard preset's default for its preview tier
+
+
+@pytest.fixture
+def open_publish(local_hub, monkeypatch, tmp_path):
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))
+    for name in ("SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_(token: str | None = HUB_TOKEN, access: dict | None = None, user: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.secrets["HF_ENDPOINT"] = local_hub.url
+        if token:
+            at.secrets["HF_TOKEN"] = token
+        if access is None:
+            access = {"publishing": {"password": PASSWORD}}
+        for key, value in access.items():
+            at.secrets[key] = value
+        if user is not None:
+            at.user = user
+        at.run()
+        at.switch_page("app_pages/publish.py").run()
+        return at
+
+    yield open_
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def go(at: AppTest) -> AppTest:
+    return at.button(key="publish.preview.go")
+
+
+def unlock(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="publish_gate.password").input(password)
+    at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_without_a_token_the_page_says_how(open_publish):
+    at = open_publish(token=None)
+    no_exception(at)
+    assert any("The Hub is not configured" in i.value and "HF_TOKEN" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "publish.preview.go"]
+
+
+def test_the_dry_run_is_the_default_view_and_publishing_is_off_without_access(open_publish, local_hub):
+    at = open_publish(access={})
+    no_exception(at)
+    assert any("Acting as **owner**" in c.value and "can write" in c.value for c in at.caption)
+    assert metrics(at)["Added"] == "5" and metrics(at)["Unchanged"] == "0"
+    assert any("Publishing is off" in i.value for i in at.info)
+    assert go(at).disabled
+    assert local_hub.repos == {} and local_hub.count("POST", "/api/") == 0
+    assert HUB_TOKEN not in page_text(at)
+
+
+def test_a_wrong_password_does_not_unlock(open_publish):
+    at = unlock(open_publish(), "guess")
+    no_exception(at)
+    assert any("Wrong password" in e.value for e in at.error)
+    assert go(at).disabled
+
+
+def test_the_owner_publishes_and_the_release_is_recorded(open_publish, local_hub):
+    at = unlock(open_publish())
+    assert not go(at).disabled
+    go(at).click().run()
+    no_exception(at)
+    assert any(f"**{REPO}** is published" in s.value and "tag **v1**" in s.value for s in at.success)
+    files = local_hub.files(REPO)
+    assert {"README.md", "data/conversations.parquet", "data/training_pairs.parquet", "release.json"} <= set(files)
+    assert local_hub.repos[REPO].tags.keys() == {"v1"}
+    assert metrics(at)["Unchanged"] == "5"  # the dry run is run again against the new head
+
+    go(at).click().run()
+    assert any("is already up to date" in s.value for s in at.success)
+    assert len(local_hub.repos[REPO].commits) == 2
+
+    at.switch_page("app_pages/releases.py").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table["outcome"]) == ["up to date", "published"]
+    assert list(table["repo"]) == [REPO, REPO] and list(table["tag"]) == ["v1", "v1"]
+    assert table["by"].iloc[0] == "password holder via owner"
+
+    local_hub.repos[REPO].downloads = 42
+    at.switch_page("app_pages/traction.py").run()
+    no_exception(at)
+    assert metrics(at)["Downloads (30 days)"] == "42"
+    assert HUB_TOKEN not in page_text(at)
+
+
+def test_a_fault_publishes_nothing_and_says_so(open_publish, local_hub):
+    at = unlock(open_publish())
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=500, times=10))
+    go(at).click().run()
+    no_exception(at)
+    assert any("Nothing was published" in e.value and "HTTP 500" in e.value for e in at.error)
+    assert len(local_hub.repos[REPO].commits) == 1  # only the Hub's initial commit of the new, private repo
+    assert local_hub.repos[REPO].private is True
+    at.switch_page("app_pages/releases.py").run()
+    assert list(at.dataframe[0].value["outcome"]) == ["failed"]
+
+
+def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(open_publish, local_hub):
+    at = unlock(open_publish())
+    go(at).click().run()  # v1
+    at.run()  # a fresh dry run against v1
+    repo = local_hub.repos[REPO]
+    from tests.support.local_hub import Commit
+    repo.commits.append(Commit("f" * 40, repo.head.oid, "someone else", {**repo.head.files, "x.txt": b"x"},
+                               "2026-11-27T10:00:00.000Z", "someone"))
+    before = len(repo.commits)
+    at.text_input(key="publish.preview.message").input("a second release").run()
+    go(at).click().run()
+    assert any("moved since the dry run" in e.value for e in at.error)
+    assert len(repo.commits) == before
+
+
+def test_login_allows_listed_emails_only(open_publish):
+    access = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s"},
+              "publishing": {"allowed_emails": ["owner@brightrun.example"]}}
+    at = open_publish(access=access, user={"is_logged_in": False})
+    assert any(b.label == "Log in" for b in at.button) and go(at).disabled
+    at = open_publish(access=access, user={"is_logged_in": True, "email": "intern@brightrun.example"})
+    assert any("intern@brightrun.example is not allowed to publish" in e.value for e in at.error)
+    assert go(at).disabled
+    at = open_publish(access=access, user={"is_logged_in": True, "email": "owner@brightrun.example"})
+    no_exception(at)
+    assert not go(at).disabled
+
+
+def test_the_owners_journey_in_apptest(open_publish, local_hub, demo_dataset):
+    at = open_publish()
+    at.switch_page("app_pages/strategy.py").run()
+    at.segmented_control(key="strategy.preset").set_value("hybrid").run()
+    at.segmented_control(key="strategy.preset").set_value("billboard").run()
+    no_exception(at)
+    sample = demo_dataset.conversations[0].conversation_metadata.conversation_id
+    at.query_params["conversation"] = sample
+    at.switch_page("app_pages/samples.py").run()
+    no_exception(at)
+    assert len(at.chat_message) >= 4
+    at.switch_page("app_pages/card.py").run()
+    assert any("passes every check" in s.value for s in at.success)
+    at.switch_page("app_pages/publish.py").run()
+    assert metrics(at)["Added"] == "5"
+    unlock(at)
+    go(at).click().run()
+    no_exception(at)
+    assert local_hub.repos[REPO].tags.keys() == {"v1"}
+    at.switch_page("app_pages/releases.py").run()
+    assert list(at.dataframe[0].value["outcome"]) == ["published"]
+
+
+def test_with_supabase_configured_releases_go_to_dataset_releases(open_publish, local_hub, supabase):
+    import psycopg
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["HF_ENDPOINT"] = local_hub.url
+    at.secrets["HF_TOKEN"] = HUB_TOKEN
+    at.secrets["publishing"] = {"password": PASSWORD}
+    at.secrets["connections"] = {"supabase": {"url": supabase.url, "key": supabase.key("authenticated")}}
+    at.run()
+    at.switch_page("app_pages/publish.py").run()
+    unlock(at)
+    go(at).click().run()
+    no_exception(at)
+    assert not at.warning or all("history" not in w.value for w in at.warning)
+    with psycopg.connect(supabase.db_uri) as db:
+        rows = db.execute("SELECT outcome, tag, repo_id FROM dataset_releases WHERE repo_id = %s", (REPO,)).fetchall()
+    assert rows == [("published", "v1", REPO)]
+    at.switch_page("app_pages/releases.py").run()
+    assert any("Supabase table `dataset_releases`" in c.value for c in at.caption)
+    assert REPO in set(at.dataframe[0].value["repo"])
+
+
+def test_a_bad_token_is_an_error_on_the_page_without_the_token(open_publish):
+    at = open_publish(token="hf_wrong_token_value")
+    no_exception(at)
+    assert any("The Hub token does not work" in e.value and "check HF_TOKEN" in e.value for e in at.error)
+    assert "hf_wrong_token_value" not in page_text(at)
+
+
+def test_the_dry_run_lists_the_check_report(open_publish):
+    at = open_publish()
+    checks = next(t.value for t in at.dataframe if "check" in t.value.columns)
+    assert "personal data" in " ".join(checks["check"]).lower() and set(checks["status"]) <= {"pass", "warn"}

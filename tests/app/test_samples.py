@@ -1,0 +1,60 @@
+"""Samples page: filters, search, a conversation as a chat, pins, featuring, shared links."""
+
+from __future__ import annotations
+
+from services.dataset.search import TextIndex
+from tests.app.conftest import no_exception, open_app
+
+
+def _open(cid: str):
+    at = open_app("app_pages/samples.py")
+    at.query_params["conversation"] = cid
+    return at.run()
+
+
+def test_a_shared_link_opens_the_conversation(demo_dataset):
+    conv = next(c for c in demo_dataset.conversations if len(c.training_pairs) % 2)  # ends on a user turn
+    cid = conv.conversation_metadata.conversation_id
+    at = _open(cid)
+    no_exception(at)
+    assert len(at.chat_message) == len(conv.training_pairs)  # every turn once, the trailing user turn shown
+    assert [m.name for m in at.chat_message][:2] == ["user", "assistant"]
+    assert any(f"?conversation={cid}" in c.value for c in at.code)
+    assert any("the release drops it" in c.value for c in at.caption)
+
+
+def test_an_unknown_link_says_so():
+    at = _open("not-a-conversation")
+    no_exception(at)
+    assert "not-a-conversation" in at.error[0].value and "not in the loaded dataset" in at.error[0].value
+
+
+def test_filter_by_tier_and_search(demo_dataset):
+    at = open_app("app_pages/samples.py")
+    at.selectbox(key="samples.tier").set_value("preview").run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 30
+    at.selectbox(key="samples.tier").set_value("all conversations").run()
+    at.text_input(key="samples.query").set_value("Emergency fund").run()
+    expected = sum(TextIndex(demo_dataset).matches("emergency fund"))
+    assert 0 < len(at.dataframe[0].value) == expected < 242
+
+
+def test_pin_in_and_feature(demo_dataset):
+    at = open_app("app_pages/samples.py")
+    preview = set(at.session_state["plan.current"].tier("preview").selection.pin_in)
+    assert not preview
+    outsider = next(c for c in at.dataframe[0].value.itertuples() if "preview" not in c.tiers).conversation_id
+    at = _open(outsider)
+    at.selectbox(key="samples.action_tier").set_value("preview").run()
+    at.button(key="samples.pin_in").click().run()
+    no_exception(at)
+    plan = at.session_state["plan.current"]
+    assert plan.tier("preview").selection.pin_in == [outsider]
+    assert "preview" in at.dataframe[0].value.set_index("conversation_id").loc[outsider, "tiers"]
+    assert len(at.dataframe[0].value[at.dataframe[0].value["tiers"].str.contains("preview")]) == 30  # size kept
+    at.button(key="samples.feature").click().run()
+    assert at.session_state["plan.current"].tier("preview").featured_conversation == outsider
+    at.button(key="samples.pin_out").click().run()
+    assert at.session_state["plan.current"].tier("preview").selection.pin_out == [outsider]
+    assert "preview" not in at.dataframe[0].value.set_index("conversation_id").loc[outsider, "tiers"]

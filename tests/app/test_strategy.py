@@ -1,0 +1,81 @@
+"""Strategy page: presets, editing a rule, plan files, the comparison."""
+
+from __future__ import annotations
+
+from tests.app.conftest import no_exception, open_app
+
+
+def _tiers(at) -> dict[str, int]:
+    """Tier → conversations, from the plan comparison table."""
+    table = at.dataframe[1].value
+    return dict(zip(table["tier"], table["conversations"], strict=True))
+
+
+def test_default_plan_is_the_billboard_and_the_presets_are_compared():
+    at = open_app("app_pages/strategy.py")
+    no_exception(at)
+    assert _tiers(at) == {"full dataset": 242, "preview": 30, "eq-100": 43, "full": 242}
+    glance = at.dataframe[0].value.set_index("question")
+    assert list(glance.columns) == ["Full giveaway", "Billboard (3-tier funnel)", "Hybrid (gated)"]
+    assert glance.loc["captures leads"].tolist() == ["no", "yes", "yes"]
+    assert {m.label: m.value for m in at.metric}["Free for an email (examples)"] == "100"
+    assert len(at.get("download_button")) == 2
+
+
+def test_pick_each_preset():
+    at = open_app("app_pages/strategy.py")
+    for preset, tiers in (("giveaway", ["full"]), ("hybrid", ["full"]), ("billboard", ["preview", "eq-100", "full"])):
+        at.segmented_control(key="strategy.preset").set_value(preset).run()
+        no_exception(at)
+        assert any(s.value == f"Plan: {preset}" for s in at.subheader)
+        assert list(_tiers(at))[1:] == tiers
+
+
+def test_changing_a_size_recomputes_the_tiers():
+    at = open_app("app_pages/strategy.py")
+    version = at.session_state["plan.version"]
+    at.number_input(key=f"tier_editor.{version}.preview.size").set_value(45).run()
+    no_exception(at)
+    assert _tiers(at)["preview"] == 45
+    assert at.session_state["plan.current"].tier("preview").selection.size == 45
+
+
+def test_an_impossible_rule_is_explained():
+    at = open_app("app_pages/strategy.py")
+    version = at.session_state["plan.version"]
+    at.number_input(key=f"tier_editor.{version}.preview.size").set_value(400).run()
+    no_exception(at)
+    assert any("asks for 400 conversations; only 242 are eligible" in e.value for e in at.error)
+
+
+def test_load_a_plan_file_and_a_broken_one():
+    at = open_app("app_pages/strategy.py")
+    at.file_uploader(key="strategy.plan_file").set_value(
+        ("mine.yaml", b"name: mine\nseed: 5\ntiers:\n  - {name: teaser, channel: hub_public, "
+                      b"selection: {mode: conversations, size: 9}}\n", "application/yaml")).run()
+    at.button(key="strategy.use_file").click().run()
+    no_exception(at)
+    assert any(s.value == "Plan: mine" for s in at.subheader)
+    assert _tiers(at)["teaser"] == 9
+    at.file_uploader(key="strategy.plan_file").set_value(
+        ("bad.yaml", b"name: bad\ntiers:\n  - {name: t, channel: hub_gated}\n", "application/yaml")).run()
+    at.button(key="strategy.use_file").click().run()
+    no_exception(at)
+    assert any("bad.yaml: tiers.0: a hub_gated tier needs gating" in e.value for e in at.error)
+    assert any(s.value == "Plan: mine" for s in at.subheader)  # the previous plan is untouched
+
+
+def test_save_the_plan_to_the_plans_folder(tmp_path, monkeypatch):
+    from services.strategy.plans import load_plan
+
+    monkeypatch.chdir(tmp_path)
+    at = open_app("app_pages/strategy.py")
+    at.text_input(key="strategy.save_name").set_value("../../escape.yaml").run()
+    at.button(key="strategy.save").click().run()
+    no_exception(at)
+    saved = tmp_path / "plans" / "escape.yaml"  # the file name only: it cannot leave the folder
+    assert any(str(saved.relative_to(tmp_path)) in s.value for s in at.success)
+    assert load_plan(saved) == at.session_state["plan.current"]
+    at.text_input(key="strategy.save_name").set_value("plan.txt").run()
+    at.button(key="strategy.save").click().run()
+    assert any("ending in .yaml or .json" in e.value for e in at.error)

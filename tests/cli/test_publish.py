@@ -1,0 +1,97 @@
+"""`python -m services.cli publish` against the local Hub: same behaviour as the page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from services import cli
+from services.hub.history import JsonlHistory
+from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_TOKEN
+
+REPO = "brightrun/eq-preview"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release")
+    assert cli.main(["bundle", "demo", "--preset", "billboard", "--out", str(out), "--no-image"]) == 0
+    assert cli.main(["bundle", "demo", "--preset", "hybrid", "--out", str(out / "hybrid"), "--no-image"]) == 0
+    return out
+
+
+@pytest.fixture
+def env(local_hub, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_TOKEN", HUB_TOKEN)
+    monkeypatch.setenv("HF_ENDPOINT", local_hub.url)
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))
+    monkeypatch.delenv("SUPABASE_URL", raising=False)
+    monkeypatch.delenv("SUPABASE_KEY", raising=False)
+    return local_hub
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dry_run_then_publish_then_up_to_date(env, release, capsys):
+    code, out, _ = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO, "--dry-run")
+    assert code == 0 and "new repo" in out and "added     README.md" in out and "nothing was sent" in out
+    assert REPO not in env.repos
+    code, out, _ = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
+    assert code == 0 and "published:" in out and "tag v1" in out
+    code, out, _ = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
+    assert code == 0 and "already up to date" in out
+    assert len(env.repos[REPO].commits) == 2
+    history = JsonlHistory().read()
+    assert [r.outcome for r in history] == ["up_to_date", "published"]
+    assert history[1].actor == "owner (command line)" and history[1].conversations == 30
+
+
+def test_a_gated_tier_is_gated_by_default(env, release, capsys):
+    code, _, _ = run(capsys, "publish", str(release / "hybrid" / "full"), "--repo-id", "brightrun/eq-full",
+                     "--private")
+    assert code == 0
+    repo = env.repos["brightrun/eq-full"]
+    assert (repo.gated, repo.private) == ("auto", True)
+
+
+def test_a_blocked_release_is_refused_and_recorded(env, release, capsys, tmp_path):
+    folder = tmp_path / "preview"
+    shutil.copytree(release / "preview", folder)
+    manifest = json.loads((folder / "release.json").read_text())
+    manifest["checks"][0]["status"] = "block"
+    (folder / "release.json").write_text(json.dumps(manifest))
+    code, _, err = run(capsys, "publish", str(folder), "--repo-id", REPO)
+    assert code == 1 and "blocked by the checks" in err
+    assert JsonlHistory().read()[0].outcome == "refused"
+    assert REPO not in env.repos
+
+
+def test_an_edited_file_is_bad_input(env, release, capsys, tmp_path):
+    folder = tmp_path / "preview"
+    shutil.copytree(release / "preview", folder)
+    (folder / "README.md").write_text("edited by hand")
+    code, _, err = run(capsys, "publish", str(folder), "--repo-id", REPO)
+    assert code == 2 and "README.md was changed after the bundle was built" in err
+
+
+@pytest.mark.parametrize(("token", "words"), [("hf_wrong", "refused the token"),
+                                              (HUB_OUTSIDER_TOKEN, "may not write to `brightrun`")])
+def test_credentials_problems_exit_2_without_the_token(env, release, capsys, monkeypatch, token, words):
+    monkeypatch.setenv("HF_TOKEN", token)
+    code, out, err = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert token not in out + err
+
+
+def test_no_token_and_not_a_hub_tier(env, release, capsys, monkeypatch):
+    code, _, err = run(capsys, "publish", str(release / "eq-100.zip"), "--repo-id", REPO)
+    assert code == 2 and "not a folder" in err
+    monkeypatch.delenv("HF_TOKEN")
+    code, _, err = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
+    assert code == 2 and "no Hugging Face token" in err

@@ -1,0 +1,223 @@
+"""Publishing through the real huggingface_hub client against the local Hub over HTTP."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from services.hub import api as hub_api
+from services.hub import publish as hub_publish
+from services.hub.config import HubSettings
+from services.hub.dry_run import dry_run
+from services.hub.errors import HubError
+from services.hub.publish import PublishOptions
+from services.release import bundle
+from services.strategy import plans, presets, sampling
+from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_READ_TOKEN, HUB_TOKEN
+from tests.support.local_hub import Fault
+
+REPO = "brightrun/eq-preview"
+
+
+def release_files(ds, plan: plans.Plan, tier: str = "preview") -> dict[str, bytes]:
+    selections = sampling.select_plan(ds, plan)
+    return bundle.build_bundle(ds, plan, selections[tier], with_image=False).files
+
+
+@pytest.fixture(scope="module")
+def v1_files(demo_dataset) -> dict[str, bytes]:
+    return release_files(demo_dataset, presets.preset_billboard())
+
+
+@pytest.fixture(scope="module")
+def v2_files(demo_dataset) -> dict[str, bytes]:
+    return release_files(demo_dataset, presets.preset_billboard(seed=7))
+
+
+def options(**kw) -> PublishOptions:
+    return PublishOptions(**{"repo_id": REPO, "commit_message": "Release preview", **kw})
+
+
+def publish(settings: HubSettings, files: dict[str, bytes], **kw) -> hub_publish.PublishResult:
+    api = hub_api.client(settings)
+    seen = dry_run(api, settings, kw.get("repo_id", REPO), files)
+    return hub_publish.publish(api, settings, files, options(**kw), seen)
+
+
+def snapshot(hub, repo: str = REPO) -> tuple:
+    r = hub.repos[repo]
+    return [c.oid for c in r.commits], dict(r.tags), r.head.files, r.private, r.gated
+
+
+def test_whoami_says_who_and_what_the_token_may_do(local_hub, hub_settings):
+    api = hub_api.client(hub_settings)
+    me = hub_api.whoami(api, hub_settings)
+    assert (me.name, me.orgs, me.token_can_write) == ("owner", ["brightrun"], True)
+    assert me.can_write("brightrun") and me.can_write("owner") and not me.can_write("elsewhere")
+    reader = HubSettings(token=HUB_READ_TOKEN, endpoint=local_hub.url)
+    assert not hub_api.whoami(hub_api.client(reader), reader).can_write("brightrun")
+
+
+def test_dry_run_of_a_new_repo_lists_every_file_as_added_and_sends_nothing(local_hub, hub_settings, v1_files):
+    seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert not seen.exists and seen.next_tag == "v1"
+    assert {c.path: c.status for c in seen.changes} == dict.fromkeys(v1_files, "added")
+    assert REPO not in local_hub.repos
+    assert local_hub.count("POST", "/api/") == 0
+
+
+def test_publish_creates_the_repo_with_exactly_the_bundle(local_hub, hub_settings, v1_files):
+    result = publish(hub_settings, v1_files)
+    repo = local_hub.repos[REPO]
+    assert result.outcome == "published" and result.tag == "v1"
+    assert result.commit == repo.head.oid and repo.tags == {"v1": repo.head.oid}
+    assert local_hub.files(REPO) == {**v1_files, ".gitattributes": local_hub.files(REPO)[".gitattributes"]}
+    assert (repo.private, repo.gated) == (False, False)
+    assert len(repo.commits) == 2  # the Hub's initial commit, then the release in one commit
+    assert local_hub.count("POST", f"/api/datasets/{REPO}/commit") == 1
+    assert result.url.endswith(f"/datasets/{REPO}")
+
+
+def test_publishing_again_makes_no_commit(local_hub, hub_settings, v1_files):
+    publish(hub_settings, v1_files)
+    before = snapshot(local_hub)
+    seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert seen.up_to_date and seen.head_tag == "v1"
+    result = publish(hub_settings, v1_files)
+    assert result.outcome == "up_to_date" and result.tag == "v1"
+    assert snapshot(local_hub) == before
+    assert local_hub.count("POST", f"/api/datasets/{REPO}/commit") == 1
+
+
+def test_a_changed_plan_makes_exactly_one_commit_and_tag(local_hub, hub_settings, v1_files, v2_files):
+    publish(hub_settings, v1_files)
+    seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v2_files)
+    assert seen.count("changed") >= 2 and seen.next_tag == "v2"
+    result = publish(hub_settings, v2_files)
+    repo = local_hub.repos[REPO]
+    assert result.tag == "v2" and len(repo.commits) == 3 and set(repo.tags) == {"v1", "v2"}
+    assert {p: d for p, d in local_hub.files(REPO).items() if p != ".gitattributes"} == v2_files
+    assert local_hub.files(REPO, "v1") != local_hub.files(REPO, "v2")
+
+
+def test_files_no_longer_released_are_deleted_in_the_same_commit(local_hub, hub_settings, v1_files):
+    publish(hub_settings, {**v1_files, "data/old.parquet": b"old"})
+    result = publish(hub_settings, v1_files)
+    assert "data/old.parquet" not in local_hub.files(REPO)
+    assert ".gitattributes" in local_hub.files(REPO)  # the Hub's own file stays
+    assert result.tag == "v2"
+
+
+def test_gating_and_visibility_arrive(local_hub, hub_settings, v1_files):
+    publish(hub_settings, v1_files, gated="manual", private=True)
+    repo = local_hub.repos[REPO]
+    assert (repo.private, repo.gated) == (True, "manual")
+    publish(hub_settings, v1_files, gated="auto")  # same files: settings still applied, no commit
+    assert (repo.private, repo.gated) == (False, "auto") and len(repo.commits) == 2
+
+
+# --- faults: the Hub keeps the previous release ---------------------------------------------------
+@pytest.mark.parametrize(("fault", "code", "words"), [
+    (Fault(prefix="/api/datasets/brightrun/eq-preview/commit", status=500, times=10), "server_error",
+     "the Hub failed (HTTP 500) (tried 4 times); nothing was published"),
+    (Fault(prefix="/api/datasets/brightrun/eq-preview/commit", status=409), "conflict", "conflict"),
+    (Fault(prefix="/api/datasets/brightrun/eq-preview/commit", status=429, times=10), "rate_limited",
+     "rate-limiting"),
+    (Fault(prefix="/api/datasets/brightrun/eq-preview/commit", drop=True, times=10), "network",
+     "connection to the Hub broke off"),
+    (Fault(prefix="/api/datasets/brightrun/eq-preview/preupload", status=400), "hub_error", "HTTP 400"),
+])
+def test_a_fault_leaves_the_previous_release(local_hub, hub_settings, v1_files, v2_files, fault, code, words):
+    publish(hub_settings, v1_files)
+    before = snapshot(local_hub)
+    local_hub.inject(fault)
+    with pytest.raises(HubError) as err:
+        publish(hub_settings, v2_files)
+    assert err.value.code == code and words in str(err.value)
+    assert snapshot(local_hub) == before
+
+
+def test_a_server_error_before_the_commit_is_retried(local_hub, hub_settings, v1_files):
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/preupload", status=503))  # huggingface_hub retries it
+    assert publish(hub_settings, v1_files).outcome == "published"
+
+
+def test_a_rate_limit_is_retried(local_hub, hub_settings, v1_files):
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, times=2))
+    assert publish(hub_settings, v1_files).outcome == "published"
+    assert [s for m, p, s in local_hub.requests if p.endswith("/commit/main")] == [429, 429, 200]
+
+
+def test_a_commit_whose_answer_is_lost_is_not_sent_twice(local_hub, hub_settings, v1_files):
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", drop=True, after=True))
+    result = publish(hub_settings, v1_files)
+    repo = local_hub.repos[REPO]
+    assert result.outcome == "published" and result.commit == repo.head.oid and result.tag == "v1"
+    assert len(repo.commits) == 2, "the landed commit was recognised, not repeated"
+
+
+def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(local_hub, hub_settings, v1_files, v2_files):
+    publish(hub_settings, v1_files)
+    api = hub_api.client(hub_settings)
+    seen = dry_run(api, hub_settings, REPO, v2_files)
+    publish(hub_settings, {**v1_files, "README.md": b"edited by someone else"})  # the Hub moves
+    before = snapshot(local_hub)
+    with pytest.raises(HubError) as err:
+        hub_publish.publish(api, hub_settings, v2_files, options(), seen)
+    assert err.value.code == "moved" and "run the dry run again" in str(err.value)
+    assert snapshot(local_hub) == before
+
+
+def test_a_repo_created_by_someone_else_after_the_dry_run_is_not_overwritten(local_hub, hub_settings, v1_files):
+    api = hub_api.client(hub_settings)
+    seen = dry_run(api, hub_settings, REPO, v1_files)
+    assert not seen.exists
+    publish(hub_settings, {"README.md": b"someone else's dataset"})
+    before = snapshot(local_hub)
+    with pytest.raises(HubError) as err:
+        hub_publish.publish(api, hub_settings, v1_files, options(), seen)
+    assert err.value.code == "moved" and snapshot(local_hub) == before
+
+
+def test_a_bad_token_is_refused_in_words(local_hub, v1_files):
+    bad = HubSettings(token="hf_not_a_token", endpoint=local_hub.url)
+    with pytest.raises(HubError) as err:
+        hub_api.whoami(hub_api.client(bad), bad)
+    assert err.value.code == "bad_token" and "check HF_TOKEN" in str(err.value)
+
+
+def test_no_write_access_to_the_org_is_refused_and_nothing_is_created(local_hub, v1_files):
+    outsider = HubSettings(token=HUB_OUTSIDER_TOKEN, endpoint=local_hub.url, backoff=0.01)
+    with pytest.raises(HubError) as err:
+        publish(outsider, v1_files)
+    assert err.value.code == "no_write" and "`brightrun`" in str(err.value)
+    assert REPO not in local_hub.repos
+
+
+def test_opening_up_comes_after_the_content_and_a_failure_there_keeps_it_protected(local_hub, hub_settings,
+                                                                                    v1_files):
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/settings", status=500, times=10))
+    result = publish(hub_settings, v1_files)  # new repo: created private, made public last
+    repo = local_hub.repos[REPO]
+    assert repo.private is True and repo.tags == {"v1": repo.head.oid}
+    assert result.warning and "stays as protected as before" in result.warning
+
+
+def test_the_token_never_appears_in_messages_or_logs(local_hub, hub_settings, v1_files, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    texts = []
+    for fault in (Fault(prefix="/api/whoami-v2", status=401), Fault(prefix=f"/api/datasets/{REPO}/commit", status=500,
+                                                                          times=10)):
+        local_hub.inject(fault)
+        try:
+            hub_api.whoami(hub_api.client(hub_settings), hub_settings)
+            publish(hub_settings, v1_files)
+        except HubError as exc:
+            texts += [str(exc), repr(exc), exc.message]
+    texts += [repr(hub_settings), str(hub_settings), hub_settings.model_dump_json(), caplog.text]
+    texts += list(capsys.readouterr())
+    assert texts and all(HUB_TOKEN not in t for t in texts)
+    # and the Hub did receive it, as a bearer token: the scan looked for the right string
+    assert any(h.get("authorization") == f"Bearer {HUB_TOKEN}" or h.get("Authorization") == f"Bearer {HUB_TOKEN}"
+               for h in local_hub.headers_seen)

@@ -1,0 +1,55 @@
+"""Traction read from the local Hub through huggingface_hub."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.hub import api as hub_api
+from services.hub import traction
+from tests.support.local_hub import Commit, Fault, Repo
+
+REPO = "brightrun/eq-full"
+
+
+def seed(hub, gated: str | bool = "auto") -> None:
+    repo = Repo(id=REPO, gated=gated, downloads=1234, likes=56)
+    repo.commits.append(Commit("0" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
+    repo.discussions = [{"num": n, "title": f"Question {n}", "author": {"name": f"user{n}"},
+                         "createdAt": f"2026-11-2{n}T10:00:00.000Z", "status": "open",
+                         "repo": {"name": REPO, "type": "dataset"}, "isPullRequest": n == 3} for n in (1, 2, 3)]
+    repo.access_requests = [
+        {"requestId": "r1", "status": "pending", "timestamp": "2026-11-26T10:00:00.000Z",
+         "user": {"user": "ada", "fullname": "Ada L", "email": "ada@example.com"},
+         "fields": {"company": "Acme", "use_case": "LoRA"}},
+        {"requestId": "r2", "status": "accepted", "timestamp": "2026-11-25T10:00:00.000Z",
+         "user": {"user": "bob", "fullname": "Bob", "email": "bob@example.org"}, "fields": {"company": "Beta"}},
+    ]
+    hub.repos[REPO] = repo
+
+
+def test_downloads_likes_discussions_and_requests(local_hub, hub_settings):
+    seed(local_hub)
+    t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
+    assert (t.downloads, t.likes, t.gated, t.error) == (1234, 56, "auto", None)
+    assert [d.title for d in t.discussions] == ["Question 1", "Question 2", "Question 3"]
+    assert t.discussions[2].is_pull_request and t.discussions[0].url.endswith(f"/datasets/{REPO}/discussions/1")
+    assert [(r.status, r.email) for r in t.requests] == [("pending", "ada@example.com"),
+                                                         ("accepted", "bob@example.org")]
+    assert t.requests[0].requested_at == datetime(2026, 11, 26, 10, tzinfo=UTC)
+    table = traction.requests_table([t])
+    assert list(table["email"]) == ["ada@example.com", "bob@example.org"]
+    assert list(table["form: company"]) == ["Acme", "Beta"]
+
+
+def test_an_open_repo_has_no_access_requests_to_read(local_hub, hub_settings):
+    seed(local_hub, gated=False)
+    t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
+    assert t.requests == [] and local_hub.count("GET", f"/api/datasets/{REPO}/user-access-request") == 0
+    assert list(traction.requests_table([t]).columns) == traction.REQUEST_COLUMNS
+
+
+def test_a_failing_repo_keeps_its_error_on_its_row(local_hub, hub_settings):
+    seed(local_hub)
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}", status=500, times=10))
+    t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
+    assert t.error and "HTTP 500" in t.error and t.downloads == 0

@@ -1,0 +1,119 @@
+"""Bundles: what `datasets` loads from them, the EQ zip, byte-identical builds, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from services.release import bundle
+from services.release.errors import ReleaseError
+from services.strategy import presets, sampling
+from tests.support.streamlit_server import ROOT
+
+
+@pytest.fixture(scope="module")
+def billboard(demo_dataset):
+    plan = presets.preset_billboard()
+    sel = sampling.select_plan(demo_dataset, plan)
+    return plan, sel, bundle.build_plan(demo_dataset, plan, sel)
+
+
+def test_datasets_loads_both_configs_from_the_folder(billboard, tmp_path, monkeypatch):
+    import datasets  # heavy: imported only here (requirements-dev.txt installs it; missing is a failure)
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    _, sel, built = billboard
+    folder = built["preview"].write(tmp_path)
+    cache = str(tmp_path / "cache")
+    conversations = datasets.load_dataset(str(folder), "conversations", split="train", cache_dir=cache)
+    pairs = datasets.load_dataset(str(folder), "training_pairs", split="train", cache_dir=cache)
+    default = datasets.load_dataset(str(folder), split="train", cache_dir=cache)
+    assert conversations.num_rows == default.num_rows == sel["preview"].conversations
+    assert pairs.num_rows == sel["preview"].supervised_examples
+    assert sorted(conversations["conversation_id"]) == sorted(sel["preview"].conversation_ids)
+    assert conversations.features["messages"].feature["role"].dtype == "string"
+    roles = [m["role"] for m in conversations[0]["messages"]]
+    assert roles[0] == "system" and roles[-1] == "assistant"
+
+
+def test_eq100_zip(billboard, tmp_path):
+    _, _, built = billboard
+    path = built["eq-100"].write(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["LICENSE", "README.md", "conversations.jsonl", "release.json",
+                                              "training_pairs.jsonl"]
+        lines = archive.read("training_pairs.jsonl").decode().splitlines()
+        assert len(lines) == 100
+        assert all(json.loads(line)["target_response"] for line in lines)
+        assert archive.read("LICENSE").startswith(b"License: cc-by-4.0")
+
+
+def test_private_tiers_are_not_built(billboard):
+    _, _, built = billboard
+    assert set(built) == {"preview", "eq-100"}
+
+
+def test_manifest_records_plan_seed_counts_and_hashes(billboard, demo_dataset):
+    plan, sel, built = billboard
+    b = built["preview"]
+    manifest = json.loads(b.files["release.json"])
+    assert manifest["seed"] == plan.seed and manifest["plan"]["name"] == "billboard"
+    assert manifest["source"]["fingerprint"] == demo_dataset.fingerprint
+    assert manifest["counts"] == {"conversations": 30, "supervised_examples": sel["preview"].supervised_examples,
+                                  "messages": b.facts.messages}
+    assert set(manifest["files"]) == set(b.files) - {"release.json"}
+    for path, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256(b.files[path]).hexdigest()
+
+
+def test_built_twice_is_byte_identical(billboard, demo_dataset):
+    plan, sel, built = billboard
+    again = bundle.build_plan(demo_dataset, plan, sel)
+    for name in built:
+        assert again[name].files == built[name].files
+        assert again[name].zip_bytes() == built[name].zip_bytes()
+
+
+def _tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_byte_identical_across_processes(tmp_path):
+    outs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        subprocess.run([sys.executable, "-m", "services.cli", "bundle", "demo", "--preset", "billboard",
+                        "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+        outs.append(_tree_hash(out))
+    assert outs[0] == outs[1] and "preview/assets/coverage.png" in outs[0]
+
+
+def test_rewriting_a_bundle_replaces_it_whole(billboard, tmp_path):
+    _, _, built = billboard
+    target = built["preview"].write(tmp_path)
+    (target / "stale.txt").write_text("left over from an older build")
+    built["preview"].write(tmp_path)
+    assert not (target / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["preview"]  # no temporary folders left behind
+    assert oct(target.stat().st_mode)[-3:] == "755"
+
+
+def test_kept_back_tier_cannot_be_built(billboard, demo_dataset):
+    plan, sel, _ = billboard
+    with pytest.raises(ReleaseError, match="kept back"):
+        bundle.build_bundle(demo_dataset, plan, sel["full"])
+
+
+def test_zip_is_deterministic(billboard):
+    _, _, built = billboard
+    data = built["preview"].zip_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert all(info.date_time == bundle.ZIP_DATE for info in archive.infolist())

@@ -1,0 +1,160 @@
+"""The card tells the truth: every number it states is checked against the released files."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from huggingface_hub import DatasetCard
+
+from services.release import bundle
+from services.release.card import facts
+from services.release.card import render as card
+from services.strategy import presets, sampling
+
+
+def _frames(b: bundle.Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two configs as released, read back independently of the builder."""
+    if b.channel == "download":
+        return (pd.read_json(io.BytesIO(b.files["conversations.jsonl"]), lines=True),
+                pd.read_json(io.BytesIO(b.files["training_pairs.jsonl"]), lines=True))
+    return (pq.read_table(io.BytesIO(b.files["data/conversations.parquet"])).to_pandas(),
+            pq.read_table(io.BytesIO(b.files["data/training_pairs.parquet"])).to_pandas())
+
+
+def _table(text: str, header: str) -> dict[str, int]:
+    block = text.split(f"| {header} | conversations |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:3] for line in block.splitlines()[2:] if line.startswith("|")]
+    return {name.strip(): int(n.strip().replace(",", "")) for name, n in rows}
+
+
+def _n(number: float) -> str:
+    return facts.fmt_number(number)
+
+
+BUILT = [(preset, tier) for preset, tiers in (("giveaway", ["full"]), ("billboard", ["preview", "eq-100"]),
+                                              ("hybrid", ["full"])) for tier in tiers]
+
+
+@pytest.fixture(scope="module")
+def bundles_by_preset(demo_dataset):
+    out = {}
+    for preset in presets.PRESETS:
+        plan = presets.PRESETS[preset]()
+        out[preset] = (plan, bundle.build_plan(demo_dataset, plan, sampling.select_plan(demo_dataset, plan),
+                                               with_image=False))
+    return out
+
+
+@pytest.mark.parametrize(("preset", "tier"), BUILT)
+def test_every_number_on_the_card_comes_from_the_files(bundles_by_preset, preset, tier, demo_dataset):
+    _, built = bundles_by_preset[preset]
+    b = built[tier]
+    convs, pairs = _frames(b)
+    text = b.card
+    messages = int(convs["messages"].map(len).sum())
+    glance = re.search(r"\*\*At a glance:\*\* ([\d,]+) multi-turn conversations, ([\d,]+) supervised\s+examples "
+                       r"\(assistant turns\), (\d+) client personas, (\d+) emotional arcs,\s+(\d+) financial-planning "
+                       r"topics\. (\d+) % human-reviewed; (\d+) % AI-generated\.", text)
+    assert glance, "the summary sentence is missing"
+    assert glance.groups() == (_n(len(convs)), _n(len(pairs)), str(convs["persona_key"].nunique()),
+                               str(convs["arc_key"].nunique()), str(convs["topic_key"].nunique()),
+                               str(round(100 * pairs["human_reviewed"].mean())), "100")
+    assert f"| `conversations` (default) | {_n(len(convs))} |" in text
+    assert f"| `training_pairs` | {_n(len(pairs))} |" in text
+    assert f"hold {_n(messages)} messages in all,\n{_n(round(messages / len(convs), 1))} per conversation" in text
+    assert _table(text, "persona") == convs["persona_name"].value_counts().to_dict()
+    assert _table(text, "emotional arc") == convs["arc_name"].value_counts().to_dict()
+    assert _table(text, "topic") == convs["topic_name"].value_counts().to_dict()
+    q = convs["quality"]
+    assert (f"Average conversation quality: {_n(round(q.mean(), 2))} (lowest {_n(round(q.min(), 2))}, "
+            f"highest {_n(round(q.max(), 2))})") in text
+    cells = len(set(zip(convs["persona_key"], convs["arc_key"], strict=True)))
+    all_cells = len(set(zip(demo_dataset.conversation_table["persona_key"],
+                            demo_dataset.conversation_table["arc_key"], strict=True)))
+    assert f"cover {_n(cells)} of the {_n(all_cells)} persona × arc combinations" in text
+    crisis = int((convs["arc_key"] == "crisis_to_referral").sum())
+    assert (f"{_n(crisis)} conversations follow a crisis-to-referral arc" in text) == bool(crisis)
+    edge = int((convs["tier"] == "edge_case").sum())
+    assert f"{_n(edge)} conversations are edge cases" in text
+    # and nothing else: every number stated is one of those, a label's own digits, or the year
+    independent = {_n(x) for x in (len(convs), len(pairs), messages, round(messages / len(convs), 1), cells, all_cells,
+                                   crisis, edge, round(q.mean(), 2), round(q.min(), 2), round(q.max(), 2), 100,
+                                   round(100 * pairs["human_reviewed"].mean()), convs["persona_key"].nunique(),
+                                   convs["arc_key"].nunique(), convs["topic_key"].nunique())}
+    independent |= {_n(v) for col in ("persona_name", "arc_name", "topic_name")
+                    for v in convs[col].value_counts().to_numpy()}
+    labels = " ".join(pd.concat([convs["persona_name"], convs["arc_name"], convs["topic_name"]]).unique())
+    independent |= set(card.card_numbers(labels)) | set(card.card_numbers(card.LICENSE_TEXTS["cc-by-4.0"]))
+    independent.add(str(b.manifest["citation_year"]))
+    assert set(card.card_numbers(text)) <= independent
+
+
+def test_yaml_header(bundles_by_preset):
+    _, built = bundles_by_preset["hybrid"]
+    data = DatasetCard(built["full"].card).data.to_dict()
+    assert data["license"] == "cc-by-4.0" and data["language"] == ["en"]
+    assert data["size_categories"] == ["n<1K"] and data["task_categories"] == ["text-generation"]
+    assert {"synthetic", "conversational", "financial-planning", "emotional-intelligence", "lora"} <= set(data["tags"])
+    assert [c["config_name"] for c in data["configs"]] == ["conversations", "training_pairs"]
+    assert data["configs"][0]["default"] is True
+    assert data["extra_gated_fields"]["Company"] == "text"
+    assert data["extra_gated_fields"]["Role or use case"]["type"] == "select"
+    assert data["extra_gated_fields"]["I agree to be contacted about this dataset"] == "checkbox"
+    _, public = bundles_by_preset["giveaway"]
+    assert "extra_gated_fields" not in DatasetCard(public["full"].card).data.to_dict()
+
+
+def test_size_categories():
+    assert [facts.size_category(n) for n in (999, 1000, 9999, 10_000, 250_000)] == [
+        "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "100K<n<1M"]
+
+
+def test_calls_to_action_and_sections(bundles_by_preset):
+    _, built = bundles_by_preset["billboard"]
+    text = built["preview"].card
+    assert "utm_source=huggingface&utm_medium=dataset_card&utm_campaign=preview" in text
+    assert "https://huggingface.co/datasets/brightrun/financial-eq-billboard-preview/discussions" in text
+    for section in ("## Dataset Details", "## Dataset Structure", "## Uses", "### Out-of-Scope Use",
+                    "## Dataset Creation", "## Bias, Risks, and Limitations", "## License", "## Citation"):
+        assert section in text
+    assert "from trl import SFTConfig, SFTTrainer" in text and "load_dataset(" in text
+    assert "not financial advice" in text
+
+
+def test_the_words_are_editable_and_the_numbers_stay(demo_dataset):
+    plan = presets.preset_giveaway()
+    sel = sampling.select_plan(demo_dataset, plan)["full"]
+    data = bundle.prepare_tier(demo_dataset, plan, sel, with_image=False)
+    edited = bundle.finish_bundle(data, plan, card.CardText(title="Advisor EQ", summary="Hand-written intro."))
+    assert "# Advisor EQ" in edited.card and "Hand-written intro." in edited.card
+    assert edited.facts == bundle.finish_bundle(data, plan).facts
+    assert DatasetCard(edited.card).data.to_dict()["pretty_name"] == "Advisor EQ"
+
+
+def test_featured_conversation_is_the_example(demo_dataset):
+    plan = presets.preset_giveaway()
+    featured = demo_dataset.conversations[7].conversation_metadata.conversation_id
+    plan.tiers[0].featured_conversation = featured
+    b = bundle.build_bundle(demo_dataset, plan, sampling.select_plan(demo_dataset, plan)["full"], with_image=False)
+    first_user = next(m.content for m in __import__("services.dataset.chat", fromlist=["to_messages"]).to_messages(
+        demo_dataset.by_id[featured]) if m.role == "user")
+    example = b.card.split("<!-- example:start -->")[1].split("<!-- example:end -->")[0]
+    assert first_user.split(".")[0] in example
+
+
+def test_a_jsonl_source_without_an_advisor_profile_still_renders(demo_export):
+    from services.dataset.loader import load_dataset
+    from services.demo import generator as demo
+
+    small = dict(demo_export, conversations=demo_export["conversations"][:12])
+    small["training_file_metadata"] = dict(small["training_file_metadata"], total_conversations=12)
+    data = demo.to_jsonl_bytes(small).replace(b'"consultant_profile"', b'"other_profile"', 1)
+    ds = load_dataset(data, "training.jsonl")
+    plan = presets.preset_giveaway()
+    b = bundle.build_bundle(ds, plan, sampling.select_plan(ds, plan)["full"], with_image=False)
+    assert "follows these principles" not in b.card
+    assert f"**At a glance:** {len(ds.conversations)} multi-turn conversations" in b.card

@@ -1,0 +1,193 @@
+"""Pre-publish checks: seeded personal data, leakage, duplicates, a lying card, overrides."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from services.dataset.loader import load_dataset
+from services.release import bundle
+from services.release.checks import runner as checks
+from services.release.checks.report import CheckResult, override
+from services.release.errors import OverrideError
+from services.strategy import presets, sampling
+from services.strategy.sampling import TierSelection
+from tests.support.exports import export_bytes, make_conversation
+
+
+def _report(ds, plan, selections=None, name=None):
+    selections = selections or sampling.select_plan(ds, plan)
+    built = bundle.build_plan(ds, plan, selections, with_image=False)
+    reports = checks.check_plan(ds, plan, selections, built)
+    name = name or next(iter(built))
+    return reports[name], built[name]
+
+
+def _by_name(report) -> dict[str, CheckResult]:
+    return {c.name: c for c in report.checks}
+
+
+@pytest.mark.parametrize("preset", list(presets.PRESETS))
+def test_clean_demo_tiers_pass(demo_dataset, preset):
+    plan = presets.PRESETS[preset]()
+    sel = sampling.select_plan(demo_dataset, plan)
+    built = bundle.build_plan(demo_dataset, plan, sel, with_image=False)
+    for report in checks.check_plan(demo_dataset, plan, sel, built).values():
+        assert report.status == "pass", [(c.name, c.summary) for c in report.checks if c.status != "pass"]
+        assert not report.blocked
+
+
+def _dataset_with(text: str):
+    export = {"training_file_metadata": {}, "conversations": [
+        make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 4),
+        make_conversation("c-2", "pragmatic_optimist", "confusion_to_clarity", "emergency_fund", 4)]}
+    pair = export["conversations"][1]["training_pairs"][3]
+    pair["target_response"] = f"Sure. {text} Talk soon."
+    return load_dataset(export_bytes(export), "pii.json")
+
+
+def test_fake_email_and_card_number_block_with_their_place():
+    ds = _dataset_with("Write to jane.doe@example.com or pay with 4111 1111 1111 1111.")
+    report, _ = _report(ds, presets.preset_giveaway())
+    results = _by_name(report)
+    assert report.blocked
+    email = results["personal data: email address"]
+    assert email.status == "block" and email.count == 1
+    place = email.places[0]
+    assert (place.conversation_id, place.turn, place.detail) == ("c-2", 4, "jane.doe@example.com")
+    assert "jane.doe@example.com" in place.excerpt
+    assert results["personal data: card number"].places[0].detail == "4111 1111 1111 1111"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("My SSN is 123-45-6789.", "US social security number"),
+    ("IBAN GB82 WEST 1234 5698 7654 32 please.", "IBAN"),
+    ("Call (555) 123-4567 tonight.", "phone number"),
+    ("Call +1 555 123 4567 tonight.", "phone number"),
+    ("Ring me on +44 20 7946 0958 from London.", "phone number"),  # any country's format (phonenumbers)
+    ("Ruf mich an: +49 30 901820.", "phone number"),
+    ("I live at 221 Baker Street now.", "street address"),
+])
+def test_each_kind_of_personal_data_blocks(text, kind):
+    report, _ = _report(_dataset_with(text), presets.preset_giveaway())
+    assert _by_name(report)[f"personal data: {kind}"].status == "block"
+
+
+@pytest.mark.parametrize("text", [
+    "Card 4111 1111 1111 1112 fails the Luhn check.", "A $300,000 loan at 3.25% and $2,600 a year.",
+    "Call or text 988 any time.", "It was 2025-12-03.", "SSN 000-12-3456 is not valid.",
+    "IBAN GB82 WEST 1234 5698 7654 31 has a bad checksum.", "Ratio 1.2.3.4 and 10 000 dollars.",
+    "SSN 078-05-1120 is the famous wallet-card number, never issued.",  # python-stdnum knows it
+    "Between 2019 and 2024 we saved 1200 000 in total.",  # a possible local number, but an amount
+])
+def test_numbers_that_are_not_personal_data_pass(text):
+    report, _ = _report(_dataset_with(text), presets.preset_giveaway())
+    flagged = [c.name for c in report.checks if c.name.startswith("personal data") and c.status != "pass"]
+    assert flagged == []
+
+
+def test_a_url_is_a_warning():
+    report, _ = _report(_dataset_with("See https://example.org/guide for more."), presets.preset_giveaway())
+    assert _by_name(report)["personal data: URL"].status == "warn"
+    assert not report.blocked
+
+
+def test_a_leaked_conversation_blocks_the_public_tier(demo_dataset):
+    plan = presets.preset_billboard()
+    sel = sampling.select_plan(demo_dataset, plan)
+    leaked_index = sel["eq-100"].indices[0]
+    preview = sel["preview"]
+    indices = np.sort(np.append(preview.indices, leaked_index))
+    sel["preview"] = TierSelection(tier="preview", indices=indices,
+                                   conversation_ids=tuple(demo_dataset.conversation_table["conversation_id"]
+                                                          .to_numpy()[indices]),
+                                   supervised_examples=0)
+    report, _ = _report(demo_dataset, plan, sel, "preview")
+    leak = _by_name(report)["leakage"]
+    assert leak.status == "block" and leak.count == 1
+    assert leak.places[0].conversation_id == sel["eq-100"].conversation_ids[0]
+    assert "reserved for 'eq-100' (download)" in leak.places[0].detail
+
+
+def test_pinned_out_but_present_is_a_leak(demo_dataset):
+    plan = presets.preset_giveaway()
+    cid = demo_dataset.conversations[0].conversation_metadata.conversation_id
+    sel = sampling.select_plan(demo_dataset, plan)
+    plan.tiers[0].selection.pin_out = [cid]  # the plan changed after the selection was made
+    report, _ = _report(demo_dataset, plan, sel)
+    assert _by_name(report)["leakage"].status == "block"
+
+
+def test_duplicates_warn():
+    export = {"training_file_metadata": {}, "conversations": [
+        make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 4)]}
+    twin = copy.deepcopy(export["conversations"][0])
+    twin["conversation_metadata"]["conversation_id"] = "c-9"
+    export["conversations"].append(twin)
+    report, _ = _report(load_dataset(export_bytes(export), "dup.json"), presets.preset_giveaway())
+    dup = _by_name(report)["duplicates"]
+    assert dup.status == "warn" and dup.places[0].detail == "identical to c-9"
+
+
+def test_an_edited_copy_is_a_near_duplicate_named_with_its_similarity():
+    """MinHash LSH finds a copy with a few words changed; an unrelated conversation is not named."""
+    export = {"training_file_metadata": {}, "conversations": [
+        make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 6),
+        make_conversation("c-2", "pragmatic_optimist", "confusion_to_clarity", "retirement", 6)]}
+    for pair in export["conversations"][0]["training_pairs"]:
+        if pair["target_response"]:
+            pair["target_response"] += (f" At turn {pair['turn_number']} we look at the emergency fund together and "
+                                        "choose the next small step you can take this week without strain.")
+    edited = copy.deepcopy(export["conversations"][0])
+    edited["conversation_metadata"]["conversation_id"] = "c-9"
+    last = edited["training_pairs"][-1]
+    last["target_response"] = last["target_response"].replace("next small step", "first small move")
+    export["conversations"].append(edited)
+    report, _ = _report(load_dataset(export_bytes(export), "edited.json"), presets.preset_giveaway())
+    dup = _by_name(report)["duplicates"]
+    assert dup.status == "warn" and dup.count == 1
+    place = dup.places[0]
+    assert place.conversation_id == "c-1"
+    similarity = float(place.detail.removeprefix("near-identical to c-9: similarity "))
+    assert 0.8 <= similarity < 1
+
+
+def test_a_card_that_lies_is_blocked(demo_dataset):
+    plan = presets.preset_giveaway()
+    sel = sampling.select_plan(demo_dataset, plan)
+    b = bundle.build_plan(demo_dataset, plan, sel, with_image=False)["full"]
+    b.card = b.card.replace("**At a glance:** 242", "**At a glance:** 2,420")
+    table = demo_dataset.conversation_table
+    report = checks.check_tier(b, plan, sel, demo_dataset.consultant_profile,
+                               len(set(zip(table["persona_key"], table["arc_key"], strict=True))))
+    truth = _by_name(report)["card truth"]
+    assert truth.status == "block" and "the card states 2,420" in truth.places[0].detail
+
+
+def test_a_number_typed_into_the_words_is_caught(demo_dataset):
+    from services.release.card.render import CardText
+
+    plan = presets.preset_giveaway()
+    sel = sampling.select_plan(demo_dataset, plan)
+    b = bundle.build_bundle(demo_dataset, plan, sel["full"], CardText(summary="Over 5,000 conversations!"),
+                            with_image=False)
+    table = demo_dataset.conversation_table
+    report = checks.check_tier(b, plan, sel, demo_dataset.consultant_profile,
+                               len(set(zip(table["persona_key"], table["arc_key"], strict=True))))
+    assert _by_name(report)["card truth"].status == "block"
+
+
+def test_override_needs_the_exact_phrase_and_is_recorded():
+    report, b = _report(_dataset_with("jane.doe@example.com"), presets.preset_giveaway())
+    assert report.blocked
+    with pytest.raises(OverrideError, match="publish full anyway"):
+        override(report, "yes please")
+    report.overrides.append(override(report, "publish full anyway", by="owner", reason="test address"))
+    assert not report.blocked
+    checks.attach_report(b, report)
+    manifest = json.loads(b.files["release.json"])
+    assert manifest["check_overrides"][0]["checks"] == ["personal data: email address"]
+    assert manifest["check_overrides"][0]["reason"] == "test address"
