@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench browser postgrest clean
+.PHONY: run test lint typecheck bench browser postgrest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +36,15 @@ browser:
 postgrest: $(VENV)/.dev
 	$(BIN)/python -m tests.support.postgrest_binary
 
-test: $(VENV)/.dev browser postgrest
+# The whole suite, after the two static checks (both must be clean).
+test: lint typecheck browser postgrest
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
 
 bench: $(VENV)/.dev browser postgrest
 	$(BIN)/python benchmarks/bench_load.py

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.dataset import charts
 from components.dataset.cache import per_dataset
+from components.dataset.chart_row import chart_row
 from components.dataset.source import current_dataset
 from services.dataset import stats
 
@@ -20,13 +21,8 @@ else:
 st.altair_chart(charts.coverage_heatmap(cells, "persona", "arc", "Conversations per persona × emotional arc"),
                 width="stretch")
 
-left, right = st.columns(2)
-with left:
-    arcs = per_dataset(stats.distribution, ds, "arc")
-    st.altair_chart(charts.count_bars(arcs, "Emotional arc", "Conversations per arc"), width="stretch")
-with right:
-    personas = per_dataset(stats.distribution, ds, "persona")
-    st.altair_chart(charts.count_bars(personas, "Persona", "Conversations per persona"), width="stretch")
+chart_row(charts.count_bars(per_dataset(stats.distribution, ds, "arc"), "Emotional arc", "Conversations per arc"),
+          charts.count_bars(per_dataset(stats.distribution, ds, "persona"), "Persona", "Conversations per persona"))
 st.altair_chart(charts.count_bars(per_dataset(stats.distribution, ds, "topic"), "Topic", "Conversations per topic"),
                 width="stretch")
 

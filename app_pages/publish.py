@@ -1,6 +1,6 @@
 """Publish: dry run against the Hub's current head (the default view), then one guarded click."""
 
-import hashlib
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,15 +11,14 @@ from components.hub.publish_gate import publisher
 from components.release.builds import released_tiers, tier_release
 from components.strategy.plan_state import current_plan, selections
 from services.hub import flow as release_flow
+from services.hub import readiness
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
-from services.hub.publish import PublishOptions
 from services.release.bundle import MANIFEST
 
 DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
 RESULT_KEY = "publish.result"
-GATING = {"off": False, "auto": "auto", "manual": "manual"}
 
 st.title("Publish")
 ds = current_dataset()
@@ -50,30 +49,25 @@ st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint
 c1, c2, c3 = st.columns([3, 1, 1])
 repo_id = c1.text_input("Repo", value=built.repo_id, key=f"publish.{tier}.repo")
 visibility = c2.selectbox("Visibility", ["public", "private"], key=f"publish.{tier}.visibility")
-planned_gate = spec.gating.mode if spec.channel == "hub_gated" and spec.gating else "off"
-gate = c3.selectbox("Gating", list(GATING), index=list(GATING).index(planned_gate), key=f"publish.{tier}.gating",
+gates = list(readiness.GATING)
+gate = c3.selectbox("Gating", gates, index=gates.index(readiness.planned_gate(spec)), key=f"publish.{tier}.gating",
                     help="from the plan: gated tiers ask for the access form's answers")
+facts = built.facts
 message = st.text_input("Commit message", key=f"publish.{tier}.message",
-                        value=f"Release {tier}: {built.facts.conversations:,} conversations, "
-                              f"{built.facts.supervised_examples:,} supervised examples")
-try:
-    options = PublishOptions(repo_id=repo_id.strip(), private=visibility == "private", gated=GATING[gate],
-                             commit_message=message.strip())
-except ValueError:
-    st.error("The repo must be ORG/NAME (letters, digits, `-`, `_`, `.`) and the commit message cannot be empty.")
+                        value=readiness.default_message(tier, facts.conversations, facts.supervised_examples))
+options = readiness.publish_options(repo_id, visibility == "private", gate, message)
+if isinstance(options, str):
+    st.error(options)
     st.stop()
-if gate == "off" and spec.channel == "hub_gated":
-    st.warning("The plan gates this tier; publishing it ungated gives it away without the access form.",
-               icon=":material/lock_open:")
+if warning := readiness.gating_warning(spec, gate):
+    st.warning(warning, icon=":material/lock_open:")
 namespace = options.repo_id.split("/")[0]
 if not who.can_write(namespace):
     st.error(f"**{who.name}** cannot publish to `{namespace}`: the token is read-only or the account has no write "
              "access to that organisation.")
 
 # --- dry run (the default view) ----------------------------------------------------------------
-# release.json lists the sha256 of every other file (and the checks, overrides): its own hash
-# identifies the whole release without hashing megabytes of Parquet on every rerun.
-compared = f"{options.repo_id}:{hashlib.sha256(built.files[MANIFEST]).hexdigest()}"
+compared = readiness.release_identity(options.repo_id, built.files[MANIFEST])
 stored = st.session_state.setdefault(DRY_RUN_KEY, {}).get(tier)
 refresh = st.button("Run the dry run again", icon=":material/refresh:", key=f"publish.{tier}.refresh")
 if refresh or stored is None or stored[0] != compared:
@@ -102,26 +96,18 @@ else:
     st.caption(f"Publishing makes one commit and tags it **{seen.next_tag}**.")
 
 st.subheader("Checks")
-if report.blocked:
-    st.error(f"**{tier}** is blocked by the checks; fix it or override on the *Card & checks* page.",
-             icon=":material/block:")
-elif report.status == "block":
-    st.warning("Blocked, but overridden by the owner; the override is recorded with the release.",
-               icon=":material/gavel:")
-else:
-    st.success(f"**{tier}** passes the checks" + (" (with warnings)." if report.status == "warn" else "."),
-               icon=":material/verified:")
+verdict = readiness.checks_verdict(tier, report)
+{"blocked": partial(st.error, icon=":material/block:"), "overridden": partial(st.warning, icon=":material/gavel:"),
+ "passed": partial(st.success, icon=":material/verified:")}[verdict.level](verdict.text)
 st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
              hide_index=True, width="stretch")
 
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
 actor = publisher()
-blocked_why = ("the checks block this tier" if report.blocked else
-               "the token cannot write there" if not who.can_write(namespace) else
-               "publishing is not unlocked" if actor is None else None)
+why_not = readiness.blocked_why(report, who.can_write(namespace), actor is not None)
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
-                    disabled=blocked_why is not None, key=f"publish.{tier}.go", help=blocked_why)
+                    disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:
     context = release_flow.context_from_manifest(built.manifest)
     with st.status(f"Publishing {tier}…", expanded=True) as status:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.dataset import charts
 from components.dataset.cache import per_dataset
+from components.dataset.chart_row import chart_row
 from components.dataset.source import current_dataset
 from services.dataset import stats, summary
 
@@ -12,28 +13,19 @@ ds = current_dataset()
 k = summary.kpis(ds)
 
 cols = st.columns(3)
-cols[0].metric("Average quality", "—" if k["quality_avg"] is None else f"{k['quality_avg']:.2f} / 5", border=True)
-cols[1].metric("Human-reviewed pairs", f"{k['human_reviewed_pairs']:,}", border=True,
-               delta=f"{k['human_reviewed_share']:.0%} of pairs", delta_color="off", delta_arrow="off")
-cols[2].metric("End on an unanswered user turn", f"{k['ends_on_user']:,}", border=True,
-               delta=f"of {k['conversations']:,} conversations", delta_color="off",
+cols[0].metric("Average quality", "—" if k.quality_avg is None else f"{k.quality_avg:.2f} / 5", border=True)
+cols[1].metric("Human-reviewed pairs", f"{k.human_reviewed_pairs:,}", border=True,
+               delta=f"{k.human_reviewed_share:.0%} of pairs", delta_color="off", delta_arrow="off")
+cols[2].metric("End on an unanswered user turn", f"{k.ends_on_user:,}", border=True,
+               delta=f"of {k.conversations:,} conversations", delta_color="off",
                delta_arrow="off")
-if k["human_reviewed_pairs"] == 0:
+if k.human_reviewed_pairs == 0:
     st.caption("No pair is marked as human-reviewed: every score is the generator's own.")
 
-left, right = st.columns(2)
-with left:
-    st.altair_chart(charts.quality_histogram(per_dataset(stats.quality_scores, ds)), width="stretch")
-with right:
-    st.altair_chart(charts.criteria_lines(per_dataset(stats.criteria_distribution, ds)), width="stretch")
-
-left, right = st.columns(2)
-with left:
-    by_persona = per_dataset(stats.quality_by, ds, "persona")
-    st.altair_chart(charts.mean_quality_heat(by_persona, "Persona", "Mean scores by persona"), width="stretch")
-with right:
-    by_arc = per_dataset(stats.quality_by, ds, "arc")
-    st.altair_chart(charts.mean_quality_heat(by_arc, "Emotional arc", "Mean scores by arc"), width="stretch")
+chart_row(charts.quality_histogram(per_dataset(stats.quality_scores, ds)),
+          charts.criteria_lines(per_dataset(stats.criteria_distribution, ds)))
+chart_row(charts.mean_quality_heat(per_dataset(stats.quality_by, ds, "persona"), "Persona", "Mean scores by persona"),
+          charts.mean_quality_heat(per_dataset(stats.quality_by, ds, "arc"), "Emotional arc", "Mean scores by arc"))
 
 st.subheader("Turn structure")
 st.altair_chart(charts.turns_bars(per_dataset(stats.turns_per_conversation, ds)), width="stretch")

@@ -1,6 +1,5 @@
 """Samples: browse any tier's conversations, open one as a chat, pin it, share a link to it."""
 
-import numpy as np
 import streamlit as st
 
 from components.dataset.cache import dataset_key
@@ -10,11 +9,11 @@ from components.strategy.plan_state import current_plan, feature, pin, selection
 from services.dataset.chat import to_messages
 from services.dataset.loader import LoadedDataset
 from services.dataset.search import TextIndex
+from services.strategy.samples import QUERY_PARAM, SampleFilter, pin_state, sample_mask, share_link
 from services.strategy.sampling import membership, tier_labels
 
 TIER_KEY = "samples.tier"
 TABLE_KEY = "samples.table"
-QUERY_PARAM = "conversation"
 ALL = "all conversations"
 
 
@@ -39,17 +38,10 @@ with st.sidebar:
     min_quality = st.slider("Minimum quality", 0.0, 5.0, 0.0, 0.1, key="samples.min_quality")
     query = st.text_input("Search the text", key="samples.query", placeholder="e.g. emergency fund")
 
-mask = np.ones(len(table), dtype=bool)
-if tier_choice != ALL:
-    mask &= member[tier_choice].to_numpy()
-for column, values in (("persona_name", personas), ("arc_name", arcs), ("topic_name", topics)):
-    if values:
-        mask &= table[column].isin(values).to_numpy()
-if min_quality:
-    mask &= (table["quality"].fillna(0) >= min_quality).to_numpy()
-if query.strip():
-    mask &= np.array(_text_index(dataset_key(ds), ds).matches(query))
-shown = table[mask]
+chosen_filter = SampleFilter(tier=None if tier_choice == ALL else tier_choice, personas=tuple(personas),
+                             arcs=tuple(arcs), topics=tuple(topics), min_quality=min_quality, query=query)
+index = _text_index(dataset_key(ds), ds) if query.strip() else None
+shown = table[sample_mask(table, member, chosen_filter, index)]
 
 st.caption(f"{len(shown):,} of {len(table):,} conversations"
            + ("" if tier_choice == ALL else f" in tier **{tier_choice}**") + ". Select a row to open it.")
@@ -78,9 +70,7 @@ if conv is None:
 row = table.set_index("conversation_id").loc[opened]
 st.divider()
 st.subheader(f"{row['persona_name']} · {row['arc_name']}")
-link_base = getattr(st.context, "url", "") or ""
-link = f"{link_base.split('?')[0]}?{QUERY_PARAM}={opened}"
-st.code(link, language=None)
+st.code(share_link(getattr(st.context, "url", "") or "", opened), language=None)
 st.caption("Share this link: it opens this conversation directly.")
 
 left, right = st.columns([5, 2])
@@ -92,7 +82,7 @@ with right:
     st.markdown("**In tiers:** " + (row["tiers"] or "none"))
     tier = st.selectbox("Tier to change", list(chosen), key="samples.action_tier")
     sel = plan.tier(tier).selection
-    state = "pinned in" if opened in sel.pin_in else "pinned out" if opened in sel.pin_out else "not pinned"
+    state = pin_state(sel, opened)
     st.caption(f"In '{tier}': {state}.")
     c1, c2, c3 = st.columns(3)
     if c1.button("Pin in", key="samples.pin_in", disabled=opened in sel.pin_in, width="stretch"):

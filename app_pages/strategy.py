@@ -87,10 +87,10 @@ st.dataframe(table.drop(columns=["error"]), hide_index=True, width="stretch", co
 })
 summary = compare.strategy_summary(ds, plan, chosen)
 cols = st.columns(4)
-cols[0].metric("Free, no email (examples)", f"{summary['free, no email (examples)']:,}", border=True)
-cols[1].metric("Free for an email (examples)", f"{summary['free for an email (examples)']:,}", border=True)
-cols[2].metric("Kept back (examples)", f"{summary['kept back (examples)']:,}", border=True)
-cols[3].metric("Captures leads", "yes" if summary["captures leads"] else "no", border=True)
+cols[0].metric("Free, no email (examples)", f"{summary.free_examples:,}", border=True)
+cols[1].metric("Free for an email (examples)", f"{summary.email_examples:,}", border=True)
+cols[2].metric("Kept back (examples)", f"{summary.kept_examples:,}", border=True)
+cols[3].metric("Captures leads", "yes" if summary.captures_leads else "no", border=True)
 
 left, right = st.columns([1, 1])
 with left:

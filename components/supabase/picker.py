@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from cachetools import LRUCache
 
 from components.dataset.loaded import Loaded, timed_load
 from components.supabase.connection import supabase_connection
@@ -37,23 +37,21 @@ STORE_SIZE = 4
 
 
 class _Store:
-    """Loaded datasets by source identity, least recently used dropped first (shared by sessions)."""
+    """Loaded datasets by source identity, least recently used dropped first (shared by sessions).
+
+    `cachetools.LRUCache` keeps the order; the lock makes it safe for the server's threads."""
 
     def __init__(self) -> None:
-        self.items: OrderedDict[tuple, Loaded] = OrderedDict()
+        self.items: LRUCache[tuple, Loaded] = LRUCache(maxsize=STORE_SIZE)
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> Loaded | None:
         with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
             return self.items.get(key)
 
     def put(self, key: tuple, loaded: Loaded) -> None:
         with self.lock:
             self.items[key] = loaded
-            while len(self.items) > STORE_SIZE:
-                self.items.popitem(last=False)
 
     def clear(self) -> None:
         with self.lock:

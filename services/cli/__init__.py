@@ -45,6 +45,7 @@ def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command and its arguments (parsing imports nothing heavy)."""
     parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("stats", help="what an export contains, and what is wrong with it")
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure becomes one line on stderr and an exit status."""
     args = build_parser().parse_args(argv)
     try:
         command = importlib.import_module(f"services.cli.{COMMANDS[args.command]}")

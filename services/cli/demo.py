@@ -10,6 +10,7 @@ from services.demo import cache as demo_cache
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the demo export (or a scaled copy) to a file."""
     path = demo_cache.write_demo(Path(args.out), args.conversations, args.seed, jsonl=args.jsonl)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.conversations:,} conversations)")
     return EXIT_OK

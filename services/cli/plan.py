@@ -22,18 +22,19 @@ def plan_report(ds: LoadedDataset, plan: plans.Plan) -> dict:
         tiers.append({
             "name": name, "channel": plan.tier(name).channel, "conversations": sel.conversations,
             "supervised_examples": sel.supervised_examples, "conversation_ids": list(sel.conversation_ids),
-            "cells_covered": row["persona_arc_cells"], "persona_topic_cells": row["persona_topic_cells"],
-            "trainable": row["trainable"], "captures_leads": row["captures_leads"],
-            "share_of_examples": round(row["share_of_examples"], 4), "tv_persona": row["tv_persona"],
-            "tv_arc": row["tv_arc"], "tv_topic": row["tv_topic"], "avg_quality": row["avg_quality"],
-            "license": row["license"], "notes": list(sel.notes), "error": sel.error,
+            "cells_covered": row.persona_arc_cells, "persona_topic_cells": row.persona_topic_cells,
+            "trainable": row.trainable, "captures_leads": row.captures_leads,
+            "share_of_examples": round(row.share_of_examples, 4), "tv_persona": row.tv_persona,
+            "tv_arc": row.tv_arc, "tv_topic": row.tv_topic, "avg_quality": row.avg_quality,
+            "license": row.license, "notes": list(sel.notes), "error": sel.error,
             **({"examples": [list(e) for e in sel.examples]} if sel.examples is not None else {}),
         })
     return {"plan": plan.name, "seed": plan.seed, "trainable_threshold": plan.trainable_threshold,
-            "summary": compare.strategy_summary(ds, plan, selections), "tiers": tiers}
+            "summary": compare.strategy_summary(ds, plan, selections).model_dump(), "tiers": tiers}
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print each tier's figures (or the JSON document); 1 if a tier's rules cannot be met."""
     plan = plan_from(args)
     ds = load(args.path)
     report = plan_report(ds, plan)

@@ -8,6 +8,7 @@ from services.strategy import plans, presets
 
 
 def plan_from(args: argparse.Namespace) -> plans.Plan:
+    """The plan the arguments name: a preset, or a plan file."""
     if args.plan:
         return plans.load_plan(args.plan)
     return presets.PRESETS[args.preset]() if args.seed is None else presets.PRESETS[args.preset](seed=args.seed)

@@ -31,6 +31,7 @@ def _history() -> release_history.History:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Dry run, or publish a tier's folder to the Hub and record the attempt."""
     files, manifest = bundle.read_release_dir(Path(args.dir))
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:
         raise BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "

@@ -25,6 +25,7 @@ class ChatMessage:
     intensity: float | None = None
 
     def as_dict(self) -> dict[str, str]:
+        """The message as the chat format stores it: role and content only."""
         return {"role": self.role, "content": self.content}
 
 

@@ -38,11 +38,13 @@ class Repairs:
         self._tallies: dict[tuple[str, str], Tally] = {}
 
     def note(self, record: str, outcome: repair.Outcome) -> None:
+        """Remember what one record's repair dropped (or why it failed)."""
         for dropped in outcome.dropped:
             tally = self._tallies.setdefault((dropped.pattern, dropped.reason), Tally("{}"))
             tally.add(dropped.at(record))
 
     def emit(self, report: ValidationReport) -> None:
+        """One `value_dropped` finding per field pattern and reason, with a count and places."""
         for (pattern, reason), tally in self._tallies.items():
             tally.emit(report, "warning", "value_dropped",
                        f"{tally.count:,} value{'s' if tally.count > 1 else ''} of `{pattern}` left out: "
@@ -94,6 +96,7 @@ def _training_file(conversations: list[schema.Conversation], doc: schema.Trainin
 
 
 def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    """A whole training file, typed; record by record with repairs when the fast decode fails."""
     repairs = Repairs()
     with suppress(msgspec.ValidationError):  # some value is off: isolate it below
         doc = msgspec.json.decode(data, type=schema.TrainingFile)
@@ -120,6 +123,7 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> D
 
 
 def decode_enriched(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    """An enriched file (one conversation per file), typed, with the same repairs."""
     repairs = Repairs()
     outcome = repair.decode(data, schema.EnrichedFile)
     if outcome.value is None:
@@ -179,6 +183,7 @@ class _ProfileInMeta(msgspec.Struct):
 
 
 def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    """A `training.jsonl` export: its `_meta` line, then one pair per line, regrouped by conversation."""
     data = data[:]  # lines are split as bytes
     repairs = Repairs()
     decoder = msgspec.json.Decoder(schema.JsonlPair)

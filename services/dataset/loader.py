@@ -66,6 +66,7 @@ class LoadedDataset:
 
     @cached_property
     def by_id(self) -> dict[str, schema.Conversation]:
+        """Conversations by id (the Samples page and shared links open one by id)."""
         return {c.conversation_metadata.conversation_id: c for c in self.conversations}
 
     @cached_property

@@ -44,6 +44,7 @@ class ValidationReport(msgspec.Struct, kw_only=True):
         return pretty_json(self)
 
     def add(self, severity: Severity, code: str, message: str, where: str = "") -> Finding:
+        """Record a finding and return it."""
         finding = Finding(severity=severity, code=code, message=message, where=where)
         self.findings.append(finding)
         return finding
@@ -54,10 +55,12 @@ class ValidationReport(msgspec.Struct, kw_only=True):
         return {s: counted.get(s, 0) for s in SEVERITIES}
 
     def by_code(self, code: str) -> list[Finding]:
+        """The findings with this code."""
         return [f for f in self.findings if f.code == code]
 
     @property
     def has_errors(self) -> bool:
+        """Whether any finding is an error."""
         return any(f.severity == "error" for f in self.findings)
 
 
@@ -70,11 +73,13 @@ class Tally:
         self.places: list[str] = []
 
     def add(self, *args: object) -> None:
+        """Count one occurrence; keep its place while fewer than `MAX_EXAMPLES` are kept."""
         self.count += 1
         if len(self.places) < MAX_EXAMPLES:
             self.places.append(self.template.format(*args))
 
     def emit(self, report: ValidationReport, severity: Severity, code: str, message: str) -> None:
+        """Add the tally to the report as one finding, if anything was counted."""
         if not self.count:
             return
         report.findings.append(Finding(

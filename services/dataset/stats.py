@@ -70,6 +70,7 @@ def coverage(ds: LoadedDataset, rows: str = "persona", cols: str = "arc") -> pd.
 
 
 def empty_cells(cells: pd.DataFrame, rows: str = "persona", cols: str = "arc") -> list[tuple[str, str]]:
+    """The (row, column) cells of a coverage frame that no conversation falls in."""
     empty = cells[cells["empty"]]
     return list(zip(empty[rows], empty[cols], strict=True))
 
@@ -108,6 +109,7 @@ def quality_by(ds: LoadedDataset, dimension: str) -> pd.DataFrame:
 
 
 def turns_per_conversation(ds: LoadedDataset) -> pd.DataFrame:
+    """Conversations per number of turns, for the histogram."""
     conv = ds.conversation_table
     counts = conv.groupby("turns").agg(conversations=("conversation_id", "size"),
                                        ends_on_user=("ends_on_user", "sum"))
@@ -134,6 +136,7 @@ def emotion_shift(ds: LoadedDataset) -> pd.DataFrame:
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
+    """The findings as a table for the page and its download."""
     rows = [{"severity": f.severity, "count": f.count, "what": f.message, "where": f.where,
              "code": f.code} for f in findings]
     return pd.DataFrame(rows, columns=["severity", "count", "what", "where", "code"])

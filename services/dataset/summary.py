@@ -59,6 +59,7 @@ class DatasetStats(msgspec.Struct):
     empty_persona_arc_cells: list[list[str]] = msgspec.field(default_factory=list)
 
     def to_json(self) -> str:
+        """The document as printed by `stats --json` (documented keys first)."""
         return pretty_json(self)
 
 
@@ -80,37 +81,49 @@ def _nan_stat(values: np.ndarray, how: str) -> float | None:
     return float(getattr(np, how)(present)) if len(present) else None
 
 
-def kpis(ds: LoadedDataset) -> dict[str, float | int | bool | None]:
-    """Headline figures for the KPI row and the plain-words summary."""
+class Kpis(msgspec.Struct, frozen=True):
+    """Headline figures for the KPI row, the Quality page and the plain-words summary."""
+
+    conversations: int
+    training_pairs: int
+    pairs_with_target: int
+    supervised_examples: int
+    supervised_share: float  # of training pairs
+    personas: int
+    arcs: int
+    topics: int
+    quality_avg: float | None  # 1–5; None when no conversation has a score
+    human_reviewed_pairs: int
+    human_reviewed_share: float  # of training pairs
+    trainable: bool  # enough supervised examples for a LoRA run (`TRAINABLE_EXAMPLES`)
+    ends_on_user: int  # conversations whose last turn is an unanswered user message
+
+
+def kpis(ds: LoadedDataset) -> Kpis:
+    """Headline figures, from the per-conversation columns the load computed."""
     conv, pairs_cols = ds.columns, ds.pair_columns
     pairs = int(conv.pairs.sum())
     supervised = int(conv.supervised_examples.sum())
     reviewed = int(conv.human_reviewed_pairs.sum())
-    return {
-        "conversations": len(conv),
-        "training_pairs": pairs,
-        "pairs_with_target": int(pairs_cols.has_target.sum()),
-        "supervised_examples": supervised,
-        "supervised_share": supervised / pairs if pairs else 0.0,
-        "personas": len(set(conv.persona_key)),
-        "arcs": len(set(conv.arc_key)),
-        "topics": len(set(conv.topic_key)),
-        "quality_avg": _round(_nan_stat(conv.quality, "mean")),
-        "human_reviewed_pairs": reviewed,
-        "human_reviewed_share": reviewed / pairs if pairs else 0.0,
-        "trainable": supervised >= TRAINABLE_EXAMPLES,
-        "ends_on_user": int(conv.ends_on_user.sum()),
-    }
+    return Kpis(
+        conversations=len(conv), training_pairs=pairs, pairs_with_target=int(pairs_cols.has_target.sum()),
+        supervised_examples=supervised, supervised_share=supervised / pairs if pairs else 0.0,
+        personas=len(set(conv.persona_key)), arcs=len(set(conv.arc_key)), topics=len(set(conv.topic_key)),
+        quality_avg=_round(_nan_stat(conv.quality, "mean")), human_reviewed_pairs=reviewed,
+        human_reviewed_share=reviewed / pairs if pairs else 0.0, trainable=supervised >= TRAINABLE_EXAMPLES,
+        ends_on_user=int(conv.ends_on_user.sum()),
+    )
 
 
 def summary_sentence(ds: LoadedDataset) -> str:
+    """The dataset in two sentences: how much, how much trainable, how varied, how good."""
     k = kpis(ds)
-    words = (f"{k['conversations']:,} conversations and {k['training_pairs']:,} training pairs, of which "
-             f"{k['supervised_examples']:,} ({k['supervised_share']:.0%}) carry an assistant response and can "
+    words = (f"{k.conversations:,} conversations and {k.training_pairs:,} training pairs, of which "
+             f"{k.supervised_examples:,} ({k.supervised_share:.0%}) carry an assistant response and can "
              f"be trained on. ")
-    words += (f"{k['personas']} personas, {k['arcs']} emotional arcs, {k['topics']} topics; "
-              f"average quality {k['quality_avg']} on a 1–5 scale; "
-              f"{k['human_reviewed_share']:.0%} human-reviewed.")
+    words += (f"{k.personas} personas, {k.arcs} emotional arcs, {k.topics} topics; "
+              f"average quality {k.quality_avg} on a 1–5 scale; "
+              f"{k.human_reviewed_share:.0%} human-reviewed.")
     return words
 
 
@@ -157,14 +170,14 @@ def dataset_stats(ds: LoadedDataset) -> DatasetStats:
     k = kpis(ds)
     turns = conv.turns
     return DatasetStats(
-        conversations=len(conv), training_pairs=int(k["training_pairs"] or 0),
-        pairs_with_target=int(k["pairs_with_target"] or 0),
+        conversations=len(conv), training_pairs=k.training_pairs,
+        pairs_with_target=k.pairs_with_target,
         personas=_counts(conv.persona_key), emotional_arcs=_counts(conv.arc_key),
         training_topics=_counts(conv.topic_key),
         quality=QualitySummary(avg=_round(_nan_stat(conv.quality, "mean"), 3),
                                min=_round(_nan_stat(conv.quality, "min"), 3),
                                max=_round(_nan_stat(conv.quality, "max"), 3)),
-        human_reviewed_pairs=int(k["human_reviewed_pairs"] or 0),
+        human_reviewed_pairs=k.human_reviewed_pairs,
         issues=[IssueOut(severity=f.severity, code=f.code, message=f.message, where=f.where, count=f.count)
                 for f in ds.report.findings],
         source=ds.name, format=ds.format, dropped_conversations=len(ds.report.dropped_conversations),

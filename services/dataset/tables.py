@@ -44,6 +44,7 @@ _CATEGORICAL = ("persona_key", "arc_key", "topic_key")
 
 
 def tier_of(arc_key: str, edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> str:
+    """`edge_case` for the arcs a generator marks as edge cases, `template` otherwise."""
     return "edge_case" if arc_key in edge_case_arcs else "template"
 
 

@@ -316,4 +316,5 @@ def to_jsonl_bytes(export: dict) -> bytes:
 
 
 def demo_bytes(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED) -> bytes:
+    """The demo export's bytes, as the platform writes them: the same for a seed on every machine."""
     return to_json_bytes(generate(n_conversations, seed))

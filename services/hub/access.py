@@ -32,6 +32,7 @@ class AccessPolicy(BaseModel):
 
 
 def policy_from(secrets: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> AccessPolicy:
+    """The policy the secrets configure: login with allowed emails, a password, or nobody."""
     env = os.environ if environ is None else environ
     publishing = secrets.get("publishing") or {}
     if secrets.get("auth"):
@@ -52,4 +53,5 @@ def password_ok(policy: AccessPolicy, given: str) -> bool:
 
 
 def email_allowed(policy: AccessPolicy, email: str | None) -> bool:
-    return policy.mode == "login" and bool(email) and email.strip().lower() in policy.allowed_emails
+    """Whether a logged-in user's email may publish (case and spaces ignored)."""
+    return policy.mode == "login" and email is not None and email.strip().lower() in policy.allowed_emails

@@ -25,10 +25,12 @@ class Identity(BaseModel):
     token_can_write: bool = False
 
     def can_write(self, namespace: str) -> bool:
+        """Whether the token may write to repos of `namespace` (the user's own, or an org it writes to)."""
         return self.token_can_write and (namespace == self.name or namespace in self.write_orgs)
 
 
 def client(settings: HubSettings) -> HfApi:
+    """The client for the configured Hub (the token stays inside it, never logged)."""
     return HfApi(endpoint=settings.endpoint, token=settings.token.get_secret_value(), library_name="lead-magnet-studio")
 
 
@@ -40,6 +42,7 @@ def call(settings: HubSettings, what: str, action: Callable[[], T], repo_id: str
 
 # --- who ----------------------------------------------------------------------------------------
 def whoami(api: HfApi, settings: HubSettings) -> Identity:
+    """Who the token acts as, its organisations, and whether it may write."""
     info = call(settings, "checking the token", lambda: api.whoami(cache=False))
     token = (info.get("auth") or {}).get("accessToken") or {}
     role = token.get("role")

@@ -10,7 +10,7 @@ import hashlib
 import re
 from typing import Literal
 
-from huggingface_hub import HfApi
+from huggingface_hub import DatasetInfo, HfApi, RepoFile
 from huggingface_hub.utils.sha import git_hash
 from pydantic import BaseModel, Field
 
@@ -42,13 +42,16 @@ class DryRun(BaseModel):
 
     @property
     def up_to_date(self) -> bool:
+        """Whether the repo already holds exactly these files."""
         return self.exists and all(c.status == "unchanged" for c in self.changes)
 
     def count(self, status: str) -> int:
+        """How many files have this status."""
         return sum(1 for c in self.changes if c.status == status)
 
     @property
     def next_tag(self) -> str:
+        """The tag the next release gets: one more than the highest `vN`."""
         numbers = [int(m.group(1)) for t in self.release_tags if (m := RELEASE_TAG.match(t))]
         return f"v{max(numbers, default=0) + 1}"
 
@@ -59,10 +62,17 @@ def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str)
         api.list_repo_tree(repo_id, repo_type="dataset", recursive=True, revision=revision)), repo_id)
     out = {}
     for entry in entries:
-        if hasattr(entry, "blob_id"):
-            lfs = getattr(entry, "lfs", None)
-            out[entry.path] = (f"sha256:{lfs.sha256}" if lfs else entry.blob_id, entry.size)
+        if isinstance(entry, RepoFile):
+            out[entry.path] = (f"sha256:{entry.lfs.sha256}" if entry.lfs else entry.blob_id, entry.size)
     return out
+
+
+def read_head(api: HfApi, settings: HubSettings, repo_id: str) -> tuple[DatasetInfo, str]:
+    """The repo's info and the commit its main branch is at."""
+    info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+    if not info.sha:
+        raise HubError("hub_error", "the Hub did not say which commit the repo is at", "reading the repo")
+    return info, info.sha
 
 
 def _local_id(data: bytes, remote_id: str | None) -> str:
@@ -72,6 +82,7 @@ def _local_id(data: bytes, remote_id: str | None) -> str:
 
 
 def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[FileChange]:
+    """Each local file added, changed or unchanged, and each remote file the release deletes."""
     changes = []
     for path, data in sorted(files.items()):
         if path not in remote:
@@ -86,8 +97,9 @@ def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[Fi
 
 
 def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes]) -> DryRun:
+    """What publishing `files` to `repo_id` would change, against its head now. Sends nothing."""
     try:
-        info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+        info, head = read_head(api, settings, repo_id)
     except HubError as exc:
         if exc.code != "not_found":
             raise
@@ -95,7 +107,7 @@ def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, by
                       changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
     refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
     tags = [t.name for t in refs.tags if RELEASE_TAG.match(t.name)]
-    on_head = [t.name for t in refs.tags if t.target_commit == info.sha and RELEASE_TAG.match(t.name)]
-    return DryRun(repo_id=repo_id, exists=True, head=info.sha, private=info.private, gated=info.gated,
-                  changes=diff(files, remote_files(api, settings, repo_id, info.sha)), release_tags=tags,
+    on_head = [t.name for t in refs.tags if t.target_commit == head and RELEASE_TAG.match(t.name)]
+    return DryRun(repo_id=repo_id, exists=True, head=head, private=info.private, gated=info.gated,
+                  changes=diff(files, remote_files(api, settings, repo_id, head)), release_tags=tags,
                   head_tag=on_head[-1] if on_head else None)

@@ -21,6 +21,7 @@ class HubError(StudioError):
         super().__init__(f"{step}: {message}" if step else message)
 
     def tried(self, attempts: int) -> HubError:
+        """The same error, saying how often it was tried (and what that means)."""
         return HubError(self.code, f"{self.message} (tried {attempts} times){self.given_up}", self.step)
 
 
@@ -69,6 +70,7 @@ def _transport_kind(exc: Exception) -> str | None:
 
 
 def retry_after(exc: Exception) -> float | None:
+    """How long the Hub asked the client to wait (`Retry-After`), at most 30 s."""
     response = getattr(exc, "response", None)
     value = response.headers.get("retry-after") if response is not None else None
     try:

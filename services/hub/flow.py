@@ -33,6 +33,7 @@ class ReleaseContext(BaseModel):
 
 
 def context_from_manifest(manifest: dict[str, Any]) -> ReleaseContext:
+    """What the record says about a release, read from its manifest."""
     counts = manifest.get("counts") or {}
     overrides = [f"{', '.join(o.get('checks', []))} overridden by {o.get('by', 'owner')}: "
                  f"{o.get('reason') or 'no reason'}" for o in manifest.get("check_overrides") or []]
@@ -53,6 +54,7 @@ class Attempt(BaseModel):
 def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context: ReleaseContext,
             options: PublishOptions, seen: DryRun, actor: str, history: History,
             step: Step | None = None) -> Attempt:
+    """Refuse a blocked tier, or publish it; record the outcome whatever it is."""
     base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "plan_name": context.plan_name,
             "plan_sha256": context.plan_sha256, "conversations": context.conversations,
             "supervised_examples": context.supervised_examples, "overrides": context.overrides}

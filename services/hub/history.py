@@ -43,11 +43,15 @@ class ReleaseRecord(BaseModel):
 
 
 class History(Protocol):
-    where: str
+    """Where release records are kept: Supabase when configured, a local JSONL file otherwise."""
 
-    def append(self, record: ReleaseRecord) -> None: ...
+    where: str  # said on the Releases page: where the record is
 
-    def read(self) -> list[ReleaseRecord]: ...
+    def append(self, record: ReleaseRecord) -> None:
+        """Keep one more record."""
+
+    def read(self) -> list[ReleaseRecord]:
+        """Every record, newest first."""
 
 
 class JsonlHistory:
@@ -61,6 +65,7 @@ class JsonlHistory:
         self.where = f"local file {self.path}"
 
     def append(self, record: ReleaseRecord) -> None:
+        """Add one record as a line, flushed and synced (a torn last line is skipped by `read`)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = record.model_dump_json() + "\n"
         with self._lock, self.path.open("a", encoding="utf-8") as out:
@@ -69,6 +74,7 @@ class JsonlHistory:
             os.fsync(out.fileno())
 
     def read(self) -> list[ReleaseRecord]:
+        """Every record, newest first; a damaged line is skipped, not fatal."""
         if not self.path.exists():
             return []
         records = []
@@ -88,9 +94,11 @@ class SupabaseHistory:
         self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
 
     def append(self, record: ReleaseRecord) -> None:
+        """Insert one record into the `dataset_releases` table."""
         row = json.loads(record.model_dump_json())
         call(self.session, f"table `{TABLE}`", lambda: self.session.client.table(TABLE).insert(row).execute())
 
     def read(self) -> list[ReleaseRecord]:
+        """Every record in the table, newest first."""
         rows = fetch_all(self.session, TABLE, "*")
         return sorted((ReleaseRecord.model_validate(r) for r in rows), key=lambda r: r.released_at, reverse=True)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from services.hub.api import call
 from services.hub.config import HubSettings
-from services.hub.dry_run import KEEP, DryRun, FileChange, diff, remote_files
+from services.hub.dry_run import KEEP, DryRun, FileChange, diff, read_head, remote_files
 from services.hub.errors import HubError, classify, retry_after
 from services.utils.retrying import retrying
 
@@ -61,9 +61,9 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
         say(f"Creating {repo_id} (private until its content is in)")
         call(settings, "creating the repo", lambda: api.create_repo(repo_id, repo_type="dataset", private=True,
                                                                      exist_ok=True), repo_id)
-    info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+    info, current = read_head(api, settings, repo_id)
     found = {s.rfilename for s in info.siblings or []}
-    if (seen.exists and info.sha != seen.head) or (not seen.exists and found - KEEP):
+    if (seen.exists and current != seen.head) or (not seen.exists and found - KEEP):
         raise HubError("moved", "the Hub moved since the dry run (someone else committed, or created the repo). "
                                 "Nothing was published: run the dry run again, review, then publish",
                        "checking the head")
@@ -75,17 +75,17 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
         say(f"Gating access ({options.gated} approval)")
         _settings(api, settings, repo_id, gated=options.gated)
 
-    changes = diff(files, remote_files(api, settings, repo_id, info.sha))
+    changes = diff(files, remote_files(api, settings, repo_id, current))
     tag = seen.head_tag if seen.exists else None
     if all(c.status == "unchanged" for c in changes):
         say("Content already up to date: no commit")
-        head = info.sha
-        outcome = "up_to_date"
+        head = current
+        outcome: Literal["published", "up_to_date"] = "up_to_date"
         if tag is None:
             tag = _tag(api, settings, repo_id, head, seen, say)
     else:
         say(f"Committing {sum(c.status != 'unchanged' for c in changes)} change(s) in one commit")
-        head = _commit(api, settings, files, changes, options, info.sha)
+        head = _commit(api, settings, files, changes, options, current)
         outcome = "published"
         try:
             tag = _tag(api, settings, repo_id, head, seen, say)
@@ -111,9 +111,12 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
                          tag=tag, steps=done, warning=warning)
 
 
-def _settings(api: HfApi, settings: HubSettings, repo_id: str, **change: object) -> None:
-    what = "changing visibility" if "private" in change else "changing the access gate"
-    call(settings, what, lambda: api.update_repo_settings(repo_id, repo_type="dataset", **change), repo_id)
+def _settings(api: HfApi, settings: HubSettings, repo_id: str, private: bool | None = None,
+              gated: Gated | None = None) -> None:
+    """Change one setting (the other stays as it is: None)."""
+    what = "changing visibility" if private is not None else "changing the access gate"
+    call(settings, what, lambda: api.update_repo_settings(repo_id, repo_type="dataset", private=private, gated=gated),
+         repo_id)
 
 
 def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
@@ -159,13 +162,13 @@ def _retried_by_the_library(exc: Exception) -> bool:
 def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:
     """The new head, if it moved from `parent` and holds exactly `files` (our commit landed)."""
     try:
-        info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
-        if info.sha == parent:
+        _, head = read_head(api, settings, repo_id)
+        if head == parent:
             return None
-        changes = diff(files, remote_files(api, settings, repo_id, info.sha))
+        changes = diff(files, remote_files(api, settings, repo_id, head))
     except HubError:
         return None
-    return info.sha if all(c.status == "unchanged" for c in changes) else None
+    return head if all(c.status == "unchanged" for c in changes) else None
 
 
 def _tag(api: HfApi, settings: HubSettings, repo_id: str, head: str, seen: DryRun, say: Step) -> str:

@@ -3,6 +3,8 @@ access requests (who asked, with which email and answers to the form, when, with
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +52,11 @@ class Traction(BaseModel):
     error: str | None = None
 
 
+def _all(lister: Callable[..., Iterable[Any]], repo_id: str) -> list[Any]:
+    """Every item of a listing (the client pages through it)."""
+    return list(lister(repo_id, repo_type="dataset"))
+
+
 def repo_traction(api: HfApi, settings: HubSettings, repo_id: str) -> Traction:
     """Everything for one repo; a failure is kept on the row, so one bad repo does not hide the rest."""
     url = f"{settings.endpoint}/datasets/{repo_id}"
@@ -63,7 +70,7 @@ def repo_traction(api: HfApi, settings: HubSettings, repo_id: str) -> Traction:
             for status, lister in (("pending", api.list_pending_access_requests),
                                    ("accepted", api.list_accepted_access_requests)):
                 found = call(settings, f"reading the {status} access requests",
-                             lambda lister=lister: list(lister(repo_id, repo_type="dataset")), repo_id)
+                             functools.partial(_all, lister, repo_id), repo_id)
                 requests += [AccessRequestRow(repo_id=repo_id, status=status, username=r.username,
                                               fullname=r.fullname, email=r.email, requested_at=r.timestamp,
                                               fields=r.fields or {}) for r in found]

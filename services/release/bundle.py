@@ -50,6 +50,7 @@ class Bundle:
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def sha256(self) -> dict[str, str]:
+        """Each file's sha256, as the manifest lists them."""
         return {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.files.items())}
 
     def zip_bytes(self) -> bytes:
@@ -94,16 +95,19 @@ class Bundle:
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
+    """A table as Parquet (zstd), as the Hub's dataset viewer and `datasets` read it."""
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd", use_dictionary=True, write_statistics=True)
     return buffer.getvalue()
 
 
 def jsonl_bytes(table: pa.Table) -> bytes:
+    """A table as JSON Lines, one row per line (download tiers)."""
     return b"".join(msgspec.json.encode(row) + b"\n" for row in table.to_pylist())
 
 
 def default_repo_id(plan: Plan, tier: Tier) -> str:
+    """The tier's repo id: the plan's, or one named after the plan and tier."""
     return tier.repo_id or f"brightrun/financial-eq-{plan.name}-{tier.name}"
 
 
@@ -126,6 +130,7 @@ def _year(ds: LoadedDataset) -> int:
 
 
 def plan_sha256(plan: Plan) -> str:
+    """The plan's fingerprint in the manifest: which plan built this release."""
     return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
@@ -146,6 +151,7 @@ class TierData:
 
 
 def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True) -> TierData:
+    """A tier's tables, facts and data files (everything but the card); kept-back tiers refused."""
     tier = plan.tier(selection.tier)
     if tier.channel not in BUILDABLE:
         raise ReleaseError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
@@ -207,6 +213,7 @@ def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: 
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The manifest as stable, indented JSON bytes."""
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
 

@@ -113,7 +113,7 @@ def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[d
         dialogue = [m for m in messages if m.role != "system"]
         n_answers = 0
         for i, m in enumerate(dialogue):
-            if m.role == "assistant":
+            if m.role == "assistant" and m.turn is not None:
                 n_answers += 1
                 pairs.append(_pair_row(conv, by_turn[m.turn], dialogue[: i - 1], dialogue[i - 1].content, m.content))
         if not n_answers:
@@ -128,5 +128,6 @@ def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[d
 
 
 def to_table(rows: Iterable[dict], arrow_schema: pa.Schema) -> pa.Table:
+    """Rows as an Arrow table of the given schema (an empty tier keeps its columns)."""
     rows = list(rows)
     return pa.Table.from_pydict({name: [r[name] for r in rows] for name in arrow_schema.names}, schema=arrow_schema)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, Field
 
 from services.dataset.loader import LoadedDataset
 from services.strategy.plans import CHANNELS, LEAD_CHANNELS, Plan
@@ -35,42 +36,61 @@ def total_variation(ds: LoadedDataset, indices: np.ndarray, dimension: str) -> f
 
 
 def cells_covered(ds: LoadedDataset, indices: np.ndarray, rows: str = "persona", cols: str = "arc") -> int:
+    """How many distinct (rows, cols) cells the conversations at `indices` cover."""
     a = dataset_arrays(ds)
     cells = a.codes[rows][indices] * len(a.keys[cols]) + a.codes[cols][indices]
     return len(np.unique(cells))
 
 
-def tier_row(ds: LoadedDataset, plan: Plan, name: str, sel: TierSelection | None) -> dict[str, Any]:
+class TierRow(BaseModel):
+    """One tier's figures beside the full dataset: one row of the Strategy page's table."""
+
+    tier: str
+    channel: str  # the channel's label ("—" for the full dataset)
+    conversations: int
+    supervised_examples: int
+    share_of_examples: float  # of the full dataset's supervised examples
+    persona_arc_cells: str  # "covered/possible"
+    persona_topic_cells: str
+    tv_persona: float  # total-variation distance from the full mix: 0 same, 1 nothing in common
+    tv_arc: float
+    tv_topic: float
+    avg_quality: float | None
+    trainable: bool  # enough supervised examples for a LoRA run on their own
+    captures_leads: bool
+    license: str
+    error: str | None = None
+
+
+def tier_row(ds: LoadedDataset, plan: Plan, name: str, sel: TierSelection | None) -> TierRow:
     """One row of the comparison table (`sel` None: the full dataset)."""
     a = dataset_arrays(ds)
-    indices = np.arange(len(a.ids)) if sel is None else sel.indices
+    everything = np.arange(len(a.ids))
+    indices = everything if sel is None else sel.indices
     supervised = int(a.supervised.sum()) if sel is None else sel.supervised_examples
     tier = None if sel is None else plan.tier(name)
     quality = a.quality[indices]
-    return {
-        "tier": name,
-        "channel": "—" if tier is None else CHANNELS[tier.channel],
-        "conversations": len(indices),
-        "supervised_examples": supervised,
-        "share_of_examples": supervised / max(int(a.supervised.sum()), 1),
-        "persona_arc_cells": f"{cells_covered(ds, indices)}/{cells_covered(ds, np.arange(len(a.ids)))}",
-        "persona_topic_cells": (f"{cells_covered(ds, indices, 'persona', 'topic')}/"
-                                f"{cells_covered(ds, np.arange(len(a.ids)), 'persona', 'topic')}"),
-        "tv_persona": round(total_variation(ds, indices, "persona"), 3),
-        "tv_arc": round(total_variation(ds, indices, "arc"), 3),
-        "tv_topic": round(total_variation(ds, indices, "topic"), 3),
-        "avg_quality": round(float(np.nanmean(quality)), 2) if len(quality) and not np.isnan(quality).all() else None,
-        "trainable": supervised >= plan.trainable_threshold,
-        "captures_leads": False if tier is None else tier.captures_leads,
-        "license": "—" if tier is None else tier.license,
-        "error": None if sel is None else sel.error,
-    }
+    return TierRow(
+        tier=name, channel="—" if tier is None else CHANNELS[tier.channel], conversations=len(indices),
+        supervised_examples=supervised, share_of_examples=supervised / max(int(a.supervised.sum()), 1),
+        persona_arc_cells=f"{cells_covered(ds, indices)}/{cells_covered(ds, everything)}",
+        persona_topic_cells=(f"{cells_covered(ds, indices, 'persona', 'topic')}/"
+                             f"{cells_covered(ds, everything, 'persona', 'topic')}"),
+        tv_persona=round(total_variation(ds, indices, "persona"), 3),
+        tv_arc=round(total_variation(ds, indices, "arc"), 3),
+        tv_topic=round(total_variation(ds, indices, "topic"), 3),
+        avg_quality=round(float(np.nanmean(quality)), 2) if len(quality) and not np.isnan(quality).all() else None,
+        trainable=supervised >= plan.trainable_threshold,
+        captures_leads=False if tier is None else tier.captures_leads,
+        license="—" if tier is None else tier.license, error=None if sel is None else sel.error,
+    )
 
 
 def comparison(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> pd.DataFrame:
+    """The full dataset, then every tier: the Strategy page's table (columns are `TierRow`'s fields)."""
     rows = [tier_row(ds, plan, FULL, None)]
     rows += [tier_row(ds, plan, name, sel) for name, sel in selections.items()]
-    return pd.DataFrame(rows)
+    return pd.DataFrame([r.model_dump() for r in rows])
 
 
 def _union_examples(selections: dict[str, TierSelection], plan: Plan, channels: set[str]) -> set:
@@ -96,7 +116,24 @@ def _given_per_conversation(ds: LoadedDataset, items: set) -> dict[str, int]:
     return given
 
 
-def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> dict[str, Any]:
+class StrategySummary(BaseModel):
+    """What a plan gives away, for what, and what it keeps: the owner's questions, answered.
+
+    Each field's title is the question as the Strategy page and the README ask it.
+    """
+
+    strategy: str = Field(title="strategy")
+    free_examples: int = Field(title="free, no email (examples)")
+    email_examples: int = Field(title="free for an email (examples)")
+    kept_conversations: int = Field(title="kept back (conversations)")
+    kept_examples: int = Field(title="kept back (examples)")
+    trainable_without_email: bool = Field(title="trainable without an email")
+    trainable_without_paying: bool = Field(title="trainable without paying")
+    captures_leads: bool = Field(title="captures leads")
+    feedback_channel: str = Field(title="feedback channel")
+
+
+def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> StrategySummary:
     """What a plan gives away, for what, and what it keeps."""
     a = dataset_arrays(ds)
     open_ = _union_examples(selections, plan, {"hub_public"})
@@ -114,28 +151,24 @@ def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSe
         feedback.append("Hub discussions")
     if any(t.calls_to_action.landing_page_url for t in released):
         feedback.append("landing page")
-    return {
-        "strategy": plan.name,
-        "free, no email (examples)": open_n,
-        "free for an email (examples)": email_n,
-        "kept back (conversations)": len(private - set(given)),
-        "kept back (examples)": kept_examples,
-        "trainable without an email": open_n >= plan.trainable_threshold,
-        "trainable without paying": given_n >= plan.trainable_threshold,
-        "captures leads": any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
-        "feedback channel": " + ".join(feedback) or "none",
-    }
+    return StrategySummary(
+        strategy=plan.name, free_examples=open_n, email_examples=email_n,
+        kept_conversations=len(private - set(given)), kept_examples=kept_examples,
+        trainable_without_email=open_n >= plan.trainable_threshold,
+        trainable_without_paying=given_n >= plan.trainable_threshold,
+        captures_leads=any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
+        feedback_channel=" + ".join(feedback) or "none",
+    )
 
 
-def preset_comparison(ds: LoadedDataset, seed: int | None = None) -> pd.DataFrame:
-    """The three strategies in one table, so the owner can decide at a glance."""
-    rows = []
+def preset_comparison(ds: LoadedDataset, seed: int | None = None) -> list[StrategySummary]:
+    """The three strategies, each summarised under its preset's label, so the owner can decide at a glance."""
+    out = []
     for key, make in PRESETS.items():
         plan = make() if seed is None else make(seed=seed)
-        row = strategy_summary(ds, plan, select_plan(ds, plan))
-        row["strategy"] = PRESET_LABELS[key]
-        rows.append(row)
-    return pd.DataFrame(rows)
+        summary = strategy_summary(ds, plan, select_plan(ds, plan))
+        out.append(summary.model_copy(update={"strategy": PRESET_LABELS[key]}))
+    return out
 
 
 def composition(ds: LoadedDataset, selections: dict[str, TierSelection], dimension: str) -> pd.DataFrame:
@@ -150,15 +183,15 @@ def composition(ds: LoadedDataset, selections: dict[str, TierSelection], dimensi
     return pd.DataFrame(rows)
 
 
-def questions_table(presets: pd.DataFrame) -> pd.DataFrame:
-    """The preset comparison as the owner reads it: one row per question, one column per strategy."""
+def questions_table(summaries: list[StrategySummary]) -> pd.DataFrame:
+    """The strategies as the owner reads them: one row per question, one column per strategy."""
     def cell(value: Any) -> str:
-        if isinstance(value, (bool, np.bool_)):
+        if isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, (int, np.integer)):
+        if isinstance(value, int):
             return f"{value:,}"
         return str(value)
 
-    table = presets.set_index("strategy")
-    return pd.DataFrame({name: [cell(v) for v in row] for name, row in table.iterrows()},
-                        index=pd.Index(table.columns, name="question")).reset_index()
+    questions = {name: f.title for name, f in StrategySummary.model_fields.items() if name != "strategy"}
+    return pd.DataFrame({"question": list(questions.values()),
+                         **{s.strategy: [cell(getattr(s, name)) for name in questions] for s in summaries}})

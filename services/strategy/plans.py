@@ -26,6 +26,7 @@ CHANNELS: dict[str, str] = {
     "private": "Kept back (for sale)",
 }
 LEAD_CHANNELS = frozenset({"hub_gated", "download"})
+DEFAULT_STRATA: tuple[Dimension, ...] = ("persona", "arc")
 DEFAULT_TRAINABLE = 500  # the platform's LoRA readiness rule, in supervised examples
 
 
@@ -45,7 +46,7 @@ class Filters(_Model):
 class Selection(_Model):
     mode: Literal["all", "conversations", "examples"] = "all"
     size: int | None = Field(default=None, ge=1, description="N conversations or N supervised examples")
-    strata: list[Dimension] = Field(default_factory=lambda: ["persona", "arc"])
+    strata: list[Dimension] = Field(default_factory=lambda: list(DEFAULT_STRATA))
     filters: Filters = Field(default_factory=Filters)
     pin_in: list[str] = Field(default_factory=list, description="conversation ids always included")
     pin_out: list[str] = Field(default_factory=list, description="conversation ids never included")
@@ -121,6 +122,7 @@ class Tier(_Model):
 
     @property
     def captures_leads(self) -> bool:
+        """Whether this tier asks for something (an email, the access form) in exchange for the data."""
         return self.channel in LEAD_CHANNELS
 
 
@@ -153,7 +155,11 @@ class Plan(_Model):
         return self
 
     def tier(self, name: str) -> Tier:
-        return next(t for t in self.tiers if t.name == name)
+        """The tier with this name (a `KeyError` names the plan's tiers)."""
+        for tier in self.tiers:
+            if tier.name == name:
+                return tier
+        raise KeyError(f"plan '{self.name}' has no tier '{name}' (its tiers: {', '.join(t.name for t in self.tiers)})")
 
     def resolution_order(self) -> list[str]:
         """Tier names so that every tier comes after the tiers it relates to."""
@@ -199,6 +205,7 @@ def parse_plan(text: str | bytes, name: str = "plan") -> Plan:
 
 
 def load_plan(path: str | Path) -> Plan:
+    """A plan from a YAML or JSON file; `PlanError` says what is wrong and where."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -208,6 +215,7 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def dump_plan(plan: Plan, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    """The plan as YAML (for people) or JSON (for tools)."""
     data = plan.model_dump(mode="json", exclude_defaults=False)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

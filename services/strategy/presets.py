@@ -22,6 +22,7 @@ def _ctas(campaign: str, text: str) -> CallsToAction:
 
 
 def preset_giveaway(seed: int = DEFAULT_SEED) -> Plan:
+    """Everything public on the Hub, with calls for feedback."""
     return Plan(
         name="giveaway", seed=seed,
         description="Full giveaway: every conversation public on the Hub, with calls for feedback.",
@@ -31,6 +32,7 @@ def preset_giveaway(seed: int = DEFAULT_SEED) -> Plan:
 
 
 def preset_billboard(seed: int = DEFAULT_SEED, preview_size: int = 30, eq_size: int = 100) -> Plan:
+    """A public preview, EQ-100 behind an email form (disjoint from it), the full set kept for sale."""
     return Plan(
         name="billboard", seed=seed,
         description="Billboard: a small public preview, EQ-100 behind an email form, the full set for sale.",
@@ -48,6 +50,7 @@ def preset_billboard(seed: int = DEFAULT_SEED, preview_size: int = 30, eq_size: 
 
 
 def preset_hybrid(seed: int = DEFAULT_SEED) -> Plan:
+    """Everything free on the Hub behind its own access form, approved automatically."""
     gating = Gating(
         mode="auto",
         prompt="This dataset is free. Tell us who you are, so we can share updates and hear your feedback.",

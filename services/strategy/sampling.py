@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,7 @@ class TierSelection:
 
     @property
     def conversations(self) -> int:
+        """How many conversations the tier holds."""
         return len(self.indices)
 
 
@@ -87,6 +89,7 @@ def dataset_arrays(ds: LoadedDataset) -> _Arrays:
 
 
 def tier_rng(seed: int, tier: str) -> np.random.Generator:
+    """The tier's own random generator: the same seed and tier name draw the same sample."""
     digest = hashlib.sha256(f"{seed}:{tier}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "big"))
 
@@ -120,7 +123,7 @@ def allocate(sizes: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     return alloc
 
 
-def _strata(a: _Arrays, dims: list[str], positions: np.ndarray) -> np.ndarray:
+def _strata(a: _Arrays, dims: Sequence[str], positions: np.ndarray) -> np.ndarray:
     """A stratum id per position (0..k-1), from the chosen dimensions."""
     if not dims:
         return np.zeros(len(positions), dtype=np.int64)
@@ -169,7 +172,7 @@ def _pins(a: _Arrays, tier: Tier, done: dict[str, TierSelection]) -> tuple[np.nd
     return pin_in, pin_out
 
 
-def _take_conversations(a: _Arrays, candidates: np.ndarray, n: int, dims: list[str],
+def _take_conversations(a: _Arrays, candidates: np.ndarray, n: int, dims: Sequence[str],
                         rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     strata = _strata(a, dims, candidates)
     sizes = np.bincount(strata, minlength=int(strata.max()) + 1 if len(strata) else 0)
@@ -183,7 +186,7 @@ def _take_conversations(a: _Arrays, candidates: np.ndarray, n: int, dims: list[s
     return (np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)), notes
 
 
-def _take_examples(a: _Arrays, candidates: np.ndarray, n: int, dims: list[str],
+def _take_examples(a: _Arrays, candidates: np.ndarray, n: int, dims: Sequence[str],
                    rng: np.random.Generator) -> tuple[dict[int, int], list[str]]:
     """{conversation position: examples taken from it (its first k answered turns)}."""
     candidates = candidates[a.supervised[candidates] > 0]
@@ -224,6 +227,7 @@ def _examples_of(a: _Arrays, counts: dict[int, int]) -> tuple[tuple[str, int], .
 
 
 def select_tier(ds: LoadedDataset, plan: Plan, tier: Tier, done: dict[str, TierSelection]) -> TierSelection:
+    """Draw one tier, given the tiers already drawn (its relations refer to them)."""
     a = dataset_arrays(ds)
     sel = tier.selection
     rng = tier_rng(plan.seed, tier.name)
@@ -237,7 +241,7 @@ def select_tier(ds: LoadedDataset, plan: Plan, tier: Tier, done: dict[str, TierS
     if sel.mode == "all":
         chosen = np.concatenate([candidates, pin_in])
     elif sel.mode == "conversations":
-        n = sel.size - len(pin_in)
+        n = (sel.size or 0) - len(pin_in)  # a plan with this mode always has a size (Selection checks)
         if n < 0:
             raise SamplingError(f"{len(pin_in)} conversations are pinned in, more than the size {sel.size}")
         if n > len(candidates):
@@ -247,7 +251,7 @@ def select_tier(ds: LoadedDataset, plan: Plan, tier: Tier, done: dict[str, TierS
         chosen = np.concatenate([taken, pin_in])
     else:
         pinned = int(a.supervised[pin_in].sum())
-        n = sel.size - pinned
+        n = (sel.size or 0) - pinned
         if n < 0:
             raise SamplingError(f"the pinned conversations hold {pinned} supervised examples, more than {sel.size}")
         available = int(a.supervised[candidates].sum())

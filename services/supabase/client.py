@@ -44,10 +44,12 @@ class SupabaseSession:
     http: httpx.Client
 
     def auth_headers(self) -> dict[str, str]:
+        """The headers PostgREST and Storage expect (never logged)."""
         key = self.settings.key.get_secret_value()
         return {"apikey": key, "Authorization": f"Bearer {key}"}
 
     def close(self) -> None:
+        """Close the HTTP connections."""
         self.http.close()
 
 

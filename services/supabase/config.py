@@ -7,13 +7,12 @@ back from elsewhere (a server's error message may echo a header).
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
 from services.supabase.errors import SupabaseConfigError
@@ -52,9 +51,11 @@ class SupabaseSettings(BaseModel):
 
     @property
     def role(self) -> str | None:
+        """The key's role (`anon`, `service_role`…), read from the key itself."""
         return key_role(self.key.get_secret_value())
 
     def redact(self, text: str) -> str:
+        """`text` with the key replaced, so an error never shows it."""
         key = self.key.get_secret_value()
         return text.replace(key, "[key]") if key else text
 
@@ -94,12 +95,9 @@ def key_role(key: str) -> str | None:
         return "service_role"
     if key.startswith("sb_publishable_"):
         return "anon"
-    parts = key.split(".")
-    if len(parts) != 3:
-        return None
     try:
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (ValueError, UnicodeDecodeError):
+        claims = jwt.decode(key, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
         return None
-    role = claims.get("role") if isinstance(claims, dict) else None
+    role = claims.get("role")
     return role if isinstance(role, str) else None

@@ -74,10 +74,12 @@ class TrainingFileRow(BaseModel):
 
     @property
     def date(self) -> datetime | None:
+        """When the file last changed, as far as the row says."""
         return self.last_updated_at or self.created_at
 
     @property
     def quality_summary(self) -> str:
+        """The row's quality figures in words, for the picker."""
         if self.avg_quality_score is None:
             return "quality not recorded"
         spread = (f" ({self.min_quality_score:g}–{self.max_quality_score:g})"
@@ -97,6 +99,7 @@ class TrainingFileRow(BaseModel):
 
 
 def training_file_table(files: list[TrainingFileRow]) -> pd.DataFrame:
+    """The training files as a table for the picker."""
     return pd.DataFrame([{
         "name": f.name, "conversations": f.conversation_count, "training pairs": f.total_training_pairs,
         "avg quality": f.avg_quality_score, "min quality": f.min_quality_score, "max quality": f.max_quality_score,

@@ -90,6 +90,7 @@ def find_training_file(files: list[TrainingFileRow], ident: str) -> TrainingFile
 
 
 def training_file_members(session: SupabaseSession, file_id: str) -> list[str]:
+    """The ids of the conversations the database lists as members of a training file."""
     rows = fetch_all(session, "training_file_conversations", "id,conversation_id",
                      filters=[lambda q: q.eq("training_file_id", file_id)])
     return [str(r["conversation_id"]) for r in rows]
@@ -97,6 +98,7 @@ def training_file_members(session: SupabaseSession, file_id: str) -> list[str]:
 
 def download_training_file(session: SupabaseSession, row: TrainingFileRow, dest: Path,
                            progress: Progress | None = None) -> Path:
+    """Download a training file's JSON from Storage to `dest`, with progress."""
     return supabase_storage.download_to(session, row.storage_bucket, row.json_file_path, dest, progress)
 
 
@@ -123,6 +125,7 @@ def load_training_file(session: SupabaseSession, ident: str, progress: Progress 
 
 # --- all conversations ---------------------------------------------------------------------
 def read_conversation_index(session: SupabaseSession) -> pd.DataFrame:
+    """Every conversation row with its persona, arc and topic names: what is there to load."""
     scaffolding = {table: fetch_all(session, table, f"id,{key},{name}") for table, (key, name) in SCAFFOLDING.items()}
     rows = fetch_all(session, "conversations", CONVERSATION_COLUMNS)
     _require_visible(session, "conversations", len(rows))
@@ -169,6 +172,7 @@ def preview_conversation(session: SupabaseSession, row: pd.Series) -> LoadedData
 
 def load_target(session: SupabaseSession, target: SupabaseTarget, progress: Progress | None = None,
                 ) -> LoadedDataset:
+    """A dataset from a `supabase://` target: a training file, or all conversations."""
     if target.kind == "training_file":
         return load_training_file(session, target.ident, progress)[0]
     return load_conversations(session, read_conversation_index(session), progress=progress)

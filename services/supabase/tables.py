@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from postgrest.types import CountMethod
+
 from services.supabase.client import SupabaseSession, call
 from services.supabase.errors import SupabaseError
 
@@ -27,7 +29,7 @@ def fetch_all(session: SupabaseSession, table: str, columns: str, order: str = "
 
     def page(start: int, size: int, count: bool) -> Any:
         def run() -> Any:
-            query = session.client.table(table).select(columns, count="exact" if count else None)
+            query = session.client.table(table).select(columns, count=CountMethod.exact if count else None)
             for apply in filters:
                 query = apply(query)
             return query.order(order).range(start, start + size - 1).execute()

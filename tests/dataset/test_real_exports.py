@@ -26,7 +26,7 @@ def test_real_exports_load_with_correct_counts(name: str, fmt: str, expected: tu
     ds = load_dataset(REAL / name)
     k = summary.kpis(ds)
     assert ds.format == fmt
-    assert (k["conversations"], k["training_pairs"], k["supervised_examples"]) == expected
+    assert (k.conversations, k.training_pairs, k.supervised_examples) == expected
     codes = {f.code for f in ds.report.findings}
     assert {"pair_without_target", "duplicated_user_message", "pair_conversation_id", "not_human_reviewed"} <= codes
     assert ds.report.counts()["error"] == 0

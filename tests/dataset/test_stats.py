@@ -17,13 +17,13 @@ def ds(small_export):
 
 def test_kpis(ds):
     k = summary.kpis(ds)
-    assert (k["conversations"], k["training_pairs"], k["pairs_with_target"], k["supervised_examples"]) == (2, 7, 3, 3)
-    assert k["supervised_share"] == pytest.approx(3 / 7)
-    assert (k["personas"], k["arcs"], k["topics"]) == (2, 2, 1)
-    assert k["quality_avg"] == 3.5
-    assert (k["human_reviewed_pairs"], k["human_reviewed_share"]) == (0, 0.0)
-    assert k["trainable"] is False
-    assert k["ends_on_user"] == 1
+    assert (k.conversations, k.training_pairs, k.pairs_with_target, k.supervised_examples) == (2, 7, 3, 3)
+    assert k.supervised_share == pytest.approx(3 / 7)
+    assert (k.personas, k.arcs, k.topics) == (2, 2, 1)
+    assert k.quality_avg == 3.5
+    assert (k.human_reviewed_pairs, k.human_reviewed_share) == (0, 0.0)
+    assert k.trainable is False
+    assert k.ends_on_user == 1
 
 
 def test_summary_sentence_says_how_many_pairs_are_trainable(ds):

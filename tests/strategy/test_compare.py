@@ -50,23 +50,23 @@ def test_billboard_summary_adds_up(demo_dataset):
     sel = sampling.select_plan(demo_dataset, plan)
     s = compare.strategy_summary(demo_dataset, plan, sel)
     total = int(demo_dataset.conversation_table["supervised_examples"].sum())
-    assert s["free, no email (examples)"] == sel["preview"].supervised_examples
-    assert s["free for an email (examples)"] == 100
-    assert s["kept back (examples)"] == total - sel["preview"].supervised_examples - 100
+    assert s.free_examples == sel["preview"].supervised_examples
+    assert s.email_examples == 100
+    assert s.kept_examples == total - sel["preview"].supervised_examples - 100
     untouched = set(sel["full"].conversation_ids) - set(sel["preview"].conversation_ids) \
         - set(sel["eq-100"].conversation_ids)
-    assert s["kept back (conversations)"] == len(untouched)
-    assert not s["trainable without an email"] and not s["trainable without paying"]
-    assert s["captures leads"]
+    assert s.kept_conversations == len(untouched)
+    assert not s.trainable_without_email and not s.trainable_without_paying
+    assert s.captures_leads
 
 
 def test_preset_comparison_tells_the_strategies_apart(demo_dataset):
-    table = compare.preset_comparison(demo_dataset).set_index("strategy")
-    assert table.loc["Full giveaway", "free, no email (examples)"] == 731
-    assert not table.loc["Full giveaway", "captures leads"]
-    assert table.loc["Hybrid (gated)", "free for an email (examples)"] == 731
-    assert table.loc["Hybrid (gated)", "trainable without paying"]
-    assert not table.loc["Hybrid (gated)", "trainable without an email"]
+    table = {s.strategy: s for s in compare.preset_comparison(demo_dataset)}
+    assert table["Full giveaway"].free_examples == 731
+    assert not table["Full giveaway"].captures_leads
+    assert table["Hybrid (gated)"].email_examples == 731
+    assert table["Hybrid (gated)"].trainable_without_paying
+    assert not table["Hybrid (gated)"].trainable_without_email
     questions = compare.questions_table(compare.preset_comparison(demo_dataset)).set_index("question")
     assert questions.loc["captures leads"].tolist() == ["no", "yes", "yes"]
 

@@ -8,7 +8,7 @@ from services.supabase.config import key_role, settings_from, settings_from_env
 from services.supabase.errors import SupabaseConfigError
 from tests.support import jwt
 
-KEY = jwt.api_key("service_role", "s3cret-for-tests")
+KEY = jwt.api_key("service_role", "s3cret-for-tests-at-least-32-bytes-long")
 
 
 def test_settings_from_a_secrets_section():
@@ -44,8 +44,8 @@ def test_environment():
 
 
 @pytest.mark.parametrize(("key", "role"), [
-    (jwt.api_key("anon", "x"), "anon"),
-    (jwt.api_key("authenticated", "x"), "authenticated"),
+    (jwt.api_key("anon", "x" * 32), "anon"),
+    (jwt.api_key("authenticated", "x" * 32), "authenticated"),
     ("sb_secret_abcdef", "service_role"),
     ("sb_publishable_abcdef", "anon"),
     ("not-a-jwt", None),

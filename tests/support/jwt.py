@@ -1,37 +1,25 @@
 """HS256 JSON Web Tokens, as Supabase issues them for its API keys (test support only).
 
-Eleven lines of standard library instead of a dependency: the tests need to mint keys for
-`anon`, `authenticated` and `service_role`, and the gateway needs to check them.
+PyJWT (already installed: supabase-py's auth client depends on it) mints keys for `anon`,
+`authenticated` and `service_role`, and the gateway checks them with it.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import time
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+import jwt
 
 
 def sign(claims: dict, secret: str) -> str:
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    payload = _b64(json.dumps(claims).encode())
-    signature = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64(signature)}"
+    """A token carrying `claims`, signed with `secret` (HS256, as a Supabase project signs)."""
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def api_key(role: str, secret: str, lifetime: int = 3600, sub: str | None = None) -> str:
     """A key like the ones in a Supabase project's settings (negative lifetime: already expired)."""
     now = int(time.time())
-    claims = {"role": role, "iss": "supabase-test", "iat": now, "exp": now + lifetime}
+    claims: dict = {"role": role, "iss": "supabase-test", "iat": now, "exp": now + lifetime}
     if sub:
         claims["sub"] = sub
     return sign(claims, secret)
@@ -41,15 +29,8 @@ def verify(token: str, secret: str, require_unexpired: bool = True) -> dict | No
     """The claims of a valid (and, unless told otherwise, unexpired) token signed with `secret`;
     None otherwise."""
     try:
-        header, payload, signature = token.split(".")
-        expected = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(_unb64(signature), expected):
-            return None
-        claims = json.loads(_unb64(payload))
-    except (ValueError, UnicodeDecodeError):
+        claims = jwt.decode(token, secret, algorithms=["HS256"],
+                            options={"verify_exp": require_unexpired, "verify_iat": False, "verify_aud": False})
+    except jwt.InvalidTokenError:
         return None
-    if not isinstance(claims, dict):
-        return None
-    if require_unexpired and claims.get("exp", float("inf")) < time.time():
-        return None
-    return claims
+    return claims if isinstance(claims, dict) else None

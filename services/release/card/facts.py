@@ -50,6 +50,7 @@ class CardFacts(BaseModel):
 
 
 def fmt_number(value: Any) -> str:
+    """A number as the card prints it: thousands separated, at most two decimals."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
@@ -91,6 +92,7 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantP
 
 
 def size_category(rows: int) -> str:
+    """The Hub's `size_categories` value for a number of rows."""
     for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
         if rows < limit:
             return label

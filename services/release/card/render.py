@@ -65,6 +65,7 @@ class CardText(BaseModel):
 
 
 def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts) -> DatasetCardData:
+    """The card's YAML header: license, configs, tags, size, and the access form for gated tiers."""
     extra: dict[str, Any] = {"configs": CONFIGS, "tags": TAGS}
     if tier.channel == "hub_gated" and tier.gating is not None:
         extra["extra_gated_prompt"] = tier.gating.prompt

@@ -65,8 +65,8 @@ def check_duplicates(conversations: pa.Table) -> CheckResult:
         dialogues[tuple(_normalize(t) for t in texts)].append(row["conversation_id"])
     places = [Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:]))
               for ids in dialogues.values() if len(ids) > 1]
-    for texts, ids in dialogues.items():  # one representative per identical group
-        grams[ids[0]] = shingles(list(texts))
+    for dialogue, ids in dialogues.items():  # one representative per identical group
+        grams[ids[0]] = shingles(list(dialogue))
     lsh = MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
     pairs: set[tuple[str, str]] = set()
     for cid in sorted(grams):

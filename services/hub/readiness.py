@@ -1,0 +1,83 @@
+"""May this tier be published now, and if not, why: the Publish page's rules, in one place.
+
+The page draws the fields and the button; what makes the button live, what the fields mean and
+what deserves a warning is decided here, in the order the owner can fix things.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from services.hub.publish import Gated, PublishOptions
+from services.release.checks.report import TierReport
+from services.strategy.plans import Tier
+
+GateChoice = Literal["off", "auto", "manual"]
+GATING: dict[GateChoice, Gated] = {"off": False, "auto": "auto", "manual": "manual"}
+BAD_OPTIONS = "The repo must be ORG/NAME (letters, digits, `-`, `_`, `.`) and the commit message cannot be empty."
+
+
+class Verdict(BaseModel):
+    """What the checks mean for publishing, as one line with its weight."""
+
+    level: Literal["blocked", "overridden", "passed"]
+    text: str
+
+
+def planned_gate(tier: Tier) -> GateChoice:
+    """The gate the plan asks for: a gated tier's mode, or off."""
+    return tier.gating.mode if tier.channel == "hub_gated" and tier.gating else "off"
+
+
+def default_message(tier: str, conversations: int, supervised_examples: int) -> str:
+    """The commit message offered: what the release holds, in figures."""
+    return f"Release {tier}: {conversations:,} conversations, {supervised_examples:,} supervised examples"
+
+
+def publish_options(repo_id: str, private: bool, gate: GateChoice, message: str) -> PublishOptions | str:
+    """The options as typed, or the sentence saying what is wrong with them."""
+    try:
+        return PublishOptions(repo_id=repo_id.strip(), private=private, gated=GATING[gate],
+                              commit_message=message.strip())
+    except ValidationError:
+        return BAD_OPTIONS
+
+
+def gating_warning(tier: Tier, gate: GateChoice) -> str | None:
+    """A gated tier published without its gate gives the data away without the access form."""
+    if gate == "off" and tier.channel == "hub_gated":
+        return "The plan gates this tier; publishing it ungated gives it away without the access form."
+    return None
+
+
+def release_identity(repo_id: str, manifest: bytes) -> str:
+    """What a dry run compared: the repo and the manifest's hash. The manifest lists the sha256 of
+    every other file (and the checks and overrides), so its hash identifies the whole release
+    without hashing megabytes of Parquet on every rerun."""
+    return f"{repo_id}:{hashlib.sha256(manifest).hexdigest()}"
+
+
+def checks_verdict(tier: str, report: TierReport) -> Verdict:
+    """The checks' outcome for this tier, in words."""
+    if report.blocked:
+        return Verdict(level="blocked", text=f"**{tier}** is blocked by the checks; fix it or override on the "
+                                             "*Card & checks* page.")
+    if report.status == "block":
+        return Verdict(level="overridden",
+                       text="Blocked, but overridden by the owner; the override is recorded with the release.")
+    return Verdict(level="passed", text=f"**{tier}** passes the checks"
+                                        + (" (with warnings)." if report.status == "warn" else "."))
+
+
+def blocked_why(report: TierReport, can_write: bool, unlocked: bool) -> str | None:
+    """Why the Publish button is off, the first reason the owner must fix; None when it is on."""
+    if report.blocked:
+        return "the checks block this tier"
+    if not can_write:
+        return "the token cannot write there"
+    if not unlocked:
+        return "publishing is not unlocked"
+    return None

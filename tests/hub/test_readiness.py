@@ -1,0 +1,69 @@
+"""The Publish page's rules: the options as typed, the gate, the verdict of the checks, the button."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.hub.publish import PublishOptions
+from services.hub.readiness import (
+    BAD_OPTIONS,
+    blocked_why,
+    checks_verdict,
+    default_message,
+    gating_warning,
+    planned_gate,
+    publish_options,
+    release_identity,
+)
+from services.release.checks.report import CheckResult, Override, TierReport
+from services.strategy import presets
+
+
+def _report(*statuses: str, overridden: bool = False) -> TierReport:
+    checks = [CheckResult(name=f"c{i}", status=s, summary="") for i, s in enumerate(statuses)]  # type: ignore[arg-type]
+    overrides = [Override(tier="t", checks=[c.name for c in checks if c.status == "block"],
+                          confirmation="publish t anyway")] if overridden else []
+    return TierReport(tier="t", checks=checks, overrides=overrides)
+
+
+def test_options_as_typed_are_trimmed():
+    options = publish_options("  brightrun/eq  ", True, "manual", " Release v1 ")
+    assert options == PublishOptions(repo_id="brightrun/eq", private=True, gated="manual", commit_message="Release v1")
+
+
+@pytest.mark.parametrize(("repo", "message"), [("no-slash", "m"), ("a/b/c", "m"), ("org/name", "   ")])
+def test_bad_options_are_said_in_one_sentence(repo, message):
+    assert publish_options(repo, False, "off", message) == BAD_OPTIONS
+
+
+def test_the_plan_decides_the_gate_and_ungating_warns():
+    hybrid = presets.preset_hybrid().tiers[0]
+    public = presets.preset_giveaway().tiers[0]
+    assert (planned_gate(hybrid), planned_gate(public)) == ("auto", "off")
+    assert "without the access form" in (gating_warning(hybrid, "off") or "")
+    assert gating_warning(hybrid, "manual") is None and gating_warning(public, "off") is None
+
+
+def test_the_default_message_states_the_figures():
+    assert default_message("preview", 1234, 5678) == "Release preview: 1,234 conversations, 5,678 supervised examples"
+
+
+def test_the_release_identity_follows_the_manifest():
+    a, b = release_identity("o/r", b'{"files": 1}'), release_identity("o/r", b'{"files": 2}')
+    assert a != b and a.startswith("o/r:") and release_identity("o/x", b'{"files": 1}') != a
+
+
+def test_the_verdict_of_the_checks():
+    assert checks_verdict("t", _report("pass", "block")).level == "blocked"
+    assert checks_verdict("t", _report("block", overridden=True)).level == "overridden"
+    passed = checks_verdict("t", _report("pass", "warn"))
+    assert passed.level == "passed" and passed.text.endswith("(with warnings).")
+
+
+def test_the_first_reason_the_owner_must_fix_switches_the_button_off():
+    blocked, clean = _report("block"), _report("pass")
+    assert blocked_why(blocked, can_write=False, unlocked=False) == "the checks block this tier"
+    assert blocked_why(clean, can_write=False, unlocked=False) == "the token cannot write there"
+    assert blocked_why(clean, can_write=True, unlocked=False) == "publishing is not unlocked"
+    assert blocked_why(clean, can_write=True, unlocked=True) is None
+    assert blocked_why(_report("block", overridden=True), can_write=True, unlocked=True) is None
