@@ -5,6 +5,8 @@ import streamlit as st
 from components.dataset.cache import dataset_key
 from components.dataset.chat_view import chat_view, quality_aside
 from components.dataset.source import current_dataset
+from components.marketing.kit_panel import featured_list, share_kit
+from components.release.builds import released_tiers
 from components.strategy.plan_state import current_plan, feature, pin, selections
 from services.dataset.chat import to_messages
 from services.dataset.loader import LoadedDataset
@@ -42,6 +44,12 @@ chosen_filter = SampleFilter(tier=None if tier_choice == ALL else tier_choice, p
                              arcs=tuple(arcs), topics=tuple(topics), min_quality=min_quality, query=query)
 index = _text_index(dataset_key(ds), ds) if query.strip() else None
 shown = table[sample_mask(table, member, chosen_filter, index)]
+
+released = released_tiers(plan, chosen)
+if released:
+    feature_tier = tier_choice if tier_choice in released else released[0]
+    with st.expander(f"Best conversations to feature in '{feature_tier}' (by quality, in the tier's arc mix)"):
+        featured_list(ds, plan, chosen, feature_tier, st.query_params.get(QUERY_PARAM, ""))
 
 st.caption(f"{len(shown):,} of {len(table):,} conversations"
            + ("" if tier_choice == ALL else f" in tier **{tier_choice}**") + ". Select a row to open it.")
@@ -99,3 +107,5 @@ with right:
                  icon=":material/star:", disabled=featured, width="stretch"):
         feature(tier, opened)
         st.rerun()
+    st.markdown("**Share it**")
+    share_kit(ds, plan, chosen, opened)

@@ -6,6 +6,8 @@ import streamlit as st
 
 from components.dataset import charts
 from components.dataset.source import current_dataset
+from components.marketing.brief import decision_brief
+from components.strategy import advice_panel
 from components.strategy.plan_state import (
     current_plan,
     plan_origin,
@@ -33,6 +35,13 @@ st.dataframe(preset_table(ds), hide_index=True, width="stretch",
              column_config={"question": st.column_config.TextColumn("", width="medium")})
 st.caption("Free examples are supervised examples (pairs with an assistant response). 'Trainable' uses the "
            "platform's LoRA readiness rule: 500 supervised examples.")
+
+
+st.subheader("Recommendation")
+st.caption("How much does each goal matter? The studio weighs each strategy's facts against them (the rules: "
+           "`services/strategy/advice.py`).")
+wanted = advice_panel.goals()
+rec = advice_panel.recommendation(ds, current_plan(), selections(ds, current_plan()), wanted)
 
 
 def _apply_preset() -> None:
@@ -100,6 +109,9 @@ with right:
                                      key="strategy.dimension") or "arc"
     st.altair_chart(charts.composition_bars(compare.composition(ds, chosen, dimension), dimension), width="stretch")
 
+st.subheader("What if…")
+advice_panel.what_ifs(ds, plan, wanted)
+
 st.subheader("Keep this plan")
 c1, c2, c3, c4 = st.columns([1, 1, 1.2, 0.8], vertical_alignment="bottom")
 c1.download_button("Download plan (YAML)", dump_plan(plan, "yaml"), file_name=f"{plan.name}.plan.yaml",
@@ -114,5 +126,9 @@ if c4.button("Save", icon=":material/save:", key="strategy.save"):
         st.error("Give the plan a file name ending in .yaml or .json.")
     else:
         st.success(f"Saved to {save_plan(plan, PLANS_DIR / name)}.", icon=":material/check:")
+st.download_button("Decision brief (HTML)", data=lambda: decision_brief(ds, plan, chosen, wanted),
+                   file_name=f"decision-brief-{plan.name}.html", mime="text/html", icon=":material/summarize:",
+                   key="strategy.brief", on_click="ignore",
+                   help="One file to forward: the data, the strategies, the recommendation, the plan, the checks")
 st.caption("A plan file reproduces the release exactly: the same file, seed and data give the same tiers. "
            "Reproduce it with `python -m services.cli plan DATA --plan FILE`.")

@@ -4,10 +4,11 @@ Sub-packages, each with one concern, in the order data flows through them:
 
 - `dataset`   read an export (any layout), validate it, summarise it.
 - `demo`      generate the built-in demo export (no credentials, no network).
-- `strategy`  plans, presets, seeded tier selection, the strategy comparison.
+- `strategy`  plans, presets, seeded tier selection, the comparison, the recommendation, what-ifs.
 - `release`   a tier's files: chat-format Parquet, the dataset card, the manifest, the checks.
 - `supabase`  the production database and storage as a dataset source.
 - `hub`       dry run, atomic publish, the release record, traction, who may publish.
+- `marketing` the decision brief, and a share kit per conversation (image, excerpt, viewer link).
 - `cli`       `python -m services.cli`: the same steps from a terminal.
 - `utils`     retrying with backoff, shared by `hub` and `supabase`.
 

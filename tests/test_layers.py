@@ -22,7 +22,8 @@ LAYERS: dict[str, set[str]] = {
     "release": {"dataset", "strategy"},
     "supabase": {"dataset", "utils"},
     "hub": {"dataset", "strategy", "release", "supabase", "utils"},
-    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "utils"},
+    "marketing": {"dataset", "strategy", "release", "utils"},
+    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "utils"},
 }
 
 

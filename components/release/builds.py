@@ -8,6 +8,7 @@ card without rebuilding the data files.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import streamlit as st
 
@@ -59,6 +60,18 @@ def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bun
     table = _ds.conversation_table
     all_cells = len(set(zip(table["persona_key"], table["arc_key"], strict=True)))
     return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, all_cells)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _rows(key: str, plan_json: str, tier: str, _data: bundles.TierData) -> list[dict[str, Any]]:
+    return _data.conversations.to_pylist()
+
+
+def released_rows(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+                  tier: str) -> list[dict[str, Any]]:
+    """The tier's `conversations` rows as released (what marketing may share), cached per plan."""
+    key, plan_json = dataset_key(ds), plan.model_dump_json()
+    return _rows(key, plan_json, tier, _tier_data(key, plan_json, tier, ds, plan, selections[tier]))
 
 
 def released_tiers(plan: Plan, selections: dict[str, TierSelection]) -> list[str]:

@@ -1,6 +1,7 @@
 """Command line: `python -m services.cli COMMAND …`, or `services.cli.main(argv) -> int`.
 
-Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`,
+Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `brief … --out FILE`,
+`share … --tier T [--conversation ID] --out DIR`,
 `publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual]`, `demo --out PATH`.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
@@ -30,8 +31,10 @@ PRESET_NAMES = ("giveaway", "billboard", "hybrid")  # services.strategy.presets.
 DEMO_CONVERSATIONS, DEMO_SEED = 242, 20251203  # services.demo's defaults (a test holds them equal)
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
-    "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo",
+    "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo", "brief": "brief",
+    "share": "share",
 }
+GOAL_NAMES = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")  # services.strategy.advice.GOALS
 
 
 def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -65,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private", action="store_true", help="publish as a private repo")
     p.add_argument("--gated", choices=["auto", "manual"], help="gate access (default: the plan's, for gated tiers)")
     p.add_argument("--message", help="commit message")
+    p = _with_plan(sub.add_parser("brief", help="the decision brief: one HTML file to forward"))
+    p.add_argument("--out", required=True, help="the HTML file to write")
+    p.add_argument("--goal", action="append", default=[], metavar="NAME=N",
+                   help=f"how much a goal matters, 0-5 (repeatable; goals: {', '.join(GOAL_NAMES)})")
+    p = _with_plan(sub.add_parser("share", help="a conversation's share image (PNG) and excerpt (text)"))
+    p.add_argument("--tier", required=True, help="the released tier the conversation is shared from")
+    p.add_argument("--conversation", help="a conversation id (default: the tier's featured conversations)")
+    p.add_argument("--out", required=True, help="folder for <id>.png and <id>.txt")
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--conversations", type=int, default=DEMO_CONVERSATIONS,

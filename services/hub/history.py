@@ -102,3 +102,9 @@ class SupabaseHistory:
         """Every record in the table, newest first."""
         rows = fetch_all(self.session, TABLE, "*")
         return sorted((ReleaseRecord.model_validate(r) for r in rows), key=lambda r: r.released_at, reverse=True)
+
+
+def latest_published(records: list[ReleaseRecord], tier: str) -> ReleaseRecord | None:
+    """The newest record of `tier` that reached the Hub (published, or already up to date there)."""
+    landed = [r for r in records if r.tier == tier and r.outcome in {"published", "up_to_date"}]
+    return max(landed, key=lambda r: r.released_at, default=None)

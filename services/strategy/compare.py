@@ -93,7 +93,7 @@ def comparison(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelectio
     return pd.DataFrame([r.model_dump() for r in rows])
 
 
-def _union_examples(selections: dict[str, TierSelection], plan: Plan, channels: set[str]) -> set:
+def union_examples(selections: dict[str, TierSelection], plan: Plan, channels: set[str]) -> set:
     """The distinct supervised examples handed out through `channels` (id, turn) or (id, None)."""
     out: set = set()
     for name, sel in selections.items():
@@ -102,7 +102,7 @@ def _union_examples(selections: dict[str, TierSelection], plan: Plan, channels: 
     return out
 
 
-def _given_per_conversation(ds: LoadedDataset, items: set) -> dict[str, int]:
+def given_per_conversation(ds: LoadedDataset, items: set) -> dict[str, int]:
     """Supervised examples given away per conversation, from a union of whole conversations
     (turn None) and single pairs."""
     a = dataset_arrays(ds)
@@ -136,15 +136,15 @@ class StrategySummary(BaseModel):
 def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection]) -> StrategySummary:
     """What a plan gives away, for what, and what it keeps."""
     a = dataset_arrays(ds)
-    open_ = _union_examples(selections, plan, {"hub_public"})
-    for_email = _union_examples(selections, plan, set(LEAD_CHANNELS))
-    given = _given_per_conversation(ds, open_ | for_email)
+    open_ = union_examples(selections, plan, {"hub_public"})
+    for_email = union_examples(selections, plan, set(LEAD_CHANNELS))
+    given = given_per_conversation(ds, open_ | for_email)
     private = {cid for name, sel in selections.items() if plan.tier(name).channel == "private"
                for cid in sel.conversation_ids}
     kept_examples = sum(int(a.supervised[a.position[c]]) - given.get(c, 0) for c in private)
     given_n = sum(given.values())
-    open_n = sum(_given_per_conversation(ds, open_).values())
-    email_n = sum(_given_per_conversation(ds, for_email).values())
+    open_n = sum(given_per_conversation(ds, open_).values())
+    email_n = sum(given_per_conversation(ds, for_email).values())
     released = [t for t in plan.tiers if t.channel != "private"]
     feedback = []
     if any(t.calls_to_action.feedback_url and t.channel.startswith("hub") for t in released):

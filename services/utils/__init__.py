@@ -1,4 +1,5 @@
-"""Helpers with no knowledge of the dataset: `retrying` (bounded retries with backoff).
+"""Helpers with no knowledge of the dataset: `retrying` (bounded retries with backoff), `files`
+(atomic writes).
 
 Layer rule: imports nothing from `services`.
 """

@@ -58,3 +58,40 @@ def test_pin_in_and_feature(demo_dataset):
     at.button(key="samples.pin_out").click().run()
     assert at.session_state["plan.current"].tier("preview").selection.pin_out == [outsider]
     assert "preview" not in at.dataframe[0].value.set_index("conversation_id").loc[outsider, "tiers"]
+
+
+def test_an_opened_conversation_has_its_share_kit(demo_dataset):
+    from services.strategy import presets, sampling
+
+    preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]
+    at = _open(preview.conversation_ids[0])
+    no_exception(at)
+    assert at.selectbox(key="kit.tier").value == "preview"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Image", "Excerpt"]
+    excerpt = next(c.value for c in at.code if c.value.startswith(tuple(demo_dataset.conversation_table[
+        "persona_name"].unique())))
+    assert "Client: " in excerpt and excerpt.rstrip().endswith("Financial Advisor Conversations")
+    assert any("Once 'preview' is published" in c.value for c in at.caption)
+
+
+def test_a_conversation_in_no_released_tier_has_nothing_to_share(demo_dataset):
+    from services.strategy import presets, sampling
+
+    chosen = sampling.select_plan(demo_dataset, presets.preset_billboard())
+    released = set(chosen["preview"].conversation_ids) | set(chosen["eq-100"].conversation_ids)
+    kept = next(c for c in demo_dataset.conversation_table["conversation_id"] if c not in released)
+    at = _open(kept)
+    no_exception(at)
+    assert any("in no released tier" in c.value for c in at.caption)
+
+
+def test_the_featured_list_opens_a_conversation():
+    at = open_app("app_pages/samples.py")
+    featured = [b for b in at.button if b.key and b.key.startswith("kit.featured.")]
+    assert len(featured) == 5
+    featured[0].click().run()
+    no_exception(at)
+    opened = featured[0].key.removeprefix("kit.featured.")
+    assert at.query_params["conversation"] == opened
+    assert at.selectbox(key="kit.tier").value == "preview"  # its kit is open

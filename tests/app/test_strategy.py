@@ -19,7 +19,32 @@ def test_default_plan_is_the_billboard_and_the_presets_are_compared():
     assert list(glance.columns) == ["Full giveaway", "Billboard (3-tier funnel)", "Hybrid (gated)"]
     assert glance.loc["captures leads"].tolist() == ["no", "yes", "yes"]
     assert {m.label: m.value for m in at.metric}["Free for an email (examples)"] == "100"
-    assert len(at.get("download_button")) == 2
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download plan (YAML)", "Download plan (JSON)", "Decision brief (HTML)"]
+
+
+def test_the_page_recommends_and_one_goal_flips_the_answer():
+    at = open_app("app_pages/strategy.py")
+    no_exception(at)
+    assert at.success[0].value.startswith("**Recommended: Hybrid (gated)**")
+    assert "Main risk" in at.warning[0].value and "0 of 731 supervised examples are public" in at.warning[0].value
+    why = next(m.value for m in at.markdown if m.value.startswith("**Why**"))
+    assert why.count("\n1. ") == 3
+    at.slider(key="advice.kept_for_sale").set_value(5).run()  # "mattered five times as much"
+    no_exception(at)
+    assert at.success[0].value.startswith("**Recommended: Billboard (3-tier funnel)**")
+
+
+def test_the_recommendation_and_a_what_if_are_one_click_from_the_plan():
+    at = open_app("app_pages/strategy.py")
+    at.button(key="advice.use").click().run()
+    no_exception(at)
+    assert at.session_state["plan.current"].name == "hybrid"
+    at.segmented_control(key="strategy.preset").set_value("billboard").run()
+    at.button(key="advice.what_if.0").click().run()  # the smallest preview covering every cell
+    no_exception(at)
+    assert _tiers(at)["preview"] == 21
+    assert at.session_state["plan.origin"].startswith("what-if:")
 
 
 def test_pick_each_preset():

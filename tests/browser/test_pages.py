@@ -17,7 +17,7 @@ PAGES = {  # name: (path, charts at least, a text the page must show)
     "overview": ("", 1, "Validation report"),
     "coverage": ("coverage", 5, "persona × arc cells"),
     "quality": ("quality", 6, "Emotional movement"),
-    "strategy-page": ("strategy", 2, "The three strategies at a glance"),
+    "strategy-page": ("strategy", 3, "The three strategies at a glance"),
     "card": ("card", 0, "Dataset Details"),
 }
 

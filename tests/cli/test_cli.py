@@ -160,9 +160,10 @@ def test_the_parser_names_the_presets_and_demo_defaults_the_services_define():
     from services.cli import source
     from services.demo import catalog as demo_catalog
     from services.demo.generator import DEFAULT_SEED
-    from services.strategy import presets
+    from services.strategy import advice, presets
     from services.supabase import source as supabase_source
 
     assert list(cli.PRESET_NAMES) == list(presets.PRESETS)
     assert source.SUPABASE_SCHEME == supabase_source.URI_SCHEME
     assert (cli.DEMO_CONVERSATIONS, cli.DEMO_SEED) == (demo_catalog.BASE_CONVERSATIONS, DEFAULT_SEED)
+    assert cli.GOAL_NAMES == advice.GOALS
