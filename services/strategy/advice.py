@@ -11,7 +11,9 @@ Rules, not a model. Each goal gets a score from 0 to 1 per plan, read from compu
   without paying (public, gated or for an email) against the threshold: people who train say
   what works.
 - **leads captured**: none without a form; otherwise 0.3, plus 0.7 from the examples behind the
-  form against the threshold (the more it is worth, the more people fill it in).
+  form against the threshold (the more it is worth, the more people fill it in). A download
+  tier's email form lives on a landing page: while the plan's landing link is missing or a
+  placeholder (example.com), its examples count at half, and the risk says so.
 - **data kept for sale**: the share of supervised examples kept back.
 - **perceived value** (not desperate, not a commodity): 0.4 from the share not open to all,
   0.4 for asking something in return, 0.2 for a public part that shows the whole range of
@@ -26,6 +28,7 @@ Every sentence is built from the facts' numbers.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +39,9 @@ from services.strategy.presets import PRESET_LABELS, PRESETS
 from services.strategy.sampling import TierSelection, dataset_arrays, select_plan
 
 Goal = Literal["adoption", "feedback", "leads", "kept_for_sale", "perceived_value"]
+PLACEHOLDER_HOSTS = frozenset({"example.com", "example.org", "example.net"})
+_LANDING = ("The download tier's email form needs a landing page, and the plan's landing link is missing or a "
+            "placeholder: nobody can reach that tier's form until the page is live.")
 GOALS: tuple[Goal, ...] = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")
 FACTORS = ((2, "twice"), (3, "three times"), (5, "five times"))  # re-weightings tried, in this order
 
@@ -78,11 +84,17 @@ class StrategyFacts(BaseModel):
     all_cells: int
     hub_repos: int  # Hub tiers (each has discussions)
     captures_leads: bool
+    landing_page_missing: bool = False  # a download tier whose landing link is absent or a placeholder
 
     @property
     def lead_examples(self) -> int:
         """The examples someone gets by leaving a contact."""
         return self.gated_examples + self.email_examples
+
+    @property
+    def reachable_lead_examples(self) -> float:
+        """Lead examples people can actually reach: an email form without a landing page counts half."""
+        return self.gated_examples + self.email_examples * (0.5 if self.landing_page_missing else 1.0)
 
     @property
     def usable_examples(self) -> int:
@@ -115,10 +127,20 @@ def strategy_facts(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSele
         open_conversations=len(open_positions), open_cells=len(cells), all_cells=len(everything),
         hub_repos=sum(1 for name in selections if plan.tier(name).channel.startswith("hub_")),
         captures_leads=any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
+        landing_page_missing=any(is_placeholder(plan.tier(n).calls_to_action.landing_page_url)
+                                 for n in selections if plan.tier(n).channel == "download"),
     )
 
 
-def _part(value: int, of: int) -> float:
+def is_placeholder(url: str | None) -> bool:
+    """No URL, or one on the reserved example domains (RFC 2606): not a page people can reach."""
+    if not url:
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    return host in PLACEHOLDER_HOSTS or any(host.endswith(f".{h}") for h in PLACEHOLDER_HOSTS) or not host
+
+
+def _part(value: float, of: int) -> float:
     return min(1.0, value / of) if of > 0 else 1.0
 
 
@@ -131,7 +153,7 @@ def score(facts: StrategyFacts, goal: Goal) -> float:
     if goal == "feedback":
         return 0.4 * (f.hub_repos > 0) + 0.6 * _part(f.usable_examples, thr)
     if goal == "leads":
-        return 0.3 + 0.7 * _part(f.lead_examples, thr) if f.captures_leads else 0.0
+        return 0.3 + 0.7 * _part(f.reachable_lead_examples, thr) if f.captures_leads else 0.0
     if goal == "kept_for_sale":
         return _part(f.kept_examples, f.total_examples) if f.total_examples else 0.0
     whole_range = f.open_conversations == 0 or f.open_cells == f.all_cells
@@ -186,6 +208,8 @@ def _weakness(goal: Goal, f: StrategyFacts) -> str:
         return (f"Only {_n(f.usable_examples)} supervised examples can be trained on without paying, below the "
                 f"{_n(f.threshold)} a LoRA run needs: few will train on it and report back.")
     if goal == "leads":
+        if f.captures_leads and f.landing_page_missing:
+            return _LANDING
         return "No lead is captured: downloads leave no contact."
     if goal == "kept_for_sale":
         return (f"Nothing much is kept for sale: {_n(f.kept_examples)} of {_n(f.total_examples)} supervised "
@@ -247,11 +271,14 @@ def recommend(facts: list[StrategyFacts], goals: Goals) -> Recommendation:
     losing = min(GOALS, key=lambda g: gaps[g])
     risk_goal = losing if gaps[losing] < 0 else min(
         (g for g in GOALS if goals.weight(g)), key=lambda g: goals.weight(g) * score(best, g), default=losing)
+    risk = _weakness(risk_goal, best)
+    if best.landing_page_missing and best.email_examples and risk != _LANDING:
+        risk += " " + _LANDING
     return Recommendation(
         goals=goals, facts=facts, scores={f.label: round(total(f, goals), 3) for f in facts},
         goal_scores={f.label: {g: round(score(f, g), 3) for g in GOALS} for f in facts},
         recommended=best.label, runner_up=second.label, reasons=[_strength(g, best) for g in strongest],
-        risk=_weakness(risk_goal, best), would_change=_changes(facts, goals, best.label),
+        risk=risk, would_change=_changes(facts, goals, best.label),
     )
 
 

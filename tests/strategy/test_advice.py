@@ -99,3 +99,25 @@ def test_moving_one_goal_flips_the_demo_answer(demo_facts):
     default = recommend(demo_facts, Goals()).recommended
     flipped = {recommend(demo_facts, Goals(**{g: v})).recommended for g in GOALS for v in range(6)}
     assert flipped - {default}, "no single goal changes the answer"
+
+
+def test_a_download_tier_without_a_landing_page_counts_half_and_is_the_risk():
+    ready = _facts("A", email_examples=400, kept_examples=600, captures_leads=True)
+    missing = ready.model_copy(update={"label": "B", "landing_page_missing": True})
+    assert score(missing, "leads") < score(ready, "leads")
+    assert recommend([missing, ready], ONLY["leads"]).recommended == "A"
+    alone = recommend([missing, _facts("C")], ONLY["leads"])
+    assert alone.recommended == "B" and "landing page" in alone.risk
+
+
+@pytest.mark.parametrize(("url", "placeholder"), [
+    (None, True), ("", True), ("https://example.com/eq-100", True), ("https://www.example.org/x", True),
+    ("not a url", True), ("https://brightrun.ai/eq-100", False), ("https://eq.brightrun.ai/?a=1", False),
+])
+def test_placeholder_landing_links(url, placeholder):
+    assert advice.is_placeholder(url) is placeholder
+
+
+def test_the_billboard_preset_still_needs_its_landing_page(demo_facts):
+    billboard = next(f for f in demo_facts if f.label.startswith("Billboard"))
+    assert billboard.landing_page_missing  # the preset's link is https://example.com/eq-100
