@@ -18,6 +18,7 @@ from services.hub import history as release_history
 from services.hub import publish as hub_publish
 from services.hub.config import hub_settings
 from services.hub.dry_run import dry_run
+from services.hub.errors import HubError
 from services.release import bundle
 from services.release.errors import BundleDirError
 from services.supabase.client import connect
@@ -36,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:
         raise BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
                                      "tier; only Hub tiers are published")
+    if problem := hub_publish.repo_id_problem(args.repo_id):
+        raise HubError("bad_repo_id", problem, "checking the repo id")
     settings = hub_settings()
     api = hub_api.client(settings)
     tiers = (manifest.get("plan") or {}).get("tiers", [])

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Literal
 
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-from pydantic import BaseModel, Field
+from huggingface_hub.errors import HFValidationError
+from huggingface_hub.utils import validate_repo_id
+from pydantic import BaseModel, Field, field_validator
 
 from services.hub.api import call
 from services.hub.config import HubSettings
@@ -27,11 +29,41 @@ Step = Callable[[str], None]
 Gated = Literal["auto", "manual"] | Literal[False]
 
 
+def repo_id_problem(repo_id: str) -> str | None:
+    r"""What is wrong with a dataset repo id by the Hub's rules, in words; None when it is fine.
+
+    The rules are huggingface_hub's `validate_repo_id` (utils/_validators.py, which mirrors the
+    Hub's own check): ASCII letters, digits, `-`, `_` and `.`, 1 to 96 characters per part, no
+    `--` or `..`, not starting or ending with `-` or `.`, not ending in `.git`. The studio also
+    needs both parts, ORG/NAME, and checks ASCII itself (older clients let `\w` match `é`).
+    """
+    namespace, _, name = repo_id.partition("/")
+    if not namespace or not name or "/" in name:
+        return f"`{repo_id}` is not ORG/NAME (an organisation or user, a slash, a name)"
+    if not repo_id.isascii():
+        return f"`{repo_id}`: the Hub allows ASCII letters, digits, `-`, `_` and `.` only"
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        return f"`{repo_id}`: {str(exc).split(':')[0].rstrip('.')} (the Hub's rule for repo names)"
+    return None
+
+
 class PublishOptions(BaseModel):
-    repo_id: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
+    """What the owner chose for one publish: where, how visible, gated or not, and the message."""
+
+    repo_id: str
     private: bool = False
     gated: Gated = False
     commit_message: str = Field(min_length=1)
+
+    @field_validator("repo_id")
+    @classmethod
+    def _hub_rules(cls, value: str) -> str:
+        problem = repo_id_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class PublishResult(BaseModel):

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from services.hub.publish import Gated, PublishOptions
+from services.hub.publish import Gated, PublishOptions, repo_id_problem
 from services.release.checks.report import TierReport
 from services.strategy.plans import Tier
 
@@ -39,6 +39,8 @@ def default_message(tier: str, conversations: int, supervised_examples: int) -> 
 
 def publish_options(repo_id: str, private: bool, gate: GateChoice, message: str) -> PublishOptions | str:
     """The options as typed, or the sentence saying what is wrong with them."""
+    if problem := repo_id_problem(repo_id.strip()):
+        return f"The repo cannot be published there: {problem}."
     try:
         return PublishOptions(repo_id=repo_id.strip(), private=private, gated=GATING[gate],
                               commit_message=message.strip())

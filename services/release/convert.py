@@ -95,6 +95,17 @@ def _pair_row(conv: schema.Conversation, pair: schema.Pair, history: list[ChatMe
     }
 
 
+def _as_released(dialogue: list[ChatMessage]) -> dict[str, object]:
+    """The columns that describe the row's own messages, not the source conversation's: a cut
+    conversation (a tier counted in examples) or one whose unanswered last user turn was dropped
+    holds fewer turns, and ends on another emotion, than its source."""
+    users = [m for m in dialogue if m.role == "user"]
+    first, last = (users[0], users[-1]) if users else (None, None)
+    return {"turns": len(dialogue),
+            "start_emotion": first.emotion if first else None, "start_intensity": first.intensity if first else None,
+            "end_emotion": last.emotion if last else None, "end_intensity": last.intensity if last else None}
+
+
 def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[dict]]:
     """(conversation rows, training-pair rows) for one tier, in conversation-id order."""
     answers: dict[str, int] | None = None
@@ -122,6 +133,7 @@ def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[d
             "conversation_id": row["conversation_id"],
             "messages": [m.as_dict() for m in messages],
             **{f: _value(row[f]) for f in _CONV_FIELDS},
+            **_as_released(dialogue),
             "supervised_examples": n_answers,
         })
     return conversations, pairs

@@ -95,3 +95,12 @@ def test_no_token_and_not_a_hub_tier(env, release, capsys, monkeypatch):
     monkeypatch.delenv("HF_TOKEN")
     code, _, err = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
     assert code == 2 and "no Hugging Face token" in err
+
+
+def test_a_repo_id_the_hub_refuses_is_bad_input_before_any_request(env, release, capsys):
+    before = len(env.requests)
+    code, _, err = run(capsys, "publish", str(release / "preview"), "--repo-id", "brightrun/eq--preview")
+    assert code == 2
+    assert err == "error: checking the repo id: `brightrun/eq--preview`: Cannot have -- or .. in repo_id " \
+                  "(the Hub's rule for repo names)\n"
+    assert len(env.requests) == before  # nothing was sent

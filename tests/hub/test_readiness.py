@@ -31,9 +31,21 @@ def test_options_as_typed_are_trimmed():
     assert options == PublishOptions(repo_id="brightrun/eq", private=True, gated="manual", commit_message="Release v1")
 
 
-@pytest.mark.parametrize(("repo", "message"), [("no-slash", "m"), ("a/b/c", "m"), ("org/name", "   ")])
-def test_bad_options_are_said_in_one_sentence(repo, message):
-    assert publish_options(repo, False, "off", message) == BAD_OPTIONS
+def test_an_empty_commit_message_is_said_in_one_sentence():
+    assert publish_options("org/name", False, "off", "   ") == BAD_OPTIONS
+
+
+@pytest.mark.parametrize(("repo", "words"), [
+    ("no-slash", "is not ORG/NAME"), ("a/b/c", "is not ORG/NAME"), ("org/-x", "cannot start or end with '-'"),
+    ("org/éq", "ASCII letters"), ("org/eq--x", "Cannot have -- or .."), ("org/x.git", "cannot end by '.git'"),
+    ("org/" + "a" * 97, "maximum length is 96"),
+])
+def test_a_repo_id_the_hub_would_refuse_is_refused_before_any_call(repo, words):
+    """Issue #12: these passed the studio's check and failed inside the client (huggingface_hub's rules)."""
+    said = publish_options(repo, False, "off", "m")
+    assert isinstance(said, str) and said.startswith("The repo cannot be published there: ") and words in said
+    with pytest.raises(ValueError, match="repo_id"):
+        PublishOptions(repo_id=repo, commit_message="m")
 
 
 def test_the_plan_decides_the_gate_and_ungating_warns():

@@ -55,6 +55,35 @@ def test_eq100_zip(billboard, tmp_path):
         assert archive.read("LICENSE").startswith(b"License: cc-by-4.0")
 
 
+def test_the_unzipped_eq100_loads_by_config_as_its_readme_says(billboard, tmp_path, monkeypatch):
+    """Issue #12: the zip's README pointed at data/*.parquet while the zip holds JSON Lines at its root."""
+    import datasets
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    _, sel, built = billboard
+    with zipfile.ZipFile(built["eq-100"].write(tmp_path / "zip")) as archive:
+        archive.extractall(tmp_path / "eq-100")
+    cache = str(tmp_path / "cache")
+    pairs = datasets.load_dataset(str(tmp_path / "eq-100"), "training_pairs", split="train", cache_dir=cache)
+    conversations = datasets.load_dataset(str(tmp_path / "eq-100"), "conversations", split="train", cache_dir=cache)
+    assert pairs.num_rows == 100 and conversations.num_rows == sel["eq-100"].conversations
+
+
+def test_released_rows_describe_their_own_messages(billboard, demo_dataset):
+    """Issue #12: `turns` counted the source conversation, not the cut one the row holds."""
+    _, _, built = billboard
+    import pyarrow.json as pajson
+
+    source = demo_dataset.conversation_table.set_index("conversation_id")
+    rows = pajson.read_json(io.BytesIO(built["eq-100"].files["conversations.jsonl"])).to_pylist()
+    cut = 0
+    for row in rows:
+        dialogue = [m for m in row["messages"] if m["role"] != "system"]
+        assert row["turns"] == len(dialogue) and dialogue[-1]["role"] == "assistant"
+        cut += row["turns"] < source.loc[row["conversation_id"], "turns"]
+    assert cut  # the tier counted in examples does cut conversations short, and says so
+
+
 def test_private_tiers_are_not_built(billboard):
     _, _, built = billboard
     assert set(built) == {"preview", "eq-100"}

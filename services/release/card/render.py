@@ -27,6 +27,13 @@ CONFIGS = [
      "data_files": [{"split": "train", "path": "data/conversations.parquet"}]},
     {"config_name": "training_pairs", "data_files": [{"split": "train", "path": "data/training_pairs.parquet"}]},
 ]
+# A download tier's zip holds JSON Lines at its root: its README's configs point there, so
+# `load_dataset(<unzipped folder>, "conversations")` reads what the zip holds.
+DOWNLOAD_CONFIGS = [
+    {"config_name": "conversations", "default": True,
+     "data_files": [{"split": "train", "path": "conversations.jsonl"}]},
+    {"config_name": "training_pairs", "data_files": [{"split": "train", "path": "training_pairs.jsonl"}]},
+]
 TAGS = ["synthetic", "conversational", "financial-planning", "emotional-intelligence", "empathy", "chat", "sft",
         "lora", "multi-turn"]
 LICENSE_TEXTS = {
@@ -66,7 +73,8 @@ class CardText(BaseModel):
 
 def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts) -> DatasetCardData:
     """The card's YAML header: license, configs, tags, size, and the access form for gated tiers."""
-    extra: dict[str, Any] = {"configs": CONFIGS, "tags": TAGS}
+    configs = DOWNLOAD_CONFIGS if tier.channel == "download" else CONFIGS
+    extra: dict[str, Any] = {"configs": configs, "tags": TAGS}
     if tier.channel == "hub_gated" and tier.gating is not None:
         extra["extra_gated_prompt"] = tier.gating.prompt
         extra["extra_gated_fields"] = {

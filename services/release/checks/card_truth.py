@@ -33,8 +33,7 @@ def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cel
     tier = plan.tier(b.tier)
     if not tier.license.strip():
         problems.append(Place(detail="no license set"))
-    if b.channel != "download":
-        problems += _config_problems(b)
+    problems += _config_problems(b)
     try:
         conversations, pairs = released_tables(b)
     except Exception as exc:  # whatever makes a data file unreadable is this check's finding
