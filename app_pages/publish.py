@@ -39,7 +39,7 @@ if isinstance(hub, HubConfigError):
 api = client(hub)
 who = identity(hub)
 if isinstance(who, HubError):
-    st.error(f"**The Hub token does not work.** {who}")
+    st.error(readiness.identity_problem(who))
     st.stop()
 orgs = ", ".join(who.orgs) or "none"
 st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint} · organisations: {orgs} · "
@@ -95,6 +95,10 @@ if seen.up_to_date:
 else:
     st.caption(f"Publishing makes one commit and tags it **{seen.next_tag}**.")
 
+if seen.card_errors:
+    st.error("**The Hub refuses this card's YAML** (its own validation, asked during the dry run):\n"
+             + "\n".join(f"- {e}" for e in seen.card_errors), icon=":material/gpp_bad:")
+
 st.subheader("Checks")
 verdict = readiness.checks_verdict(tier, report)
 {"blocked": partial(st.error, icon=":material/block:"), "overridden": partial(st.warning, icon=":material/gavel:"),
@@ -105,7 +109,7 @@ st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.sum
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
 actor = publisher()
-why_not = readiness.blocked_why(report, who.can_write(namespace), actor is not None)
+why_not = readiness.blocked_why(report, who.can_write(namespace), actor is not None, bool(seen.card_errors))
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
                     disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:

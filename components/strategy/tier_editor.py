@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
+from services.strategy.licenses import HUB_LICENSES, SUGGESTED
 from services.strategy.plans import CHANNELS, Filters, Gating, Plan, Relation, Selection, Tier
 from services.strategy.presets import preset_hybrid
 
@@ -58,7 +59,13 @@ def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: li
     topics_exclude = c4.multiselect("Exclude topics", topics, default=[t for t in f.topics_exclude if t in topics],
                                     key=k + "topics_exclude")
     c1, c2 = st.columns([1, 2])
-    license_ = c1.text_input("License", value=tier.license, key=k + "license")
+    offered = list(SUGGESTED) + sorted(set(HUB_LICENSES) - set(SUGGESTED))
+    license_ = c1.selectbox("License", offered, index=offered.index(tier.license) if tier.license in offered else 0,
+                            key=k + "license", help="the Hub accepts only its own list of license identifiers")
+    license_name = tier.license_name
+    if license_ == "other":
+        license_name = c1.text_input("License name", value=tier.license_name or "", key=k + "license_name",
+                                     help="shown on the Hub; the LICENSE file holds the text") or None
     if sel.pin_in or sel.pin_out:
         c2.caption(f"Pinned in: {len(sel.pin_in)} · pinned out: {len(sel.pin_out)} (change them on the Samples page)")
     gating = tier.gating
@@ -76,7 +83,7 @@ def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: li
                           pin_out=sel.pin_out)
     relations = [] if relation == "none" else [Relation(kind=relation.split(":")[0], tier=relation.split(":")[1])]
     return tier.model_copy(update={"channel": channel, "selection": selection, "relations": relations,
-                                   "license": license_.strip() or tier.license,
+                                   "license": license_, "license_name": license_name,
                                    "gating": gating if channel == "hub_gated" else None})
 
 

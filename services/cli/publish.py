@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from services.cli import EXIT_FAILED, EXIT_OK
+from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from services.cli.errors import PUBLISH_EXIT
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
@@ -58,8 +58,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {change.status:<9} {change.path} ({change.size:,} bytes)")
     if context.blocked:
         print(f"  checks: blocked by {', '.join(context.blocked)}")
+    for error in seen.card_errors:
+        print(f"  the Hub refuses the card: {error}")
     if args.dry_run:
         print("dry run: nothing was sent" + (" (already up to date)" if seen.up_to_date else ""))
+        if seen.card_errors:
+            return EXIT_BAD_INPUT
         return EXIT_FAILED if context.blocked else EXIT_OK
     out = release_flow.attempt(api, settings, files, context, options, seen, f"{identity.name} (command line)",
                                _history(), step=lambda text: print(f"  … {text}"))

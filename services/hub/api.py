@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from huggingface_hub import HfApi
+from huggingface_hub.utils import get_session
 from pydantic import BaseModel, Field
 
 from services.hub.config import HubSettings
@@ -30,7 +31,15 @@ class Identity(BaseModel):
 
 
 def client(settings: HubSettings) -> HfApi:
-    """The client for the configured Hub (the token stays inside it, never logged)."""
+    """The client for the configured Hub (the token stays inside it, never logged).
+
+    huggingface_hub sends every request through one shared HTTP session created without a timeout
+    (`utils._http.default_client_factory`: `timeout=None`). The studio bounds it: a Hub that stops
+    answering fails the request after `settings.timeout` seconds of silence, said as a timeout.
+    """
+    session = get_session()
+    if session.timeout.read != settings.timeout:
+        session.timeout = settings.timeout  # connect, read, write and pool
     return HfApi(endpoint=settings.endpoint, token=settings.token.get_secret_value(), library_name="lead-magnet-studio")
 
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from services.hub.errors import HubError
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+ENV_TIMEOUT = "STUDIO_HUB_TIMEOUT"  # seconds; in secrets or the environment
+DEFAULT_TIMEOUT = 30.0  # huggingface_hub's own session has none: a stalled Hub would hang forever
 HOW_TO_CONFIGURE = (
     "Add `HF_TOKEN = \"hf_...\"` to `.streamlit/secrets.toml`, or set the `HF_TOKEN` environment variable, "
     "with a token that may write to the organisation the repos belong to."
@@ -35,6 +37,8 @@ class HubSettings(BaseModel):
     endpoint: str = DEFAULT_ENDPOINT
     retries: int = Field(default=3, ge=0, description="extra attempts on 429, 5xx and dropped connections")
     backoff: float = Field(default=1.0, ge=0, description="first wait between attempts; doubles each time")
+    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, le=600,
+                           description="seconds a Hub request may stay silent (connect, read or write)")
 
     @field_validator("endpoint")
     @classmethod
@@ -54,6 +58,9 @@ def hub_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str,
     if not token:
         raise HubConfigError("no Hugging Face token: " + HOW_TO_CONFIGURE)
     endpoint = str(secrets.get("HF_ENDPOINT") or env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+    timeout = secrets.get(ENV_TIMEOUT) or env.get(ENV_TIMEOUT)
+    if timeout is not None and "timeout" not in overrides:
+        overrides["timeout"] = timeout
     try:
         return HubSettings(token=token, endpoint=endpoint, **overrides)
     except ValueError as exc:

@@ -39,6 +39,7 @@ class DryRun(BaseModel):
     changes: list[FileChange] = Field(default_factory=list)
     release_tags: list[str] = Field(default_factory=list)
     head_tag: str | None = Field(default=None, description="the release tag already on the head, if any")
+    card_errors: list[str] = Field(default_factory=list, description="the Hub's own verdict on the card's YAML")
 
     @property
     def up_to_date(self) -> bool:
@@ -96,18 +97,37 @@ def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[Fi
     return changes
 
 
+CARD_INVALID = "Invalid metadata in README.md."  # how huggingface_hub's `_validate_yaml` starts its ValueError
+
+
+def card_errors(api: HfApi, settings: HubSettings, readme: bytes) -> list[str]:
+    """The Hub's errors about the card's YAML, verbatim (none: it accepts it). The Hub checks the
+    card again inside the commit; asking first means a refused card never creates a repo."""
+    def ask() -> list[str]:
+        try:  # huggingface_hub's own check (POST /api/validate-yaml), as `create_commit` runs it
+            api._validate_yaml(readme.decode("utf-8"), repo_type="dataset")
+        except ValueError as exc:
+            if not str(exc).startswith(CARD_INVALID):
+                raise
+            return [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]
+        return []
+
+    return call(settings, "asking the Hub to validate the card", ask)
+
+
 def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes]) -> DryRun:
     """What publishing `files` to `repo_id` would change, against its head now. Sends nothing."""
+    refused = card_errors(api, settings, files["README.md"]) if "README.md" in files else []
     try:
         info, head = read_head(api, settings, repo_id)
     except HubError as exc:
         if exc.code != "not_found":
             raise
-        return DryRun(repo_id=repo_id, exists=False,
+        return DryRun(repo_id=repo_id, exists=False, card_errors=refused,
                       changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
     refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
     tags = [t.name for t in refs.tags if RELEASE_TAG.match(t.name)]
     on_head = [t.name for t in refs.tags if t.target_commit == head and RELEASE_TAG.match(t.name)]
     return DryRun(repo_id=repo_id, exists=True, head=head, private=info.private, gated=info.gated,
                   changes=diff(files, remote_files(api, settings, repo_id, head)), release_tags=tags,
-                  head_tag=on_head[-1] if on_head else None)
+                  head_tag=on_head[-1] if on_head else None, card_errors=refused)

@@ -5,9 +5,14 @@
 
 from __future__ import annotations
 
-from huggingface_hub.errors import HfHubHTTPError
+from datetime import UTC, datetime, timedelta
+
+from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+from huggingface_hub.utils import parse_ratelimit_headers
 
 from services.errors import StudioError
+
+MAX_WAIT = 60.0  # seconds the studio waits out a rate limit; a longer one is said, with when to try again
 
 
 class HubError(StudioError):
@@ -30,6 +35,8 @@ def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bo
     namespace = repo_id.split("/")[0] if repo_id else "this namespace"
     if isinstance(exc, HubError):
         return exc, False
+    if isinstance(exc, RepositoryNotFoundError):  # 404, or a 401 the client reads as RepoNotFound
+        return HubError("not_found", f"`{repo_id}` was not found (or is private to another account)", what), False
     if isinstance(exc, HfHubHTTPError) and exc.response is not None:
         status = exc.response.status_code
         if status == 401:
@@ -46,10 +53,20 @@ def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bo
             return HubError("moved", "the Hub moved since the dry run (someone else committed). Nothing was "
                                      "published: run the dry run again, review, then publish", what), False
         if status == 429:
+            limit = parse_ratelimit_headers(exc.response.headers)
+            if limit is not None and limit.reset_in_seconds > MAX_WAIT:
+                until = datetime.now(UTC) + timedelta(seconds=limit.reset_in_seconds)
+                return HubError("rate_limited", f"the Hub is rate-limiting these requests (HTTP 429) for another "
+                                                f"{_duration(limit.reset_in_seconds)}: try again after "
+                                                f"{until:%H:%M} UTC", what), False
             return HubError("rate_limited", "the Hub is rate-limiting these requests (HTTP 429)", what), True
         if status >= 500:
             return HubError("server_error", f"the Hub failed (HTTP {status})", what), True
         return HubError("hub_error", f"the Hub answered HTTP {status}", what), False
+    if isinstance(exc, ValueError) and str(exc).startswith("Invalid metadata in README.md"):
+        # huggingface_hub's `_validate_yaml` (inside `create_commit`): the Hub's errors, one per line
+        errors = [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]
+        return HubError("invalid_card", "the Hub refuses the card's YAML: " + "; ".join(errors), what), False
     kind = _transport_kind(exc)
     if kind == "timeout":
         return HubError("timeout", "the Hub did not answer in time", what), True
@@ -69,11 +86,21 @@ def _transport_kind(exc: Exception) -> str | None:
     return None
 
 
+def _duration(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
+
+
 def retry_after(exc: Exception) -> float | None:
-    """How long the Hub asked the client to wait (`Retry-After`), at most 30 s."""
+    """How long the Hub asked the client to wait, at most `MAX_WAIT` s: until its rate-limit window
+    resets (`ratelimit: "api";r=0;t=…`; no request inside the window), else `Retry-After`."""
     response = getattr(exc, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
+    if response is None:
+        return None
+    limit = parse_ratelimit_headers(response.headers)
+    if limit is not None and limit.remaining == 0:
+        return min(float(limit.reset_in_seconds) + 1.0, MAX_WAIT)  # one second past the reset
+    value = response.headers.get("retry-after")
     try:
-        return min(float(value), 30.0) if value else None
+        return min(float(value), MAX_WAIT) if value else None
     except ValueError:
         return None

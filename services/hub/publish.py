@@ -89,6 +89,9 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
 
     if seen.repo_id != repo_id:
         raise HubError("moved", "the dry run was for another repo; run it again", "publishing")
+    if seen.card_errors:
+        raise HubError("invalid_card", "the Hub refuses the card's YAML: " + "; ".join(seen.card_errors),
+                       "validating the card")
     if not seen.exists:
         say(f"Creating {repo_id} (private until its content is in)")
         call(settings, "creating the repo", lambda: api.create_repo(repo_id, repo_type="dataset", private=True,

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
+from services.hub.errors import HubError
 from services.hub.publish import Gated, PublishOptions, repo_id_problem
 from services.release.checks.report import TierReport
 from services.strategy.plans import Tier
@@ -74,12 +75,23 @@ def checks_verdict(tier: str, report: TierReport) -> Verdict:
                                         + (" (with warnings)." if report.status == "warn" else "."))
 
 
-def blocked_why(report: TierReport, can_write: bool, unlocked: bool) -> str | None:
+def blocked_why(report: TierReport, can_write: bool, unlocked: bool, card_refused: bool = False) -> str | None:
     """Why the Publish button is off, the first reason the owner must fix; None when it is on."""
     if report.blocked:
         return "the checks block this tier"
+    if card_refused:
+        return "the Hub refuses the card's YAML"
     if not can_write:
         return "the token cannot write there"
     if not unlocked:
         return "publishing is not unlocked"
     return None
+
+
+def identity_problem(error: HubError) -> str:
+    """Why the studio cannot tell who the token is: the token itself, or the way to the Hub."""
+    if error.code in {"bad_token", "no_write"}:
+        return f"**The Hub token does not work.** {error}"
+    if error.code in {"timeout", "network", "server_error", "rate_limited"}:
+        return f"**The Hub cannot be reached right now; the token was not checked.** {error}"
+    return f"**The Hub did not say who the token is.** {error}"

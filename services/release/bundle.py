@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from services import __version__
 from services.dataset.loader import LoadedDataset
 from services.release import convert
-from services.release.card.facts import CardFacts, compute_facts
+from services.release.card.facts import CardFacts, Generator, compute_facts
 from services.release.card.image import coverage_png
 from services.release.card.render import CardText, render_card
 from services.release.errors import BundleDirError, ReleaseError
@@ -148,6 +148,7 @@ class TierData:
     image: str | None
     year: int
     source: dict[str, str]
+    generator: Generator | None = None
 
 
 def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True) -> TierData:
@@ -174,17 +175,25 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
             image = "assets/coverage.png"
     return TierData(tier=tier, repo_id=default_repo_id(plan, tier), conversations=conversations, pairs=pairs,
                     facts=facts, data_files=files, image=image, year=_year(ds),
-                    source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint})
+                    source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint},
+                    generator=_generator(ds))
+
+
+def _generator(ds: LoadedDataset) -> Generator | None:
+    meta = ds.file_metadata
+    if meta is None or not (meta.target_model or meta.format_spec):
+        return None
+    return Generator(model=meta.target_model, format=meta.format_spec, version=meta.version)
 
 
 def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> Bundle:
     """The card, the license, the manifest: the bundle as it will be released."""
     tier, facts = data.tier, data.facts
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
-                       _example(data.conversations, tier.featured_conversation), data.image)
+                       _example(data.conversations, tier.featured_conversation), data.image, data.generator)
     files = dict(data.data_files)
     files["README.md"] = card.encode("utf-8")
-    if tier.channel == "download":
+    if tier.channel == "download" or tier.license == "other":  # the Hub asks for the text of an 'other' license
         files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
                             + "\n").encode("utf-8")
     bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=data.repo_id, files=files, facts=facts, card=card,
@@ -195,6 +204,7 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> B
         "tier": tier.name, "channel": tier.channel, "repo_id": data.repo_id, "license": tier.license,
         "seed": plan.seed, "plan_sha256": plan_sha256(plan), "plan": plan.model_dump(mode="json"),
         "source": data.source,
+        "generator": data.generator.model_dump() if data.generator else None,
         "counts": {"conversations": facts.conversations, "supervised_examples": facts.supervised_examples,
                    "messages": facts.messages},
         "conversation_ids": bundle.conversation_ids,

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.strategy.errors import StrategyError
+from services.strategy.licenses import license_problem
 
 Channel = Literal["hub_public", "hub_gated", "download", "private"]
 Dimension = Literal["persona", "arc", "topic"]
@@ -108,7 +109,9 @@ class Tier(_Model):
     channel: Channel
     selection: Selection = Field(default_factory=Selection)
     relations: list[Relation] = Field(default_factory=list)
-    license: str = "cc-by-4.0"
+    license: str = Field(default="cc-by-4.0", description="an identifier from the Hub's license list")
+    license_name: str | None = Field(default=None, description="with license 'other': the license's name")
+    license_link: str | None = Field(default=None, description="with license 'other': where its text is")
     calls_to_action: CallsToAction = Field(default_factory=CallsToAction)
     gating: Gating | None = None
     featured_conversation: str | None = Field(default=None, description="the card's example conversation")
@@ -118,6 +121,12 @@ class Tier(_Model):
     def _gating_only_where_gated(self) -> Tier:
         if self.channel == "hub_gated" and self.gating is None:
             raise ValueError("a hub_gated tier needs gating (the access form)")
+        return self
+
+    @model_validator(mode="after")
+    def _a_license_the_hub_accepts(self) -> Tier:
+        if self.channel != "private" and (problem := license_problem(self.license, self.license_name)):
+            raise ValueError(problem)
         return self
 
     @property

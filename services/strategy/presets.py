@@ -44,7 +44,8 @@ def preset_billboard(seed: int = DEFAULT_SEED, preview_size: int = 30, eq_size: 
                  selection=Selection(mode="examples", size=eq_size, strata=["persona", "arc"]),
                  relations=[Relation(kind="disjoint_from", tier="preview")],
                  calls_to_action=_ctas("eq-100", "The full dataset is available: talk to us.")),
-            Tier(name="full", channel="private", selection=Selection(mode="all"), license="other"),
+            Tier(name="full", channel="private", selection=Selection(mode="all"), license="other",
+                 license_name="BrightRun commercial license"),
         ],
     )
 

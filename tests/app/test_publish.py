@@ -72,7 +72,8 @@ def test_the_dry_run_is_the_default_view_and_publishing_is_off_without_access(op
     assert metrics(at)["Added"] == "5" and metrics(at)["Unchanged"] == "0"
     assert any("Publishing is off" in i.value for i in at.info)
     assert go(at).disabled
-    assert local_hub.repos == {} and local_hub.count("POST", "/api/") == 0
+    assert local_hub.repos == {}  # nothing sent but the card, to ask the Hub whether it is valid
+    assert local_hub.count("POST", "/api/") == local_hub.count("POST", "/api/validate-yaml")
     assert HUB_TOKEN not in page_text(at)
 
 
@@ -208,3 +209,13 @@ def test_the_dry_run_lists_the_check_report(open_publish):
     at = open_publish()
     checks = next(t.value for t in at.dataframe if "check" in t.value.columns)
     assert "personal data" in " ".join(checks["check"]).lower() and set(checks["status"]) <= {"pass", "warn"}
+
+
+def test_an_unreachable_hub_is_not_called_a_bad_token(open_publish, local_hub):
+    """Issue #12: with the Hub unreachable, the page said "The Hub token does not work"."""
+    local_hub.inject(Fault(prefix="/api/whoami-v2", drop=True, times=10))
+    at = open_publish()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert any("The Hub cannot be reached right now; the token was not checked" in e for e in errors), errors
+    assert not any("token does not work" in e for e in errors)

@@ -104,3 +104,18 @@ def test_save_the_plan_to_the_plans_folder(tmp_path, monkeypatch):
     at.text_input(key="strategy.save_name").set_value("plan.txt").run()
     at.button(key="strategy.save").click().run()
     assert any("ending in .yaml or .json" in e.value for e in at.error)
+
+
+def test_the_editor_offers_only_licenses_the_hub_accepts():
+    from services.strategy.licenses import HUB_LICENSES
+
+    at = open_app("app_pages/strategy.py")
+    version = at.session_state["plan.version"]
+    box = at.selectbox(key=f"tier_editor.{version}.preview.license")
+    assert set(box.options) == set(HUB_LICENSES) and box.value == "cc-by-4.0"
+    box.set_value("other").run()
+    no_exception(at)
+    assert any("license 'other' needs a license_name" in e.value for e in at.error)
+    at.text_input(key=f"tier_editor.{version}.preview.license_name").set_value("BrightRun terms").run()
+    no_exception(at)
+    assert at.session_state["plan.current"].tier("preview").license_name == "BrightRun terms"

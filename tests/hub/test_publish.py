@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -15,7 +16,7 @@ from services.hub.publish import PublishOptions
 from services.release import bundle
 from services.strategy import plans, presets, sampling
 from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_READ_TOKEN, HUB_TOKEN
-from tests.support.local_hub import Fault
+from tests.support.local_hub import REPO_NOT_FOUND, Fault, rate_limit_headers
 
 REPO = "brightrun/eq-preview"
 
@@ -64,7 +65,9 @@ def test_dry_run_of_a_new_repo_lists_every_file_as_added_and_sends_nothing(local
     assert not seen.exists and seen.next_tag == "v1"
     assert {c.path: c.status for c in seen.changes} == dict.fromkeys(v1_files, "added")
     assert REPO not in local_hub.repos
-    assert local_hub.count("POST", "/api/") == 0
+    # the only POST asks the Hub's opinion of the card (validate-yaml changes nothing)
+    assert local_hub.count("POST", "/api/") == local_hub.count("POST", "/api/validate-yaml") == 1
+    assert seen.card_errors == []
 
 
 def test_publish_creates_the_repo_with_exactly_the_bundle(local_hub, hub_settings, v1_files):
@@ -221,3 +224,78 @@ def test_the_token_never_appears_in_messages_or_logs(local_hub, hub_settings, v1
     # and the Hub did receive it, as a bearer token: the scan looked for the right string
     assert any(h.get("authorization") == f"Bearer {HUB_TOKEN}" or h.get("Authorization") == f"Bearer {HUB_TOKEN}"
                for h in local_hub.headers_seen)
+
+
+# --- a Hub that stops answering -------------------------------------------------------------------
+def test_a_stalled_hub_is_a_timeout_within_the_bound(local_hub, v1_files):
+    """huggingface_hub's shared session has no timeout; the studio's client sets one."""
+    stalled = HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, timeout=0.5, retries=0)
+    local_hub.inject(Fault(prefix="/api/whoami-v2", delay=5))
+    start = time.perf_counter()
+    with pytest.raises(HubError) as err:
+        hub_api.whoami(hub_api.client(stalled), stalled)
+    assert time.perf_counter() - start < 3
+    assert err.value.code == "timeout" and "did not answer in time" in str(err.value)
+
+
+def test_a_commit_whose_answer_never_came_is_recognised_not_repeated(local_hub, v1_files):
+    slow = HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, timeout=1.0, backoff=0.01)
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", after=True, delay=3))  # lands, answers late
+    result = publish(slow, v1_files)
+    repo = local_hub.repos[REPO]
+    assert result.outcome == "published" and result.commit == repo.head.oid
+    assert len(repo.commits) == 2  # the repo's first commit and ours: not sent twice
+    assert local_hub.files(REPO) == {**v1_files, ".gitattributes": local_hub.files(REPO)[".gitattributes"]}
+
+
+# --- what the real Hub answers: RateLimit headers, RepoNotFound ------------------------------------
+def test_a_rate_limit_is_waited_out_to_its_reset_not_retried_inside_it(local_hub, hub_settings, v1_files):
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, headers=rate_limit_headers(reset_in=1)))
+    start = time.perf_counter()
+    assert publish(hub_settings, v1_files).outcome == "published"
+    assert time.perf_counter() - start >= 2  # t=1, and one second past it
+    assert [s for m, p, s in local_hub.requests if p.endswith("/commit/main")] == [429, 200]
+
+
+def test_a_long_rate_limit_stops_at_once_and_says_when_to_try_again(local_hub, hub_settings, v1_files):
+    publish(hub_settings, v1_files)
+    before = snapshot(local_hub)
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/", status=429, headers=rate_limit_headers(reset_in=240),
+                           times=10))
+    start = time.perf_counter()
+    with pytest.raises(HubError) as err:
+        hub_api.whoami(hub_api.client(hub_settings), hub_settings)
+        publish(hub_settings, v1_files)
+    assert time.perf_counter() - start < 5
+    assert err.value.code == "rate_limited" and "for another 4 min: try again after" in str(err.value)
+    assert snapshot(local_hub) == before
+
+
+def test_a_401_that_means_repo_not_found_is_not_a_bad_token(local_hub, hub_settings, v1_files):
+    """huggingface_hub reads a 401 on a repo URL (or X-Error-Code: RepoNotFound) as a missing repo."""
+    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}", status=401, method="GET", headers=REPO_NOT_FOUND))
+    seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert not seen.exists and seen.count("added") == len(v1_files)
+
+
+def test_a_card_the_hub_refuses_is_shown_in_the_dry_run_and_never_creates_a_repo(local_hub, hub_settings,
+                                                                                 v1_files):
+    """The Hub validates the card's YAML; its errors are said verbatim, before anything is created."""
+    card = v1_files["README.md"].replace(b"license: cc-by-4.0", b"license: cc-by-5.0")
+    files = {**v1_files, "README.md": card}
+    api = hub_api.client(hub_settings)
+    seen = dry_run(api, hub_settings, REPO, files)
+    assert seen.card_errors and seen.card_errors[0].startswith('"license" must be one of [')
+    with pytest.raises(HubError) as err:
+        hub_publish.publish(api, hub_settings, files, options(), seen)
+    assert err.value.code == "invalid_card" and '"license" must be one of' in str(err.value)
+    assert REPO not in local_hub.repos  # refused before the repo was created
+
+
+def test_a_card_refused_inside_the_commit_is_said_in_words_not_valueerror(local_hub, hub_settings, v1_files):
+    api = hub_api.client(hub_settings)
+    seen = dry_run(api, hub_settings, REPO, v1_files)  # the card was fine when the dry run asked
+    card = v1_files["README.md"].replace(b"license: cc-by-4.0", b"license: cc-by-5.0")
+    with pytest.raises(HubError) as err:
+        hub_publish.publish(api, hub_settings, {**v1_files, "README.md": card}, options(), seen)
+    assert err.value.code == "invalid_card" and "ValueError" not in str(err.value)

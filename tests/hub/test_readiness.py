@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.hub.errors import HubError
 from services.hub.publish import PublishOptions
 from services.hub.readiness import (
     BAD_OPTIONS,
@@ -11,6 +12,7 @@ from services.hub.readiness import (
     checks_verdict,
     default_message,
     gating_warning,
+    identity_problem,
     planned_gate,
     publish_options,
     release_identity,
@@ -79,3 +81,14 @@ def test_the_first_reason_the_owner_must_fix_switches_the_button_off():
     assert blocked_why(clean, can_write=True, unlocked=False) == "publishing is not unlocked"
     assert blocked_why(clean, can_write=True, unlocked=True) is None
     assert blocked_why(_report("block", overridden=True), can_write=True, unlocked=True) is None
+
+
+@pytest.mark.parametrize(("code", "start"), [
+    ("bad_token", "**The Hub token does not work.**"), ("no_write", "**The Hub token does not work.**"),
+    ("network", "**The Hub cannot be reached right now"), ("timeout", "**The Hub cannot be reached right now"),
+    ("server_error", "**The Hub cannot be reached right now"), ("hub_error", "**The Hub did not say"),
+])
+def test_a_failed_connection_is_never_called_a_bad_token(code, start):
+    """Issue #12: the Publish page said "The Hub token does not work" when the Hub was unreachable."""
+    said = identity_problem(HubError(code, "what happened", "checking the token"))
+    assert said.startswith(start) and said.endswith("checking the token: what happened")

@@ -108,9 +108,31 @@ def test_yaml_header(bundles_by_preset):
     assert "extra_gated_fields" not in DatasetCard(public["full"].card).data.to_dict()
 
 
-def test_size_categories():
-    assert [facts.size_category(n) for n in (999, 1000, 9999, 10_000, 250_000)] == [
-        "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "100K<n<1M"]
+def test_size_categories_are_the_hubs_at_every_size():
+    """Issue #12: 1M rows or more gave `n>1M`, which is not a Hub value."""
+    import json
+    from pathlib import Path
+
+    import datasets
+
+    known = set(json.loads((Path(datasets.__file__).parent / "utils/resources/size_categories.json").read_text()))
+    sizes = (0, 999, 1000, 9999, 10_000, 250_000, 10**6, 5 * 10**7, 10**9, 10**12, 10**13)
+    got = [facts.size_category(n) for n in sizes]
+    assert got == ["n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M",
+                   "1B<n<10B", "n>1T", "n>1T"]
+    assert set(got) <= known  # the `datasets` library's own list of the Hub's values
+
+
+def test_a_custom_license_is_named_on_the_card_and_its_text_shipped(demo_dataset):
+    plan = presets.preset_giveaway()
+    tier = plan.tiers[0].model_copy(update={"license": "other", "license_name": "BrightRun terms",
+                                            "license_link": "https://brightrun.ai/terms"})
+    plan = plan.model_copy(update={"tiers": [tier]})
+    b = bundle.build_plan(demo_dataset, plan, sampling.select_plan(demo_dataset, plan), with_image=False)["full"]
+    data = DatasetCard(b.card).data
+    assert (data.license, data.license_name, data.license_link) == ("other", "BrightRun terms",
+                                                                     "https://brightrun.ai/terms")
+    assert b.files["LICENSE"].startswith(b"License: other")
 
 
 def test_calls_to_action_and_sections(bundles_by_preset):
@@ -158,3 +180,12 @@ def test_a_jsonl_source_without_an_advisor_profile_still_renders(demo_export):
     b = bundle.build_bundle(ds, plan, sampling.select_plan(ds, plan)["full"], with_image=False)
     assert "follows these principles" not in b.card
     assert f"**At a glance:** {len(ds.conversations)} multi-turn conversations" in b.card
+
+
+def test_the_card_says_what_generated_the_data_beside_the_license(bundles_by_preset):
+    """Issue #12: a reader weighs the generating model's terms beside the dataset's license."""
+    built = bundles_by_preset["giveaway"][1]["full"]
+    card = built.card
+    license_section = card.split("## License", 1)[1].split("## Citation", 1)[0]
+    assert "generated with `claude-sonnet-4-5` (export format `brightrun-lora-v4`, version `4.0.0`)" in license_section
+    assert built.manifest["generator"]["model"] == "claude-sonnet-4-5"

@@ -59,6 +59,10 @@ def test_landing_link_carries_utm_parameters():
     ("name: p\ntiers:\n  - {name: Big Tier, channel: private}\n", "tiers.0.name: String should match pattern"),
     ("name: p\ntiers:\n  - {name: a, channel: private, selection: {mode: examples, size: 0}}\n",
      "tiers.0.selection.size: Input should be greater than or equal to 1"),
+    # Issue #12: the Hub refuses a card whose license is not on its list (after the repo was created)
+    ("name: p\ntiers:\n  - {name: a, channel: hub_public, license: CC BY 4.0}\n",
+     "license 'CC BY 4.0' is not one the Hub accepts; use one of: cc-by-4.0, cc-by-nc-4.0"),
+    ("name: p\ntiers:\n  - {name: a, channel: download, license: other}\n", "license 'other' needs a license_name"),
 ])
 def test_invalid_plans_name_the_field(text: str, expected: str):
     with pytest.raises(PlanError) as info:
@@ -82,3 +86,9 @@ def test_a_plan_file_that_is_a_list():
 def test_unreadable_plan_file(tmp_path):
     with pytest.raises(PlanError, match="cannot read the plan"):
         plans.load_plan(tmp_path / "missing.yaml")
+
+
+def test_a_kept_back_tier_may_keep_any_license_and_other_with_a_name_is_accepted():
+    plan = parse_plan("name: p\ntiers:\n  - {name: a, channel: private, license: proprietary}\n"
+                      "  - {name: b, channel: hub_public, license: other, license_name: BrightRun terms}\n")
+    assert plan.tier("b").license_name == "BrightRun terms"

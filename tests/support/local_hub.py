@@ -15,11 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.support.http_server import DispatchingHandler, serve
@@ -93,7 +95,8 @@ class Fault:
     delay: float = 0.0
     method: str | None = None  # only for this HTTP method
     times: int = 1
-    after: bool = False  # drop the connection *after* doing the work (a commit that lands, unanswered)
+    after: bool = False  # drop or delay *after* doing the work (a commit that lands, unanswered or late)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with the fault's status
 
 
 @dataclass
@@ -137,21 +140,71 @@ class LocalHub:
 
 
 class _Error(Exception):
-    def __init__(self, status: int, message: str, **extra: object) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, **extra: object) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
+
+
+# A 429 carries the Hub's RateLimit headers (IETF draft ratelimit-headers; huggingface_hub's
+# `parse_ratelimit_headers` docstring shows the Hub's form: `"api";r=0;t=55` and a 5-minute
+# fixed window), not necessarily Retry-After. `t` is the seconds until the window resets.
+def rate_limit_headers(reset_in: int = 0, quota: int = 500) -> dict[str, str]:
+    return {"ratelimit": f'"api";r=0;t={reset_in}', "ratelimit-policy": f'"fixed window";"api";q={quota};w=300'}
+
+
+# A missing repo is `RepoNotFound` in `X-Error-Code` (huggingface_hub's `hf_raise_for_status` maps it,
+# and a 401 on a repo URL, to RepositoryNotFoundError).
+REPO_NOT_FOUND = {"X-Error-Code": "RepoNotFound"}
+
+
+# The Hub's YAML rules the studio's cards meet (POST /api/validate-yaml answers 400 with
+# `errors: [{message}]`, which huggingface_hub's `_validate_yaml` lists in its ValueError):
+# `license` from the Hub's list (hub-docs `docs/hub/repositories-licenses.md`), `size_categories`
+# from the Hub's values (the `datasets` library's `utils/resources/size_categories.json`).
+HUB_LICENSE_IDS = frozenset({
+    "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd", "bsd-2-clause", "bsd-3-clause",
+    "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0", "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0",
+    "cc-by-sa-3.0", "cc-by-sa-4.0", "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0",
+    "cc-by-nc-nd-3.0", "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0",
+    "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0", "epl-1.0", "epl-2.0",
+    "etalab-2.0", "eupl-1.1", "agpl-3.0", "gfdl", "gpl", "gpl-2.0", "gpl-3.0", "lgpl", "lgpl-2.1", "lgpl-3.0", "isc",
+    "lppl-1.3c", "ms-pl", "mpl-2.0", "odc-by", "odbl", "openrail++", "osl-3.0", "postgresql", "ofl-1.1", "ncsa",
+    "unlicense", "zlib", "pddl", "lgpl-lr", "deepfloyd-if-license", "llama2", "gemma", "unknown", "other",
+})
+
+
+def _card_yaml_errors(content: str) -> list[str]:
+    import yaml
+    from datasets.utils import resources
+
+    match = re.match(r"\A---\n(.*?)\n---\n", content, re.S)
+    meta = yaml.safe_load(match.group(1)) if match else {}
+    sizes = set(json.loads((Path(resources.__file__).parent / "size_categories.json").read_text())) | {"other"}
+    errors = []
+    licenses = meta.get("license") or []
+    for value in [licenses] if isinstance(licenses, str) else licenses:
+        if value not in HUB_LICENSE_IDS:
+            errors.append(f'"license" must be one of [{", ".join(sorted(HUB_LICENSE_IDS))}]')
+    for value in meta.get("size_categories") or []:
+        if value not in sizes:
+            errors.append(f'"size_categories[0]" must be one of [{", ".join(sorted(sizes))}]')
+    return errors
 
 
 def _handler(hub: LocalHub) -> type[DispatchingHandler]:
     class Handler(DispatchingHandler):
         # --- plumbing ----------------------------------------------------------------------
         def _send(self, status: int, payload: object, raw: bytes | None = None,
-                  content_type: str = "application/json") -> None:
+                  content_type: str = "application/json", headers: dict[str, str] | None = None) -> None:
             body = raw if raw is not None else json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("content-type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("content-length", str(len(body)))
             if status >= 400 and isinstance(payload, dict) and "error" in payload:
                 self.send_header("x-error-message", payload["error"])
@@ -173,7 +226,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             namespace = repo_id.split("/")[0]
             member = user is not None and (namespace == user.name or namespace in user.orgs)
             if repo is None or (repo.private and not member):
-                raise _Error(404, "Repository not found")
+                raise _Error(404, "Repository not found", headers=REPO_NOT_FOUND)
             if write and not (user and user.can_write(namespace)):
                 raise _Error(403, f"You don't have the rights to write to {repo_id}")
             return repo
@@ -183,21 +236,24 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             with hub.lock:
                 hub.headers_seen.append(dict(self.headers))
             fault = hub.take_fault(self.command, path)
-            if fault and fault.delay:
+            if fault and fault.delay and not fault.after:
                 threading.Event().wait(fault.delay)
             if fault and fault.drop and not fault.after:
                 self._drop()
                 return
             if fault and fault.status:
                 self._body()
-                self._send(fault.status, {"error": f"injected fault {fault.status}"})
+                headers = {**(rate_limit_headers() if fault.status == 429 else {}), **fault.headers}
+                self._send(fault.status, {"error": f"injected fault {fault.status}"}, headers=headers)
                 return
             try:
                 with hub.lock:
                     status, payload, raw, content_type = self._route(path)
             except _Error as exc:
-                self._send(exc.status, {"error": exc.message, **exc.extra})
+                self._send(exc.status, {"error": exc.message, **exc.extra}, headers=exc.headers)
                 return
+            if fault and fault.after and fault.delay:  # the work is done; its answer is late (a stall)
+                threading.Event().wait(fault.delay)
             if fault and fault.drop and fault.after:
                 self._drop()
                 return
@@ -215,7 +271,9 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if parts == ["api", "whoami-v2"]:
                 return 200, self._whoami(), None, "application/json"
             if parts == ["api", "validate-yaml"]:
-                self._body()
+                errors = _card_yaml_errors(json.loads(self._body() or b"{}").get("content", ""))
+                if errors:
+                    raise _Error(400, "Invalid metadata", errors=[{"message": m} for m in errors], warnings=[])
                 return 200, {"errors": [], "warnings": []}, None, "application/json"
             if parts == ["api", "repos", "create"]:
                 return self._create()

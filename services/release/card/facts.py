@@ -15,6 +15,19 @@ from pydantic import BaseModel, Field
 
 from services.dataset.schema import ConsultantProfile
 
+SIZE_CATEGORIES = ((10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"), (10**6, "100K<n<1M"),
+                   (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B"), (10**10, "1B<n<10B"),
+                   (10**11, "10B<n<100B"), (10**12, "100B<n<1T"))
+
+
+class Generator(BaseModel):
+    """What generated the conversations, as the export's metadata says: a reader weighs the model
+    provider's terms beside the dataset's license."""
+
+    model: str | None = None  # the export's `target_model`
+    format: str | None = None  # its `format_spec`
+    version: str | None = None
+
 
 class CardFacts(BaseModel):
     """Everything numeric (or counted) that the card states, computed from the released tables."""
@@ -92,8 +105,9 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantP
 
 
 def size_category(rows: int) -> str:
-    """The Hub's `size_categories` value for a number of rows."""
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+    """The Hub's `size_categories` value for a number of rows (the values huggingface_hub's
+    `DatasetCardData` documents, up to `n>1T`; there is no `n>1M`)."""
+    for limit, label in SIZE_CATEGORIES:
         if rows < limit:
             return label
-    return "n>1M"
+    return "n>1T"

@@ -18,7 +18,7 @@ import jinja2
 from huggingface_hub import DatasetCard, DatasetCardData
 from pydantic import BaseModel
 
-from services.release.card.facts import CardFacts, fmt_number, size_category
+from services.release.card.facts import CardFacts, Generator, fmt_number, size_category
 from services.strategy.plans import Plan, Tier
 
 TEMPLATE = Path(__file__).with_name("dataset_card.md.j2")
@@ -80,6 +80,10 @@ def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts) -> Datas
         extra["extra_gated_fields"] = {
             f.label: ({"type": f.type, "options": f.options} if f.type == "select" else f.type)
             for f in tier.gating.fields}
+    if tier.license == "other":
+        extra["license_name"] = tier.license_name
+        if tier.license_link:
+            extra["license_link"] = tier.license_link
     return DatasetCardData(
         pretty_name=text.title, license=tier.license, language=["en"],
         task_categories=["text-generation"], size_categories=[size_category(facts.conversations)], **extra)
@@ -102,7 +106,8 @@ def _template() -> jinja2.Template:
 
 
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
-                example: dict[str, Any] | None = None, image: str | None = None) -> str:
+                example: dict[str, Any] | None = None, image: str | None = None,
+                generator: Generator | None = None) -> str:
     """The README.md of the tier's bundle."""
     cta = tier.calls_to_action
     ctas = {
@@ -114,7 +119,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
     rendered = _template().render(
         card_data=card_data(plan, tier, text, facts).to_yaml(),
         text=text, f=facts, ctas=ctas, license=tier.license, repo_id=repo_id, year=year, example=example,
-        download=tier.channel == "download",
+        download=tier.channel == "download", generator=generator,
         image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",
     )

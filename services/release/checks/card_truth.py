@@ -46,6 +46,7 @@ def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cel
             [n for group in (facts.personas, facts.arcs, facts.topics) for n, _ in group]
             + [LICENSE_TEXTS.get(tier.license, "")])))
         allowed.add(str(b.manifest.get("citation_year")))
+        allowed |= set(card_numbers(" ".join(str(v) for v in (b.manifest.get("generator") or {}).values() if v)))
         problems += [Place(detail=f"the card states {number}, which no figure of the data gives")
                      for number in card_numbers(b.card) if number not in allowed]
     if problems:
