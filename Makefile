@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench browser postgrest clean
+.PHONY: run test test-trl lint typecheck bench browser postgrest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ postgrest: $(VENV)/.dev
 # The whole suite, after the two static checks (both must be clean).
 test: lint typecheck browser postgrest
 	$(BIN)/python -m pytest
+
+# The released files trained by the real TRL (torch is large: kept out of `make run` and `make test`).
+$(VENV)/.trl: requirements-trl.txt $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-trl.txt
+	touch $@
+
+test-trl: $(VENV)/.trl
+	$(BIN)/python -m pytest -m trl tests/release/test_trl.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -2,7 +2,9 @@
 
 - `conversations` (default): one row per conversation, `messages` in the chat format TRL's
   SFTTrainer and the Hub viewer expect (see services.chat), plus scaffolding and quality.
-- `training_pairs`: one row per supervised example, the source pair flattened. `history` is the
+- `training_pairs`: one row per supervised example. `prompt` / `completion` are TRL's
+  conversational prompt-completion form (SFTTrainer reads them as they are, the loss on the
+  answer); beside them, the source pair flattened for people who want columns. `history` is the
   conversation before that turn, rebuilt from the turns: the source's own history without its
   repeated user message (the loader does not keep the source's copy).
 
@@ -37,6 +39,9 @@ CONVERSATIONS_SCHEMA = pa.schema([
     ("end_emotion", pa.string()), ("end_intensity", pa.float64()),
 ])
 TRAINING_PAIRS_SCHEMA = pa.schema([
+    # TRL's conversational prompt-completion form, read as is by `SFTTrainer` (loss on the completion):
+    # `prompt` = system prompt, the history, the user's message; `completion` = the assistant's answer.
+    ("prompt", pa.list_(MESSAGE)), ("completion", pa.list_(MESSAGE)),
     ("conversation_id", pa.string()), ("turn", pa.int32()),
     ("system_prompt", pa.string()),
     ("history", pa.list_(MESSAGE)),
@@ -79,7 +84,10 @@ def _pair_row(conv: schema.Conversation, pair: schema.Pair, history: list[ChatMe
     e = (pair.emotional_context.detected_emotions if pair.emotional_context else None) or schema.DetectedEmotions()
     m = pair.training_metadata or schema.TrainingMetadata()
     q = m.quality_criteria or schema.QualityCriteria()
+    system = [{"role": "system", "content": conv.system_prompt}] if conv.system_prompt else []
     return {
+        "prompt": [*system, *(h.as_dict() for h in history), {"role": "user", "content": user}],
+        "completion": [{"role": "assistant", "content": target}],
         "conversation_id": conv.conversation_metadata.conversation_id, "turn": pair.turn_number,
         "system_prompt": conv.system_prompt,
         "history": [h.as_dict() for h in history],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import pandas as pd
@@ -80,11 +81,19 @@ def test_every_number_on_the_card_comes_from_the_files(bundles_by_preset, preset
     assert (f"{_n(crisis)} conversations follow a crisis-to-referral arc" in text) == bool(crisis)
     edge = int((convs["tier"] == "edge_case").sum())
     assert f"{_n(edge)} conversations are edge cases" in text
+    sizes = sorted(sum(len(m["content"].encode("utf-8")) for m in messages) for messages in convs["messages"])
+    p95 = sizes[math.ceil(0.95 * len(sizes)) - 1]
+    assert (f"The longest\nconversation is {_n(sizes[-1])} bytes of text (mean {_n(round(sum(sizes) / len(sizes)))},"
+            f"\n95th percentile {_n(p95)})") in text
+    length = int(re.search(r"max_length=(\d+)\)", text).group(1))
+    longest = max(len(messages) for messages in convs["messages"])
+    assert length >= sizes[-1] + 16 * longest  # every conversation fits, with the chat template's markers
     # and nothing else: every number stated is one of those, a label's own digits, or the year
     independent = {_n(x) for x in (len(convs), len(pairs), messages, round(messages / len(convs), 1), cells, all_cells,
                                    crisis, edge, round(q.mean(), 2), round(q.min(), 2), round(q.max(), 2), 100,
                                    round(100 * pairs["human_reviewed"].mean()), convs["persona_key"].nunique(),
-                                   convs["arc_key"].nunique(), convs["topic_key"].nunique())}
+                                   convs["arc_key"].nunique(), convs["topic_key"].nunique(), sizes[-1], p95,
+                                   round(sum(sizes) / len(sizes)))}
     independent |= {_n(v) for col in ("persona_name", "arc_name", "topic_name")
                     for v in convs[col].value_counts().to_numpy()}
     labels = " ".join(pd.concat([convs["persona_name"], convs["arc_name"], convs["topic_name"]]).unique())

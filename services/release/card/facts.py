@@ -6,6 +6,7 @@ the bundle, and the pre-publish check computes them again from the files to comp
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -48,6 +49,10 @@ class CardFacts(BaseModel):
     quality_max: float | None
     human_reviewed_percent: int
     ai_generated_percent: int = 100  # the format is synthetic: every conversation is generated
+    max_conversation_bytes: int = 0  # UTF-8 bytes of a conversation's message texts: tokens ≤ bytes
+    mean_conversation_bytes: int = 0
+    p95_conversation_bytes: int = 0
+    max_length: int = 0  # a max_length that keeps every conversation whole (bytes + template allowance)
     advisor: str = "the advisor"
     principles: list[str] = Field(default_factory=list)
 
@@ -56,7 +61,9 @@ class CardFacts(BaseModel):
         values: list[Any] = [self.conversations, self.supervised_examples, self.messages, self.mean_messages,
                              self.cells_covered, self.cells_possible, self.edge_case_conversations,
                              self.crisis_conversations, self.quality_avg, self.quality_min, self.quality_max,
-                             self.human_reviewed_percent, self.ai_generated_percent, len(self.personas),
+                             self.human_reviewed_percent, self.ai_generated_percent, self.max_conversation_bytes,
+                             self.mean_conversation_bytes, self.p95_conversation_bytes, self.max_length,
+                             len(self.personas),
                              len(self.arcs), len(self.topics)]
         values += [n for group in (self.personas, self.arcs, self.topics) for _, n in group]
         return {fmt_number(v) for v in values if v is not None}
@@ -100,8 +107,26 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantP
         quality_avg=_round(pc.mean(quality).as_py()), quality_min=_round(pc.min(quality).as_py()),
         quality_max=_round(pc.max(quality).as_py()),
         human_reviewed_percent=round(100 * reviewed / pairs.num_rows) if pairs.num_rows else 0,
+        **_byte_lengths(conversations),
         advisor=profile.name or "the advisor", principles=principles,
     )
+
+
+TEMPLATE_TOKENS = 16  # per message: what a chat template adds around it (role markers, separators)
+
+
+def _byte_lengths(conversations: pa.Table) -> dict[str, int]:
+    """Conversation lengths in UTF-8 bytes, an upper bound on tokens for byte-level tokenizers (BPE
+    with byte fallback spends at most one token per byte), and a max_length that keeps them whole."""
+    rows = conversations.column("messages").to_pylist()
+    sizes = sorted(sum(len(m["content"].encode("utf-8")) for m in messages) for messages in rows)
+    if not sizes:
+        return {}
+    longest = max(rows, key=len)
+    allowance = TEMPLATE_TOKENS * len(longest)
+    return {"max_conversation_bytes": sizes[-1], "mean_conversation_bytes": round(sum(sizes) / len(sizes)),
+            "p95_conversation_bytes": sizes[min(len(sizes) - 1, math.ceil(0.95 * len(sizes)) - 1)],
+            "max_length": -(-(sizes[-1] + allowance) // 256) * 256}  # rounded up to a multiple of 256
 
 
 def size_category(rows: int) -> str:
