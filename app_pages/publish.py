@@ -43,7 +43,7 @@ if isinstance(who, HubError):
     st.stop()
 orgs = ", ".join(who.orgs) or "none"
 st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint} · organisations: {orgs} · "
-           f"token {'can write' if who.token_can_write else 'is read-only'}")
+           f"{who.describe()}")
 
 # --- settings of this release -----------------------------------------------------------------
 c1, c2, c3 = st.columns([3, 1, 1])
@@ -62,7 +62,7 @@ if isinstance(options, str):
 if warning := readiness.gating_warning(spec, gate):
     st.warning(warning, icon=":material/lock_open:")
 namespace = options.repo_id.split("/")[0]
-if not who.can_write(namespace):
+if not who.can_write(namespace, options.repo_id):
     st.error(f"**{who.name}** cannot publish to `{namespace}`: the token is read-only or the account has no write "
              "access to that organisation.")
 
@@ -109,7 +109,8 @@ st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.sum
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
 actor = publisher()
-why_not = readiness.blocked_why(report, who.can_write(namespace), actor is not None, bool(seen.card_errors))
+writable = who.can_write(namespace, options.repo_id)
+why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors))
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
                     disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:

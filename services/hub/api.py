@@ -18,16 +18,41 @@ T = TypeVar("T")
 
 
 class Identity(BaseModel):
+    """Who the token acts as, and where it may write.
+
+    A classic token has a role (`read`, `write`). A fine-grained one (`role: fineGrained`) lists its
+    permissions per entity in `auth.accessToken.fineGrained.scoped[]` (`{entity: {type, name},
+    permissions}`, `repo.write` among them) and account-wide in `global`: it may write only where a
+    scope says so, whatever the account's own rights.
+    """
+
     name: str
     fullname: str | None = None
     email: str | None = None
     orgs: list[str] = Field(default_factory=list)
     write_orgs: list[str] = Field(default_factory=list, description="organisations the user may write to")
     token_can_write: bool = False
+    fine_grained: bool = False
+    write_scopes: list[str] = Field(default_factory=list,
+                                    description="fine-grained: the users, orgs or repos it may write to")
 
-    def can_write(self, namespace: str) -> bool:
+    def can_write(self, namespace: str, repo_id: str | None = None) -> bool:
         """Whether the token may write to repos of `namespace` (the user's own, or an org it writes to)."""
-        return self.token_can_write and (namespace == self.name or namespace in self.write_orgs)
+        account = namespace == self.name or namespace in self.write_orgs
+        if not (self.token_can_write and account):
+            return False
+        if not self.fine_grained:
+            return True
+        scopes = {s.lower() for s in self.write_scopes}
+        return "*" in scopes or namespace.lower() in scopes or (repo_id or "").lower() in scopes
+
+    def describe(self) -> str:
+        """What the token may do, for the page: never the token."""
+        if self.fine_grained:
+            where = ", ".join(s for s in self.write_scopes if s != "*") or ("everywhere the account may"
+                                                                            if "*" in self.write_scopes else "")
+            return f"fine-grained token, may write to {where}" if where else "fine-grained token, read-only"
+        return "token can write" if self.token_can_write else "token is read-only"
 
 
 def client(settings: HubSettings) -> HfApi:
@@ -51,14 +76,20 @@ def call(settings: HubSettings, what: str, action: Callable[[], T], repo_id: str
 
 # --- who ----------------------------------------------------------------------------------------
 def whoami(api: HfApi, settings: HubSettings) -> Identity:
-    """Who the token acts as, its organisations, and whether it may write."""
+    """Who the token acts as, its organisations, and where it may write."""
     info = call(settings, "checking the token", lambda: api.whoami(cache=False))
     token = (info.get("auth") or {}).get("accessToken") or {}
     role = token.get("role")
     orgs = info.get("orgs") or []
+    fine = token.get("fineGrained") or {}
+    scopes = [entry.get("entity", {}).get("name", "") for entry in fine.get("scoped") or []
+              if "repo.write" in (entry.get("permissions") or [])]
+    if "repo.write" in (fine.get("global") or []):
+        scopes.append("*")
     return Identity(
         name=info["name"], fullname=info.get("fullname"), email=info.get("email"),
         orgs=[o["name"] for o in orgs],
         write_orgs=[o["name"] for o in orgs if o.get("roleInOrg") in {"admin", "write", "contributor"}],
-        token_can_write=role in {"write", "fineGrained"},
+        token_can_write=role == "write" or (role == "fineGrained" and bool(scopes)),
+        fine_grained=role == "fineGrained", write_scopes=[s for s in scopes if s],
     )

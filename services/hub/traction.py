@@ -6,18 +6,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from huggingface_hub import HfApi
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
 
 RECENT_DISCUSSIONS = 10
-REQUEST_COLUMNS = ["repo_id", "status", "username", "fullname", "email", "requested_at"]
+REQUEST_COLUMNS = ["repo_id", "status", "username", "fullname", "email", "requested_at", "contact"]
 
 
 class DiscussionRow(BaseModel):
@@ -31,6 +31,9 @@ class DiscussionRow(BaseModel):
 
 
 class AccessRequestRow(BaseModel):
+    """One access request. The Hub leaves out `user` when the repo hides usernames, and `email` when
+    it is not shared; such requests are kept, and `contact` says what the owner can reach."""
+
     repo_id: str
     status: str
     username: str | None
@@ -38,6 +41,14 @@ class AccessRequestRow(BaseModel):
     email: str | None
     requested_at: datetime
     fields: dict[str, Any] = Field(default_factory=dict)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def contact(self) -> Literal["email", "username only", "hidden"]:
+        """What the request lets the owner reach: an email, a Hub username, or nothing."""
+        if self.email:
+            return "email"
+        return "username only" if self.username else "hidden"
 
 
 class Traction(BaseModel):

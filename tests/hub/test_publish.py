@@ -17,6 +17,7 @@ from services.release import bundle
 from services.strategy import plans, presets, sampling
 from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_READ_TOKEN, HUB_TOKEN
 from tests.support.local_hub import REPO_NOT_FOUND, Fault, rate_limit_headers
+from tests.support.local_hub import User as HubUser
 
 REPO = "brightrun/eq-preview"
 
@@ -299,3 +300,34 @@ def test_a_card_refused_inside_the_commit_is_said_in_words_not_valueerror(local_
     with pytest.raises(HubError) as err:
         hub_publish.publish(api, hub_settings, {**v1_files, "README.md": card}, options(), seen)
     assert err.value.code == "invalid_card" and "ValueError" not in str(err.value)
+
+
+# --- fine-grained tokens: where a scope says so, whatever the account may do ---------------------
+@pytest.mark.parametrize(("scoped", "org", "repo", "other_repo", "said"), [
+    ([("org", "brightrun", ["repo.content.read", "repo.write"])], True, True, True,
+     "fine-grained token, may write to brightrun"),
+    ([("org", "brightrun", ["repo.content.read"])], False, False, False, "fine-grained token, read-only"),
+    ([("dataset", REPO, ["repo.write"])], False, True, False, f"fine-grained token, may write to {REPO}"),
+])
+def test_a_fine_grained_token_may_write_only_where_scoped(local_hub, v1_files, scoped, org, repo, other_repo,
+                                                          said):
+    """Issue #12: any fine-grained token used to be shown as "can write"."""
+    token = "hf_fine_grained_test_token"
+    local_hub.users[token] = HubUser("owner", "owner@brightrun.example", {"brightrun": "write"},
+                                     token_role="fineGrained", scoped=scoped)
+    settings = HubSettings(token=token, endpoint=local_hub.url, backoff=0.01)
+    me = hub_api.whoami(hub_api.client(settings), settings)
+    assert me.fine_grained and me.describe() == said
+    assert me.can_write("brightrun") is org
+    assert me.can_write("brightrun", REPO) is repo
+    assert me.can_write("brightrun", "brightrun/another") is other_repo
+
+
+def test_the_hub_enforces_the_scope_the_studio_reads(local_hub, v1_files):
+    token = "hf_fine_grained_read_only"
+    local_hub.users[token] = HubUser("owner", "owner@brightrun.example", {"brightrun": "write"},
+                                     token_role="fineGrained", scoped=[("org", "brightrun", ["repo.content.read"])])
+    settings = HubSettings(token=token, endpoint=local_hub.url, backoff=0.01)
+    with pytest.raises(HubError) as err:
+        publish(settings, v1_files)
+    assert err.value.code == "no_write" and REPO not in local_hub.repos

@@ -53,3 +53,26 @@ def test_a_failing_repo_keeps_its_error_on_its_row(local_hub, hub_settings):
     local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}", status=500, times=10))
     t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
     assert t.error and "HTTP 500" in t.error and t.downloads == 0
+
+
+def test_every_page_of_requests_is_read_and_hidden_contacts_are_marked(local_hub, hub_settings):
+    """Issue #12: listings are paginated (Link headers), and a request can lack `user` or `email`."""
+    seed(local_hub)
+    repo = local_hub.repos[REPO]
+    repo.access_requests += [
+        {"requestId": f"p{i}", "status": "pending", "timestamp": f"2026-11-2{i}T09:00:00.000Z",
+         "user": {"user": f"user{i}", "fullname": None, "email": None if i % 2 else f"user{i}@example.com"},
+         "fields": {}} for i in range(1, 5)]
+    repo.access_requests.append({"requestId": "h", "status": "pending", "timestamp": "2026-11-20T09:00:00.000Z",
+                                 "fields": {"company": "Hidden Co"}})  # the repo hides usernames
+    t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
+    assert t.error is None
+    pending = [r for r in t.requests if r.status == "pending"]
+    assert len(pending) == 6  # over three pages of two
+    assert local_hub.count("GET", f"/api/datasets/{REPO}/user-access-request/pending") == 3
+    contacts = {r.username: r.contact for r in pending}
+    assert contacts == {"ada": "email", "user1": "username only", "user2": "email", "user3": "username only",
+                        "user4": "email", None: "hidden"}
+    table = traction.requests_table([t])
+    assert table.loc[table["username"].isna(), "form: company"].tolist() == ["Hidden Co"]
+    assert "contact" in table.columns

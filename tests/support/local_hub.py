@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tests.support.http_server import DispatchingHandler, serve
 
@@ -43,12 +43,17 @@ class User:
     name: str
     email: str
     orgs: dict[str, str] = field(default_factory=dict)  # org → roleInOrg ('admin', 'write', 'read')
-    token_role: str = "write"
+    token_role: str = "write"  # read | write | fineGrained
+    # fine-grained tokens: (entity type, entity name, permissions), as whoami-v2 lists them in
+    # `auth.accessToken.fineGrained.scoped[]`; the Hub enforces them on every write.
+    scoped: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
-    def can_write(self, namespace: str) -> bool:
-        if self.token_role != "write":
-            return False
-        return namespace == self.name or self.orgs.get(namespace) in {"admin", "write"}
+    def can_write(self, namespace: str, repo_id: str = "") -> bool:
+        account = namespace == self.name or self.orgs.get(namespace) in {"admin", "write"}
+        if self.token_role == "fineGrained":
+            return account and any("repo.write" in perms and name.lower() in {namespace.lower(), repo_id.lower()}
+                                   for _, name, perms in self.scoped)
+        return self.token_role == "write" and account
 
 
 @dataclass
@@ -158,6 +163,7 @@ def rate_limit_headers(reset_in: int = 0, quota: int = 500) -> dict[str, str]:
 # A missing repo is `RepoNotFound` in `X-Error-Code` (huggingface_hub's `hf_raise_for_status` maps it,
 # and a 401 on a repo URL, to RepositoryNotFoundError).
 REPO_NOT_FOUND = {"X-Error-Code": "RepoNotFound"}
+PAGE_SIZE = 2  # items per page of a listing (the Hub's pages are larger; small ones make every test page)
 
 
 # The Hub's YAML rules the studio's cards meet (POST /api/validate-yaml answers 400 with
@@ -227,11 +233,12 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             member = user is not None and (namespace == user.name or namespace in user.orgs)
             if repo is None or (repo.private and not member):
                 raise _Error(404, "Repository not found", headers=REPO_NOT_FOUND)
-            if write and not (user and user.can_write(namespace)):
+            if write and not (user and user.can_write(namespace, repo_id)):
                 raise _Error(403, f"You don't have the rights to write to {repo_id}")
             return repo
 
         def _dispatch(self) -> None:
+            self._link: dict[str, str] | None = None  # per request: a kept-alive connection reuses the handler
             path = urlsplit(self.path).path
             with hub.lock:
                 hub.headers_seen.append(dict(self.headers))
@@ -257,7 +264,18 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if fault and fault.drop and fault.after:
                 self._drop()
                 return
-            self._send(status, payload, raw, content_type)
+            self._send(status, payload, raw, content_type, headers=self._link)
+
+        def _page(self, items: list, path: str, query: dict[str, list[str]]) -> list:
+            """One page of a listing, and a `Link: <…>; rel="next"` header while more remain: the
+            Hub paginates its listings this way, and huggingface_hub's `paginate` follows the link.
+            Pages are small here (PAGE_SIZE), so every listing in a test spans several."""
+            start = int(query.get("cursor", ["0"])[0])
+            if start + PAGE_SIZE < len(items):
+                rest = {k: v[0] for k, v in query.items() if k != "cursor"}
+                self._link = {"Link": f'<{hub.url}{path}?{urlencode({**rest, "cursor": start + PAGE_SIZE})}>; '
+                                      'rel="next"'}
+            return items[start:start + PAGE_SIZE]
 
         def _drop(self) -> None:
             self._hang_up()
@@ -289,7 +307,11 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             return {"type": "user", "name": user.name, "fullname": user.name.title(), "email": user.email,
                     "orgs": [{"name": org, "roleInOrg": role} for org, role in user.orgs.items()],
                     "auth": {"type": "access_token",
-                             "accessToken": {"displayName": "studio", "role": user.token_role}}}
+                             "accessToken": {"displayName": "studio", "role": user.token_role,
+                                             **({"fineGrained": {"global": ["discussion.write"], "scoped": [
+                                                 {"entity": {"type": kind, "name": name}, "permissions": perms}
+                                                 for kind, name, perms in user.scoped]}}
+                                                if user.token_role == "fineGrained" else {})}}}
 
         def _create(self) -> tuple[int, object, None, str]:
             user = self._user()
@@ -373,8 +395,8 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 if commit is None:
                     raise _Error(404, "Revision not found")
                 prefix = "/".join(rest[2:])
-                return 200, _tree(commit, prefix, recursive=query.get("recursive", ["false"])[0] in {"1", "true",
-                                                                                                     "True"}), \
+                recursive = query.get("recursive", ["false"])[0] in {"1", "true", "True"}
+                return 200, self._page(_tree(commit, prefix, recursive=recursive), urlsplit(self.path).path, query), \
                     None, json_type
             if kind == "paths-info":
                 repo = self._repo(repo_id, user)
@@ -393,7 +415,8 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if kind == "user-access-request":
                 repo = self._repo(repo_id, user, write=True)
                 status = rest[1]
-                return 200, [r for r in repo.access_requests if r["status"] == status], None, json_type
+                listed = [r for r in repo.access_requests if r["status"] == status]
+                return 200, self._page(listed, urlsplit(self.path).path, query), None, json_type
             raise _Error(404, f"no route for {kind}")
 
         def _info(self, repo: Repo, commit: Commit) -> dict:
