@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from huggingface_hub import HfApi
+from huggingface_hub import HfApi, constants
 from huggingface_hub.utils import get_session
 from pydantic import BaseModel, Field
 
@@ -65,6 +65,10 @@ def client(settings: HubSettings) -> HfApi:
     session = get_session()
     if session.timeout.read != settings.timeout:
         session.timeout = settings.timeout  # connect, read, write and pool
+    # Uploads go through the Git LFS batch API (basic transfer), the path the studio's tests prove:
+    # with hf_xet installed, huggingface_hub would use Xet storage instead, whose chunked protocol
+    # to its CAS servers no local stand-in can speak. The Hub accepts both for a dataset repo.
+    constants.HF_HUB_DISABLE_XET = True
     return HfApi(endpoint=settings.endpoint, token=settings.token.get_secret_value(), library_name="lead-magnet-studio")
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
@@ -63,6 +64,10 @@ def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bo
         if status >= 500:
             return HubError("server_error", f"the Hub failed (HTTP {status})", what), True
         return HubError("hub_error", f"the Hub answered HTTP {status}", what), False
+    if isinstance(exc, json.JSONDecodeError):
+        # huggingface_hub reads some answers as JSON before their status (validate-yaml does): a gateway's
+        # HTML error page then surfaces as a JSONDecodeError. It is the Hub failing, and may pass.
+        return HubError("server_error", "the Hub answered with an error page instead of data", what), True
     if isinstance(exc, ValueError) and str(exc).startswith("Invalid metadata in README.md"):
         # huggingface_hub's `_validate_yaml` (inside `create_commit`): the Hub's errors, one per line
         errors = [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]

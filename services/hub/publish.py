@@ -181,17 +181,25 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
 
     def classify_commit(exc: Exception) -> tuple[HubError, bool]:
         error, retry = classify(exc, "committing", repo_id)
-        error.given_up = "; nothing was published"
-        return error, retry and not _retried_by_the_library(exc)
+        if retry and not _retried_by_the_library(exc):
+            error.given_up = "; nothing was published"  # said once the retries are spent
+            return error, True
+        if "published" in error.message.lower():
+            return error, False
+        return HubError(error.code, f"{error.message}; nothing was published", error.step), False
 
     return retrying(attempt, classify_commit, settings.retries + 1, settings.backoff, pause=retry_after)
 
 
 def _retried_by_the_library(exc: Exception) -> bool:
-    """huggingface_hub already retries the preupload request on 5xx (for up to 15 s): not again."""
+    """huggingface_hub already retries its upload requests on 5xx (`http_backoff`: 5 more times, up to
+    8 s apart): preupload, the LFS batch API, the LFS upload (a PUT) and its verify. Not again."""
     response = getattr(exc, "response", None)
     request = getattr(response, "request", None) if response is not None else None
-    return request is not None and "/preupload/" in str(request.url)
+    if request is None:
+        return False
+    url = str(request.url)
+    return "/preupload/" in url or ".git/info/lfs/" in url or request.method == "PUT" or "/lfs-verify" in url
 
 
 def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:

@@ -331,3 +331,64 @@ def test_the_hub_enforces_the_scope_the_studio_reads(local_hub, v1_files):
     with pytest.raises(HubError) as err:
         publish(settings, v1_files)
     assert err.value.code == "no_write" and REPO not in local_hub.repos
+
+
+# --- LFS: Parquet, PNG and zip are LFS files on the Hub ---------------------------------------------
+def test_binary_files_travel_through_the_lfs_batch_api_and_are_compared_by_sha256(local_hub, hub_settings,
+                                                                                   v1_files):
+    publish(hub_settings, v1_files)
+    head = local_hub.repos[REPO].head
+    binaries = {p for p in v1_files if p.endswith((".parquet", ".png"))}
+    assert binaries and head.lfs == binaries  # committed as `lfsFile` lines, not inline
+    assert local_hub.count("POST", f"/datasets/{REPO}.git/info/lfs/objects/batch") == 1
+    assert local_hub.count("PUT", "/lfs-upload/") == len(binaries)
+    tree = {e["path"]: e for e in local_hub_tree(local_hub)}
+    assert all("lfs" in tree[p] for p in binaries) and "lfs" not in tree["README.md"]
+    again = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert again.up_to_date  # the LFS entries' sha256 match the local files
+
+
+def test_an_lfs_path_sent_inline_is_refused_as_the_hub_does(local_hub, hub_settings, v1_files):
+    """A client that skipped preupload's answer would send Parquet as a regular line: the Hub refuses it."""
+    from huggingface_hub import CommitOperationAdd
+
+    publish(hub_settings, {"README.md": v1_files["README.md"]})
+    api = hub_api.client(hub_settings)
+    op = CommitOperationAdd(path_in_repo="data/x.parquet", path_or_fileobj=b"PAR1 not really")
+    op._upload_mode = "regular"  # what preupload would have said "lfs" to
+    op._is_uploaded = True
+    with pytest.raises(Exception, match="must be stored with Git LFS"):
+        api.create_commit(REPO, [op], commit_message="inline parquet", repo_type="dataset")
+
+
+def local_hub_tree(hub) -> list[dict]:
+    from tests.support.local_hub import _tree
+
+    return _tree(hub.repos[REPO].head, "", recursive=True)
+
+
+def test_a_failing_lfs_upload_is_retried_by_the_library_only_and_leaves_the_hub_as_it_was(local_hub, hub_settings,
+                                                                                         v1_files, monkeypatch):
+    """huggingface_hub retries the LFS batch request itself; the studio's retries must not stack on it."""
+    import huggingface_hub.utils._http as http
+
+    monkeypatch.setattr(http.time, "sleep", lambda _: None)  # the library's own backoff, skipped for speed
+    publish(hub_settings, {"README.md": v1_files["README.md"]})
+    before = snapshot(local_hub)
+    local_hub.inject(Fault(prefix=f"/datasets/{REPO}.git/info/lfs/objects/batch", status=503, times=100))
+    with pytest.raises(HubError) as err:
+        publish(hub_settings, v1_files)
+    assert err.value.code == "server_error" and "nothing was published" in str(err.value)
+    assert local_hub.count("POST", f"/datasets/{REPO}.git/info/lfs/objects/batch") == 6  # 1 + the library's 5
+    assert snapshot(local_hub) == before
+
+
+def test_an_html_error_page_from_the_gateway_is_a_server_error_and_retried(local_hub, hub_settings, v1_files):
+    """Issue #12: a 5xx with an HTML body made validate-yaml raise JSONDecodeError, never retried."""
+    local_hub.inject(Fault(prefix="/api/validate-yaml", status=502, html=True))
+    seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert seen.card_errors == [] and local_hub.count("POST", "/api/validate-yaml") == 2
+    local_hub.inject(Fault(prefix="/api/validate-yaml", status=502, html=True, times=10))
+    with pytest.raises(HubError) as err:
+        dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
+    assert err.value.code == "server_error" and "error page instead of data" in str(err.value)

@@ -56,8 +56,16 @@ class DispatchingHandler(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         """The request body, read once however often it is asked for."""
         if self._read is None:
-            length = int(self.headers.get("content-length") or 0)
-            self._read = self.rfile.read(length) if length else b""
+            if self.headers.get("transfer-encoding", "").lower() == "chunked":  # an upload streamed from a file
+                chunks = []
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()  # the CRLF after each chunk
+                self.rfile.readline()  # the CRLF after the last, empty chunk
+                self._read = b"".join(chunks)
+            else:
+                length = int(self.headers.get("content-length") or 0)
+                self._read = self.rfile.read(length) if length else b""
         return self._read
 
 

@@ -13,6 +13,7 @@ Tokens map to users: each has a name, an email, organisations with a role, and a
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import json
 import re
@@ -26,7 +27,29 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tests.support.http_server import DispatchingHandler, serve
 
-GITATTRIBUTES = b"*.parquet filter=lfs diff=lfs merge=lfs -text\n"
+# The .gitattributes the Hub writes into a new dataset repo: these paths are LFS files (preupload
+# answers "lfs" for them), among them Parquet, PNG and zip.
+LFS_PATTERNS = ("*.7z", "*.arrow", "*.bin", "*.bz2", "*.ckpt", "*.ftz", "*.gz", "*.h5", "*.joblib", "*.lfs", "*.lz4",
+                "*.mds", "*.mlmodel", "*.model", "*.msgpack", "*.npy", "*.npz", "*.onnx", "*.ot", "*.parquet", "*.pb",
+                "*.pickle", "*.pkl", "*.pt", "*.pth", "*.rar", "*.safetensors", "saved_model/**/*", "*.tar.*",
+                "*.tar", "*.tflite", "*.tgz", "*.wasm", "*.xz", "*.zip", "*.zst", "*tfevents*", "*.pcm", "*.sam",
+                "*.raw", "*.aac", "*.flac", "*.mp3", "*.ogg", "*.wav", "*.bmp", "*.gif", "*.png", "*.tiff", "*.jpg",
+                "*.jpeg", "*.webp", "*.mp4", "*.webm")
+GITATTRIBUTES = "".join(f"{p} filter=lfs diff=lfs merge=lfs -text\n" for p in LFS_PATTERNS).encode()
+LFS_THRESHOLD = 10 * 1024 * 1024  # bytes: a larger file is an LFS file whatever its name (huggingface_hub docs)
+
+
+def lfs_pointer(data: bytes) -> bytes:
+    """The Git LFS pointer file committed in place of an LFS file's content (git-lfs spec v1)."""
+    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{hashlib.sha256(data).hexdigest()}\n" \
+           f"size {len(data)}\n".encode()
+
+
+def lfs_tracked(path: str, size: int = 0, sample: bytes = b"") -> bool:
+    """Whether the Hub stores this file in LFS: a .gitattributes pattern, its size, or binary content."""
+    name = path.rsplit("/", 1)[-1]
+    return (any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in LFS_PATTERNS)
+            or size > LFS_THRESHOLD or b"\x00" in sample)
 
 
 def blob_oid(data: bytes) -> str:
@@ -64,6 +87,7 @@ class Commit:
     files: dict[str, bytes]
     date: str
     author: str
+    lfs: frozenset[str] = frozenset()  # paths stored in LFS (committed as `lfsFile`)
 
 
 @dataclass
@@ -102,6 +126,7 @@ class Fault:
     times: int = 1
     after: bool = False  # drop or delay *after* doing the work (a commit that lands, unanswered or late)
     headers: dict[str, str] = field(default_factory=dict)  # sent with the fault's status
+    html: bool = False  # an HTML error page instead of JSON (what the Hub's gateway sends on some 5xx)
 
 
 @dataclass
@@ -112,6 +137,7 @@ class LocalHub:
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     headers_seen: list[dict[str, str]] = field(default_factory=list)
+    lfs_objects: dict[str, bytes] = field(default_factory=dict)  # sha256 → content, uploaded and verified
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def inject(self, fault: Fault) -> None:
@@ -134,6 +160,7 @@ class LocalHub:
             self.faults.clear()
             self.requests.clear()
             self.headers_seen.clear()
+            self.lfs_objects.clear()
 
     def count(self, method: str, prefix: str) -> int:
         with self.lock:
@@ -251,7 +278,11 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if fault and fault.status:
                 self._body()
                 headers = {**(rate_limit_headers() if fault.status == 429 else {}), **fault.headers}
-                self._send(fault.status, {"error": f"injected fault {fault.status}"}, headers=headers)
+                if fault.html:
+                    page = f"<html><body><h1>{fault.status} Bad Gateway</h1></body></html>".encode()
+                    self._send(fault.status, None, page, "text/html", headers=headers)
+                else:
+                    self._send(fault.status, {"error": f"injected fault {fault.status}"}, headers=headers)
                 return
             try:
                 with hub.lock:
@@ -295,6 +326,13 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 return 200, {"errors": [], "warnings": []}, None, "application/json"
             if parts == ["api", "repos", "create"]:
                 return self._create()
+            if len(parts) == 7 and parts[0] == "datasets" and parts[2].endswith(".git") \
+                    and parts[3:] == ["info", "lfs", "objects", "batch"]:
+                return self._lfs_batch(f"{parts[1]}/{parts[2].removesuffix('.git')}")
+            if len(parts) == 2 and parts[0] == "lfs-upload":
+                return self._lfs_upload(parts[1])
+            if len(parts) == 1 and parts[0] == "lfs-verify":
+                return self._lfs_verify()
             if parts and parts[0] == "datasets":
                 return self._resolve(parts[1:])
             if len(parts) >= 4 and parts[:2] == ["api", "datasets"]:
@@ -332,6 +370,36 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             hub.repos[repo_id] = repo
             return 200, {"url": f"{hub.url}/datasets/{repo_id}", "name": repo_id}, None, "application/json"
 
+        # --- Git LFS, basic transfer: what huggingface_hub's `post_lfs_batch_info` / `lfs_upload` speak ---
+        def _lfs_batch(self, repo_id: str) -> tuple[int, object, None, str]:
+            self._repo(repo_id, self._user(), write=True)
+            payload = json.loads(self._body() or b"{}")
+            if payload.get("operation") != "upload" or "basic" not in (payload.get("transfers") or ["basic"]):
+                raise _Error(400, "only basic uploads are served here")
+            objects = []
+            for obj in payload.get("objects", []):
+                entry = {"oid": obj["oid"], "size": obj["size"], "authenticated": True}
+                if obj["oid"] not in hub.lfs_objects:  # stored already: nothing to send
+                    entry["actions"] = {"upload": {"href": f"{hub.url}/lfs-upload/{obj['oid']}"},
+                                        "verify": {"href": f"{hub.url}/lfs-verify"}}
+                objects.append(entry)
+            return 200, {"transfer": "basic", "objects": objects, "hash_algo": "sha256"}, None, \
+                "application/vnd.git-lfs+json"
+
+        def _lfs_upload(self, oid: str) -> tuple[int, object, None, str]:
+            data = self._body()
+            if hashlib.sha256(data).hexdigest() != oid:
+                raise _Error(400, "the uploaded content does not match its oid")
+            hub.lfs_objects[oid] = data
+            return 200, {}, None, "application/json"
+
+        def _lfs_verify(self) -> tuple[int, object, None, str]:
+            payload = json.loads(self._body() or b"{}")
+            stored = hub.lfs_objects.get(payload.get("oid", ""))
+            if stored is None or len(stored) != payload.get("size"):
+                raise _Error(404, "object not found or of another size")
+            return 200, {}, None, "application/json"
+
         def _resolve(self, parts: list[str]) -> tuple[int, object, bytes, str]:
             # /datasets/{ns}/{name}/resolve/{rev}/{path...}
             if len(parts) < 5 or parts[2] != "resolve":
@@ -368,8 +436,13 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 commit = repo.at(rest[1])
                 files = json.loads(self._body())["files"]
                 existing = commit.files if commit else {}
-                return 200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False,
-                                        "oid": blob_oid(existing[f["path"]]) if f["path"] in existing else None}
+
+                def mode(f: dict) -> str:
+                    sample = base64.b64decode(f.get("sample") or "")
+                    return "lfs" if lfs_tracked(f["path"], int(f.get("size") or 0), sample) else "regular"
+
+                return 200, {"files": [{"path": f["path"], "uploadMode": mode(f), "shouldIgnore": False,
+                                        "oid": _remote_oid(commit, f["path"]) if f["path"] in existing else None}
                                        for f in files]}, None, json_type
             if kind == "commit":
                 return self._commit(self._repo(repo_id, user, write=True), unquote(rest[1]))
@@ -434,12 +507,26 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if parent and parent != repo.head.oid:
                 raise _Error(412, "A commit has happened since. Please refresh and try again.")
             files = dict(repo.head.files)
+            lfs = set(repo.head.lfs)
             for line in lines:
                 value = line["value"]
                 if line["key"] == "file":
-                    files[value["path"]] = base64.b64decode(value["content"])
+                    content = base64.b64decode(value["content"])
+                    if lfs_tracked(value["path"], len(content), content[:512]):
+                        raise _Error(400, f"Your push was rejected because {value['path']} must be stored with Git "
+                                          "LFS (see .gitattributes): upload it as an LFS file")
+                    files[value["path"]] = content
+                    lfs.discard(value["path"])
+                elif line["key"] == "lfsFile":
+                    stored = hub.lfs_objects.get(value["oid"])
+                    if stored is None or len(stored) != value["size"]:
+                        raise _Error(422, f"Your push was rejected because an LFS pointer pointed to a file that "
+                                          f"does not exist: {value['path']}")
+                    files[value["path"]] = stored
+                    lfs.add(value["path"])
                 elif line["key"] == "deletedFile":
                     files.pop(value["path"], None)
+                    lfs.discard(value["path"])
                 elif line["key"] == "deletedFolder":
                     files = {p: d for p, d in files.items() if not p.startswith(value["path"].rstrip("/") + "/")}
                 elif line["key"] != "header":
@@ -447,7 +534,8 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             message = header["summary"]
             oid = _commit_oid(repo.head.oid, message, files)
             author = self._user().name
-            repo.commits.append(Commit(oid, repo.head.oid, message, files, _now(), author))
+            repo.commits.append(Commit(oid, repo.head.oid, message, files, _now(), author,
+                                       frozenset(p for p in lfs if p in files)))
             return 200, {"success": True, "commitOid": oid,
                          "commitUrl": f"{hub.url}/datasets/{repo.id}/commit/{oid}"}, None, "application/json"
 
@@ -457,6 +545,13 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
 def _commit_oid(parent: str | None, message: str, files: dict[str, bytes]) -> str:
     tree = json.dumps({p: blob_oid(d) for p, d in sorted(files.items())})
     return hashlib.sha1(f"{parent}\n{message}\n{tree}\n{_now()}".encode()).hexdigest()
+
+
+def _remote_oid(commit: Commit | None, path: str) -> str | None:
+    if commit is None or path not in commit.files:
+        return None
+    data = commit.files[path]
+    return hashlib.sha256(data).hexdigest() if path in commit.lfs else blob_oid(data)
 
 
 def _tree(commit: Commit | None, prefix: str, recursive: bool) -> list[dict]:
@@ -480,6 +575,12 @@ def _tree(commit: Commit | None, prefix: str, recursive: bool) -> list[dict]:
                 if not prefix or folder.startswith(prefix + "/"):
                     entries[folder] = {"type": "directory", "oid": blob_oid(folder.encode()), "size": 0,
                                        "path": folder}
+        if path in commit.lfs:  # the Hub's tree entry of an LFS file: its pointer's blob id, and `lfs`
+            pointer = lfs_pointer(data)
+            entries[path] = {"type": "file", "oid": blob_oid(pointer), "size": len(data), "path": path,
+                             "lfs": {"oid": hashlib.sha256(data).hexdigest(), "size": len(data),
+                                     "pointerSize": len(pointer)}}
+            continue
         entries[path] = {"type": "file", "oid": blob_oid(data), "size": len(data), "path": path}
     return list(entries.values())
 
