@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
@@ -109,3 +110,14 @@ def retry_after(exc: Exception) -> float | None:
         return min(float(value), MAX_WAIT) if value else None
     except ValueError:
         return None
+
+
+def said_pause(say: Callable[[str], None] | None) -> Callable[[Exception], float | None]:
+    """`retry_after`, saying a rate-limit wait before it starts: how long, and until when (UTC)."""
+    def pause(exc: Exception) -> float | None:
+        wait = retry_after(exc)
+        if wait and say is not None:
+            until = datetime.now(UTC) + timedelta(seconds=wait)
+            say(f"The Hub is rate-limiting: waiting {wait:.0f} s, until {until:%H:%M:%S} UTC, before trying again")
+        return wait
+    return pause

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.dry_run import KEEP, DryRun, FileChange, diff, read_head, remote_files
-from services.hub.errors import HubError, classify, retry_after
+from services.hub.errors import HubError, classify, said_pause
 from services.utils.retrying import retrying
 
 Step = Callable[[str], None]
@@ -120,7 +120,7 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
             tag = _tag(api, settings, repo_id, head, seen, say)
     else:
         say(f"Committing {sum(c.status != 'unchanged' for c in changes)} change(s) in one commit")
-        head = _commit(api, settings, files, changes, options, current)
+        head = _commit(api, settings, files, changes, options, current, say)
         outcome = "published"
         try:
             tag = _tag(api, settings, repo_id, head, seen, say)
@@ -165,7 +165,7 @@ def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
 
 
 def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes: list[FileChange],
-            options: PublishOptions, parent: str) -> str:
+            options: PublishOptions, parent: str, say: Step | None = None) -> str:
     """One commit on `parent`; after a lost answer, a commit that landed is found, not repeated."""
     repo_id = options.repo_id
 
@@ -188,7 +188,7 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
             return error, False
         return HubError(error.code, f"{error.message}; nothing was published", error.step), False
 
-    return retrying(attempt, classify_commit, settings.retries + 1, settings.backoff, pause=retry_after)
+    return retrying(attempt, classify_commit, settings.retries + 1, settings.backoff, pause=said_pause(say))
 
 
 def _retried_by_the_library(exc: Exception) -> bool:

@@ -253,9 +253,15 @@ def test_a_commit_whose_answer_never_came_is_recognised_not_repeated(local_hub, 
 def test_a_rate_limit_is_waited_out_to_its_reset_not_retried_inside_it(local_hub, hub_settings, v1_files):
     local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, headers=rate_limit_headers(reset_in=1)))
     start = time.perf_counter()
-    assert publish(hub_settings, v1_files).outcome == "published"
+    api = hub_api.client(hub_settings)
+    said: list[str] = []
+    result = hub_publish.publish(api, hub_settings, v1_files, options(), dry_run(api, hub_settings, REPO, v1_files),
+                                 step=said.append)
+    assert result.outcome == "published"
     assert time.perf_counter() - start >= 2  # t=1, and one second past it
     assert [s for m, p, s in local_hub.requests if p.endswith("/commit/main")] == [429, 200]
+    waits = [s for s in said if s.startswith("The Hub is rate-limiting: waiting 2 s, until ")]
+    assert len(waits) == 1 and waits[0].endswith(" UTC, before trying again")  # said on the page, live
 
 
 def test_a_long_rate_limit_stops_at_once_and_says_when_to_try_again(local_hub, hub_settings, v1_files):
