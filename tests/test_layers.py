@@ -16,10 +16,10 @@ SERVICES = ROOT / "services"
 ROOT_MODULES = {"errors", "__version__"}  # services/errors.py and services/__init__.py: anyone may
 LAYERS: dict[str, set[str]] = {
     "utils": set(),
-    "demo": set(),
+    "demo": {"utils"},
     "dataset": set(),
-    "strategy": {"dataset"},
-    "release": {"dataset", "strategy"},
+    "strategy": {"dataset", "utils"},
+    "release": {"dataset", "strategy", "utils"},
     "supabase": {"dataset", "utils"},
     "hub": {"dataset", "strategy", "release", "supabase", "utils"},
     "marketing": {"dataset", "strategy", "release", "utils"},

@@ -4,5 +4,5 @@
   `generator.cached_demo()`: the default dataset, built once per machine under `.cache/demo/`.
 - `catalog`: the personas, emotional arcs, topics and phrase banks it draws from.
 
-Layer rule: imports nothing from `services` (it writes the format; it does not read it).
+Layer rule: imports `services.utils` only (it writes the format; it does not read it).
 """

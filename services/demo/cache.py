@@ -7,13 +7,12 @@ name carries the generator's digest, so a changed generator never serves a stale
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
 from pathlib import Path
 
 from services.demo import catalog as cat
 from services.demo import generator
 from services.demo.generator import DEFAULT_SEED, demo_bytes, generate, to_json_bytes, to_jsonl_bytes
+from services.utils.files import write_atomic
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "demo"
 
@@ -48,12 +47,4 @@ def write_demo(path: Path, n_conversations: int = cat.BASE_CONVERSATIONS, seed: 
     """Write the demo export to `path` (atomically: a half-written file never appears)."""
     export = generate(n_conversations, seed)
     data = to_jsonl_bytes(export) if jsonl else to_json_bytes(export)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")  # writers never share one
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_atomic(Path(path), data)

@@ -7,5 +7,5 @@
 - `compare`: the strategies side by side, for the owner's choice.
 - `errors.StrategyError`: the package's error base.
 
-Layer rule: imports `services.dataset` and `services.errors`.
+Layer rule: imports `services.dataset`, `services.utils` and `services.errors`.
 """

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.strategy.errors import StrategyError
 from services.strategy.licenses import license_problem
+from services.utils.files import write_atomic
 
 Channel = Literal["hub_public", "hub_gated", "download", "private"]
 Dimension = Literal["persona", "arc", "topic"]
@@ -235,8 +236,4 @@ def save_plan(plan: Plan, path: str | Path) -> Path:
     """Write atomically (a half-written plan never appears); YAML or JSON by extension."""
     path = Path(path)
     fmt: Literal["yaml", "json"] = "json" if path.suffix == ".json" else "yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(dump_plan(plan, fmt), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_atomic(path, dump_plan(plan, fmt).encode("utf-8"))
