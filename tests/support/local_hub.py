@@ -102,6 +102,8 @@ class Repo:
     discussions: list[dict] = field(default_factory=list)
     access_requests: list[dict] = field(default_factory=list)
     created: str = field(default_factory=_now)
+    type: str = "dataset"  # dataset | space
+    sdk: str | None = None  # a Space's SDK: static serves its index.html
 
     @property
     def head(self) -> Commit:
@@ -138,6 +140,8 @@ class LocalHub:
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     headers_seen: list[dict[str, str]] = field(default_factory=list)
     lfs_objects: dict[str, bytes] = field(default_factory=dict)  # sha256 → content, uploaded and verified
+    spaces: dict[str, Repo] = field(default_factory=dict)  # Spaces, by id (a Space and a dataset may share one)
+    collections: dict[str, dict] = field(default_factory=dict)  # slug → the collection as the API returns it
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def inject(self, fault: Fault) -> None:
@@ -161,6 +165,8 @@ class LocalHub:
             self.requests.clear()
             self.headers_seen.clear()
             self.lfs_objects.clear()
+            self.spaces.clear()
+            self.collections.clear()
 
     def count(self, method: str, prefix: str) -> int:
         with self.lock:
@@ -255,7 +261,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             return user
 
         def _repo(self, repo_id: str, user: User | None, write: bool = False) -> Repo:
-            repo = hub.repos.get(repo_id)
+            repo = self._store.get(repo_id)
             namespace = repo_id.split("/")[0]
             member = user is not None and (namespace == user.name or namespace in user.orgs)
             if repo is None or (repo.private and not member):
@@ -266,6 +272,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
 
         def _dispatch(self) -> None:
             self._link: dict[str, str] | None = None  # per request: a kept-alive connection reuses the handler
+            self._store = hub.repos  # datasets; a Space's routes switch to hub.spaces
             path = urlsplit(self.path).path
             with hub.lock:
                 hub.headers_seen.append(dict(self.headers))
@@ -326,16 +333,20 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 return 200, {"errors": [], "warnings": []}, None, "application/json"
             if parts == ["api", "repos", "create"]:
                 return self._create()
-            if len(parts) == 7 and parts[0] == "datasets" and parts[2].endswith(".git") \
+            if parts[:1] == ["spaces"] or parts[:2] == ["api", "spaces"]:
+                self._store = hub.spaces
+            if parts[:2] == ["api", "collections"]:
+                return self._collections(parts[2:])
+            if len(parts) == 7 and parts[0] in {"datasets", "spaces"} and parts[2].endswith(".git") \
                     and parts[3:] == ["info", "lfs", "objects", "batch"]:
                 return self._lfs_batch(f"{parts[1]}/{parts[2].removesuffix('.git')}")
             if len(parts) == 2 and parts[0] == "lfs-upload":
                 return self._lfs_upload(parts[1])
             if len(parts) == 1 and parts[0] == "lfs-verify":
                 return self._lfs_verify()
-            if parts and parts[0] == "datasets":
+            if parts and parts[0] in {"datasets", "spaces"}:
                 return self._resolve(parts[1:])
-            if len(parts) >= 4 and parts[:2] == ["api", "datasets"]:
+            if len(parts) >= 4 and parts[:2] in (["api", "datasets"], ["api", "spaces"]):
                 repo_id, rest = f"{parts[2]}/{parts[3]}", parts[4:]
                 return self._dataset(repo_id, rest, query)
             raise _Error(404, f"no route for {path}")
@@ -354,21 +365,63 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
         def _create(self) -> tuple[int, object, None, str]:
             user = self._user()
             payload = json.loads(self._body() or b"{}")
-            if payload.get("type") != "dataset":
-                raise _Error(400, "this local Hub only holds datasets")
+            kind = payload.get("type")
+            if kind not in {"dataset", "space"}:
+                raise _Error(400, "this local Hub holds datasets and Spaces")
+            if kind == "space" and payload.get("sdk") not in {"static", "gradio", "docker", "streamlit"}:
+                raise _Error(400, "a Space needs an SDK (static, gradio, docker)")  # create_repo(space_sdk=...)
+            self._store = hub.spaces if kind == "space" else hub.repos
             namespace = payload.get("organization") or user.name
             repo_id = f"{namespace}/{payload['name']}"
             if not user.can_write(namespace):
                 raise _Error(403, f"You don't have the rights to create a dataset under the namespace {namespace}")
-            if repo_id in hub.repos:
-                raise _Error(409, "You already created this dataset repo", url=f"{hub.url}/datasets/{repo_id}")
+            if repo_id in self._store:
+                raise _Error(409, f"You already created this {kind} repo", url=f"{hub.url}/{kind}s/{repo_id}")
             private = payload.get("private", payload.get("visibility") == "private")
-            repo = Repo(id=repo_id, private=bool(private))
+            repo = Repo(id=repo_id, private=bool(private), type=kind, sdk=payload.get("sdk"))
             files = {".gitattributes": GITATTRIBUTES}
             repo.commits.append(Commit(_commit_oid(None, "initial commit", files), None, "initial commit", files,
                                        _now(), user.name))
-            hub.repos[repo_id] = repo
-            return 200, {"url": f"{hub.url}/datasets/{repo_id}", "name": repo_id}, None, "application/json"
+            self._store[repo_id] = repo
+            return 200, {"url": f"{hub.url}/{'spaces/' if kind == 'space' else 'datasets/'}{repo_id}",
+                         "name": repo_id}, None, "application/json"
+
+        # --- collections: what create_collection / add_collection_item / get_collection send and read ---
+        def _collections(self, rest: list[str]) -> tuple[int, object, None, str]:
+            json_type = "application/json"
+            if not rest and self.command == "POST":
+                user = self._user()
+                payload = json.loads(self._body() or b"{}")
+                namespace = payload.get("namespace") or user.name
+                if not user.can_write(namespace) and user.token_role != "fineGrained":
+                    raise _Error(403, f"You cannot create a collection in {namespace}")
+                same = next((c for c in hub.collections.values()
+                             if c["owner"]["name"] == namespace and c["title"] == payload["title"]), None)
+                if same is not None:  # the client reads the slug of the existing one (exists_ok)
+                    raise _Error(409, "Collection already exists", slug=same["slug"])
+                words = re.sub(r"[^a-z0-9]+", "-", payload["title"].lower()).strip("-")
+                slug = f"{namespace}/{words}-{hashlib.sha1(payload['title'].encode()).hexdigest()[:24]}"
+                hub.collections[slug] = {
+                    "slug": slug, "title": payload["title"], "description": payload.get("description"),
+                    "owner": {"name": namespace, "type": "org"}, "items": [], "lastUpdated": _now(),
+                    "position": 0, "private": bool(payload.get("private")), "theme": "default", "upvotes": 0}
+                return 200, hub.collections[slug], None, json_type
+            slug = "/".join(rest[:2])
+            collection = hub.collections.get(slug)
+            if collection is None:
+                raise _Error(404, "Collection not found")
+            if rest[2:] == ["items"] and self.command == "POST":
+                self._user()
+                item = json.loads(self._body() or b"{}")["item"]
+                if any(i["id"] == item["id"] and i["type"] == item["type"] for i in collection["items"]):
+                    raise _Error(409, "Item already exists in collection")
+                note = json.loads(self._body() or b"{}").get("note")
+                collection["items"].append({"_id": hashlib.sha1(item["id"].encode()).hexdigest()[:24],
+                                            "id": item["id"], "type": item["type"],
+                                            "position": len(collection["items"]),
+                                            **({"note": {"text": note}} if note else {})})
+                collection["lastUpdated"] = _now()
+            return 200, collection, None, json_type
 
         # --- Git LFS, basic transfer: what huggingface_hub's `post_lfs_batch_info` / `lfs_upload` speak ---
         def _lfs_batch(self, repo_id: str) -> tuple[int, object, None, str]:
@@ -494,6 +547,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
 
         def _info(self, repo: Repo, commit: Commit) -> dict:
             return {"_id": repo.id, "id": repo.id, "author": repo.id.split("/")[0], "sha": commit.oid,
+                    **({"sdk": repo.sdk} if repo.type == "space" else {}),
                     "private": repo.private, "gated": repo.gated, "disabled": False, "downloads": repo.downloads,
                     "likes": repo.likes, "tags": [], "createdAt": repo.created, "lastModified": commit.date,
                     "siblings": [{"rfilename": p} for p in sorted(commit.files)]}
