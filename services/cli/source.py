@@ -7,7 +7,7 @@ from pathlib import Path
 from services.cli import DEMO_SOURCE
 from services.dataset.loader import LoadedDataset, load_dataset
 
-# services.supabase_source.URI_SCHEME, named here so that a file path needs no Supabase import
+# services.supabase.source.URI_SCHEME, named here so that a file path needs no Supabase import
 # (a test holds them equal)
 SUPABASE_SCHEME = "supabase://"
 

@@ -1,6 +1,6 @@
 """`stats PATH [--json]`: what an export contains, and what is wrong with it.
 
-Imports only the loader and `services.summary` (numpy, msgspec): no pandas, no pyarrow.
+Imports only the loader and `services.dataset.summary` (numpy, msgspec): no pandas, no pyarrow.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Tens of thousands of decoded pairs are scattered Python objects; walking them once instead of
 once per column or per check keeps the load within a small factor of the JSON decode itself
-(see benchmarks/bench_load.py). Tables (`services.tables`) and checks
-(`services.validation`) only read these columns.
+(see benchmarks/bench_load.py). Tables (`services.dataset.tables`) and checks
+(`services.dataset.validation`) only read these columns.
 
 The same pass releases each pair's views into the file's buffer (history, system prompt,
 context block): by then they have served their one purpose, the duplicated-message check.

@@ -56,7 +56,7 @@ class LoadedDataset:
 
     @cached_property
     def conversation_table(self) -> pd.DataFrame:
-        """One row per conversation (see `services.tables`), built on first use."""
+        """One row per conversation (see `services.dataset.tables`), built on first use."""
         return tables.conversation_frame(self.columns)
 
     @cached_property

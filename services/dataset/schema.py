@@ -5,7 +5,7 @@ decoding exports of hundreds of megabytes, where msgspec decodes only the declar
 and skips the rest in C. They are untracked by the cyclic GC (they never form cycles).
 Bulky parts the studio rarely reads (each pair's full history, its repeated context block
 and system prompt) are decoded as `Raw`: zero-copy views into the file, which the loader
-reads once and then releases (see `services.columns`).
+reads once and then releases (see `services.dataset.columns`).
 
 Three shapes are modelled:
 - full training file: `training_file_metadata`, `consultant_profile`, `conversations[]`

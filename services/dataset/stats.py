@@ -2,7 +2,7 @@
 
 Every function takes a loaded dataset and returns a long-format DataFrame, so the same figures
 feed the pages and the card. The headline figures and the `stats --json` document, which need no
-pandas, are in `services.summary`.
+pandas, are in `services.dataset.summary`.
 """
 
 from __future__ import annotations

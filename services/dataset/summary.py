@@ -1,6 +1,6 @@
 """The headline figures of a loaded dataset and the `stats --json` document, from numpy columns.
 
-Kept apart from `services.stats` (the pandas tables behind the charts) so that `stats` on the
+Kept apart from `services.dataset.stats` (the pandas tables behind the charts) so that `stats` on the
 command line never imports pandas: these figures need only the per-conversation columns the
 load already computed.
 """

@@ -1,6 +1,6 @@
 """Per-conversation figures as numpy columns, and the two pandas tables built from them on demand.
 
-Aggregated from the per-pair columns of `services.columns` with numpy (bincount per conversation),
+Aggregated from the per-pair columns of `services.dataset.columns` with numpy (bincount per conversation),
 never row by row, because this runs on every load of files with tens of thousands of pairs. The
 columns are enough for the load's checks and for `stats`; pandas (a third of a second to import)
 is only imported when a page or a plan asks for a table, so the command line starts fast.

@@ -1,7 +1,7 @@
 """A tier's selection → the two release configs as Arrow tables with explicit schemas.
 
 - `conversations` (default): one row per conversation, `messages` in the chat format TRL's
-  SFTTrainer and the Hub viewer expect (see services.chat), plus scaffolding and quality.
+  SFTTrainer and the Hub viewer expect (see services.dataset.chat), plus scaffolding and quality.
 - `training_pairs`: one row per supervised example. `prompt` / `completion` are TRL's
   conversational prompt-completion form (SFTTrainer reads them as they are, the loss on the
   answer); beside them, the source pair flattened for people who want columns. `history` is the
