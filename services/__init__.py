@@ -9,6 +9,7 @@ Sub-packages, each with one concern, in the order data flows through them:
 - `supabase`  the production database and storage as a dataset source.
 - `hub`       dry run, atomic publish, the release record, traction, who may publish.
 - `marketing` the decision brief, and a share kit per conversation (image, excerpt, viewer link).
+- `funnel`    the download tier's landing page and its lead form (issue #13, in progress).
 - `cli`       `python -m services.cli`: the same steps from a terminal.
 - `utils`     retrying with backoff, shared by `hub` and `supabase`.
 

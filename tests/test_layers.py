@@ -23,7 +23,8 @@ LAYERS: dict[str, set[str]] = {
     "supabase": {"dataset", "utils"},
     "hub": {"dataset", "strategy", "release", "supabase", "utils"},
     "marketing": {"dataset", "strategy", "release", "utils"},
-    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "utils"},
+    "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "utils"},
+    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "utils"},
 }
 
 

@@ -47,6 +47,15 @@ class DispatchingHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._run()
 
+    def do_PATCH(self) -> None:  # PostgREST's update: Supabase's gateway passes every method through
+        self._run()
+
+    def do_DELETE(self) -> None:
+        self._run()
+
+    def do_OPTIONS(self) -> None:  # a browser's CORS preflight
+        self._run()
+
     def _hang_up(self) -> None:
         """Close the connection without an answer (an injected dropped connection)."""
         self._body()

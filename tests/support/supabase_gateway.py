@@ -29,6 +29,14 @@ from tests.support.http_server import DispatchingHandler, serve
 PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",
                            "accept-profile", "content-profile", "x-client-info")
 PROXIED_RESPONSE_HEADERS = ("content-type", "content-range", "content-location", "preference-applied")
+# Supabase's gateway answers CORS itself (Kong's `cors` plugin on the rest and storage routes of its
+# self-hosting `kong.yml`): any origin, the client's headers, a preflight without a key. A page
+# served from elsewhere (a landing page on a Space) posts through it.
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, HEAD, POST, PATCH, PUT, DELETE, OPTIONS",
+        "Access-Control-Allow-Headers": "authorization, apikey, content-type, prefer, range, x-client-info, "
+                                        "accept-profile, content-profile",
+        "Access-Control-Max-Age": "3600"}
 READ_ROLES = {"authenticated", "service_role"}
 CHUNK = 1 << 16
 
@@ -100,6 +108,9 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
             self.send_response(status)
             for name, value in (headers or {"content-type": "application/json"}).items():
                 self.send_header(name, value)
+            if self.headers.get("origin"):
+                for name, value in CORS.items():
+                    self.send_header(name, value)
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -132,6 +143,9 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
                     self._json(fault.status, {"message": f"injected fault {fault.status}", "code": "",
                                               "details": None, "hint": None})
                     return
+            if self.command == "OPTIONS":  # a browser's preflight: answered here, no key asked
+                self._send(200, b"", {"content-type": "text/plain"})
+                return
             apikey = self.headers.get("apikey", "")
             # Like Supabase's gateway: an apikey not signed by the project is refused outright; an
             # expired one passes, and PostgREST answers "JWT expired" as it does in production.

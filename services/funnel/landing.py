@@ -1,0 +1,64 @@
+"""A download tier's landing page: what the file holds, one conversation, and the lead form.
+
+The form is what the page is for, so consent is split the way the law asks: the delivery consent
+(the file is sent because the visitor asked) is required; the marketing consent is a separate box,
+never ticked in advance, with its exact wording and that wording's version stored with the lead.
+The page posts to Supabase's `leads` table (db/migrations/20261127_leads.sql) with the project's
+publishable key, which may be public; a service-role key is refused here, before it could leak.
+A hidden field turns away naive bots (the page answers as if it worked, and stores nothing).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from pydantic import BaseModel, SecretStr
+
+from services.marketing.kit import Excerpt
+from services.release.card.facts import CardFacts
+from services.release.errors import ReleaseError
+from services.supabase.config import key_role
+
+TEMPLATE = Path(__file__).with_name("landing.html.j2")
+CONSENT_VERSION = "2026-11-27"  # change it whenever a wording below changes
+DELIVERY_WORDING = "Email me the download link for this dataset (that is what this form is for)."
+MARKETING_WORDING = ("Also keep me posted about new datasets and the conversation generator, at most twice a "
+                     "month. I can unsubscribe at any time.")
+ROLES = ("Research", "Product / startup", "Enterprise", "Education", "Other")
+PUBLIC_ROLES = frozenset({"anon"})  # the only key role a public page may carry
+
+
+class LandingForm(BaseModel):
+    """Where the form posts, and what it records about where a lead came from."""
+
+    supabase_url: str
+    publishable_key: SecretStr
+    privacy_url: str
+    space_id: str
+    tier: str
+    download: str  # the file's URL, revealed after the lead is stored
+    file_name: str
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+    return env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def landing_page(title: str, summary: str, license_id: str, facts: CardFacts, excerpt: Excerpt | None,
+                 form: LandingForm) -> str:
+    """The page as one HTML file; `ReleaseError` if the key is not one a public page may carry."""
+    key = form.publishable_key.get_secret_value()
+    if not key.startswith("sb_publishable_") and key_role(key) not in PUBLIC_ROLES:
+        raise ReleaseError("the landing page needs the project's publishable (anon) key: this key is not one, "
+                           "and a public page must never carry a service-role key")
+    config = {"endpoint": f"{form.supabase_url.rstrip('/')}/rest/v1/leads", "key": key,
+              "consent_version": CONSENT_VERSION, "space_id": form.space_id, "tier": form.tier,
+              "download": form.download, "file": form.file_name}
+    return _template().render(
+        title=title, summary=summary, license=license_id, facts=facts, excerpt=excerpt, roles=ROLES,
+        delivery_wording=DELIVERY_WORDING, marketing_wording=MARKETING_WORDING, privacy_url=form.privacy_url,
+        consent_version=CONSENT_VERSION, config=config)
