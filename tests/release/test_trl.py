@@ -3,7 +3,7 @@
 A tiny Llama and a byte-level BPE tokenizer are built offline from the bundle's own text (no
 download), with a chat template that marks the assistant's turns, so `assistant_only_loss=True`
 is exercised for real. The card's own snippet runs too, with that model in place of its name.
-`make test-trl` installs torch, transformers and TRL (requirements-trl.txt) and runs this file.
+`make test` installs torch, transformers and TRL (requirements-trl.txt) and runs it with the rest.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-torch = pytest.importorskip("torch", reason="torch is not installed: `make test-trl` installs requirements-trl.txt "
-                                            "and runs these tests (CI does)")
-trl = pytest.importorskip("trl", reason="TRL is not installed: `make test-trl` installs it")
+torch = pytest.importorskip("torch", reason="torch is not installed: `make test` installs requirements-trl.txt "
+                                            "(as CI does); a bare `pytest` in a venv without it skips these")
+trl = pytest.importorskip("trl", reason="TRL is not installed: `make test` installs requirements-trl.txt")
 
 from services.dataset.loader import load_dataset  # noqa: E402
 from services.demo import generator  # noqa: E402
