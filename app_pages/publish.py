@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.dataset.source import current_dataset
-from components.hub.client import client, history, identity, settings
+from components.hub.client import client, forget_release_records, history, identity, settings
 from components.hub.publish_gate import publisher
 from components.release.builds import released_tiers, tier_release
 from components.strategy.plan_state import current_plan, selections
@@ -118,6 +118,7 @@ if clicked and actor is not None:
     with st.status(f"Publishing {tier}…", expanded=True) as status:
         out = release_flow.attempt(api, hub, built.files, context, options, seen, f"{actor} via {who.name}",
                                    history(), step=status.write)
+        forget_release_records()  # the Samples page's viewer links read the new record at once
         if out.result is None:
             status.update(label=f"Not published: {out.error}", state="error")
         else:

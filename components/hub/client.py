@@ -21,6 +21,7 @@ from services.hub.errors import HubError
 from services.supabase.errors import SupabaseConfigError
 
 IDENTITY_TTL = 300
+RECORDS_TTL = 60
 
 
 def settings() -> HubSettings | HubConfigError:
@@ -65,3 +66,20 @@ def history() -> release_history.History:
     if isinstance(conn, SupabaseConfigError):
         return release_history.JsonlHistory()
     return release_history.SupabaseHistory(conn.session)
+
+
+@st.cache_data(ttl=RECORDS_TTL, show_spinner=False)
+def _records(where: str, _store: release_history.History) -> list[release_history.ReleaseRecord]:
+    return _store.read()
+
+
+def release_records() -> list[release_history.ReleaseRecord]:
+    """The release history, read at most once a minute: pages that only look up a published repo (the
+    Samples page's viewer link) rerun on every click. A publish from this app clears it."""
+    store = history()
+    return _records(store.where, store)
+
+
+def forget_release_records() -> None:
+    """After a publish: the next look-up reads the record just written."""
+    _records.clear()

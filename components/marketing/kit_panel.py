@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.dataset.cache import dataset_key
-from components.hub.client import history
+from components.hub.client import release_records
 from components.release.builds import card_text, released_rows, released_tiers
 from services.dataset.loader import LoadedDataset
 from services.errors import StudioError
@@ -29,7 +29,7 @@ def _share_png(key: str, excerpt_json: str) -> bytes:
 
 def _viewer(tier: str, row: int) -> str | None:
     try:
-        record = latest_published(history().read(), tier)
+        record = latest_published(release_records(), tier)
     except StudioError:  # the record is unreachable: the link is a convenience, not the kit
         return None
     if record is None:
@@ -75,7 +75,8 @@ def featured_list(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection
     by_id = {r["conversation_id"]: r for r in rows}
     for cid in featured.featured(rows):
         r = by_id[cid]
-        label = f"{r['persona_name']} · {r['arc_name']} · quality {r['quality']:.2f}"
+        quality = "not scored" if r["quality"] is None else f"{r['quality']:.2f}"
+        label = f"{r['persona_name']} · {r['arc_name']} · quality {quality}"
         if st.button(label, key=f"kit.featured.{cid}", icon=":material/star:", width="stretch",
                      disabled=cid == open_conversation):
             st.query_params["conversation"] = cid

@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.dataset.cache import dataset_key
 from services.dataset.loader import LoadedDataset
+from services.dataset.summary import persona_arc_cells
 from services.release import bundle as bundles
 from services.release.card.render import CardText
 from services.release.checks import runner
@@ -57,9 +58,7 @@ def add_override(tier: str, item: Override) -> None:
 @st.cache_data(max_entries=32, show_spinner="Checking the release…")
 def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bundle, _plan: Plan,
             _selections: dict[str, TierSelection], _ds: LoadedDataset) -> TierReport:
-    table = _ds.conversation_table
-    all_cells = len(set(zip(table["persona_key"], table["arc_key"], strict=True)))
-    return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, all_cells)
+    return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, persona_arc_cells(_ds))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -18,7 +18,6 @@ from services.strategy.presets import PRESET_LABELS, PRESETS
 from services.strategy.sampling import TierSelection
 
 KEY = "advice.{}"
-CURRENT = "Current plan"
 
 
 @st.cache_data(max_entries=8, show_spinner="Weighing the strategies…")
@@ -46,18 +45,10 @@ def goals() -> advice.Goals:
     return advice.Goals(**values)
 
 
-def all_facts(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection]) -> list[advice.StrategyFacts]:
-    """The presets' facts, and the current plan's when it is not one of them unchanged."""
-    facts = list(_preset_facts(dataset_key(ds), ds))
-    if all(plan != make() for make in PRESETS.values()):
-        facts.append(advice.strategy_facts(ds, plan, chosen, f"{CURRENT} ({plan.name})"))
-    return facts
-
-
 def recommendation(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection],
                    wanted: advice.Goals) -> advice.Recommendation:
     """Draw the answer, its reasons, its risk and what would change it; return it for the brief."""
-    rec = advice.recommend(all_facts(ds, plan, chosen), wanted)
+    rec = advice.recommend(advice.with_current_plan(_preset_facts(dataset_key(ds), ds), ds, plan, chosen), wanted)
     st.success(f"**Recommended: {rec.recommended}** (score {rec.scores[rec.recommended]:.2f}; next: "
                f"{rec.runner_up}, {rec.scores[rec.runner_up]:.2f})", icon=":material/recommend:")
     st.markdown("**Why**\n" + "\n".join(f"1. {reason}" for reason in rec.reasons))

@@ -153,6 +153,11 @@ def positions(ds: LoadedDataset, dimension: str) -> Positions:
     return Positions(at, keys, names)
 
 
+def persona_arc_cells(ds: LoadedDataset) -> int:
+    """How many persona × arc cells hold at least one conversation (a card's "of N combinations")."""
+    return len(set(zip(ds.columns.persona_key, ds.columns.arc_key, strict=True)))
+
+
 def empty_cells(ds: LoadedDataset, rows: str = "persona", cols: str = "arc") -> list[tuple[str, str]]:
     """The (row key, column key) cells no conversation falls in, row by row."""
     r, c = positions(ds, rows), positions(ds, cols)

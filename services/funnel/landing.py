@@ -52,7 +52,7 @@ def landing_page(title: str, summary: str, license_id: str, facts: CardFacts, ex
                  form: LandingForm) -> str:
     """The page as one HTML file; `ReleaseError` if the key is not one a public page may carry."""
     key = form.publishable_key.get_secret_value()
-    if not key.startswith("sb_publishable_") and key_role(key) not in PUBLIC_ROLES:
+    if key_role(key) not in PUBLIC_ROLES:  # `sb_publishable_…` keys and anon JWTs read as "anon"
         raise ReleaseError("the landing page needs the project's publishable (anon) key: this key is not one, "
                            "and a public page must never carry a service-role key")
     config = {"endpoint": f"{form.supabase_url.rstrip('/')}/rest/v1/leads", "key": key,

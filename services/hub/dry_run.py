@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from services.hub.api import call
 from services.hub.config import HubSettings
-from services.hub.errors import HubError
+from services.hub.errors import HubError, card_errors_of
 
 KEEP = frozenset({".gitattributes"})  # the Hub's own file: never deleted by a release
 RELEASE_TAG = re.compile(r"^v(\d+)$")
@@ -97,7 +97,6 @@ def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[Fi
     return changes
 
 
-CARD_INVALID = "Invalid metadata in README.md."  # how huggingface_hub's `_validate_yaml` starts its ValueError
 
 
 def card_errors(api: HfApi, settings: HubSettings, readme: bytes) -> list[str]:
@@ -107,9 +106,9 @@ def card_errors(api: HfApi, settings: HubSettings, readme: bytes) -> list[str]:
         try:  # huggingface_hub's own check (POST /api/validate-yaml), as `create_commit` runs it
             api._validate_yaml(readme.decode("utf-8"), repo_type="dataset")
         except ValueError as exc:
-            if not str(exc).startswith(CARD_INVALID):
+            if (errors := card_errors_of(exc)) is None:
                 raise
-            return [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]
+            return errors
         return []
 
     return call(settings, "asking the Hub to validate the card", ask)

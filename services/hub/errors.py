@@ -32,6 +32,17 @@ class HubError(StudioError):
         return HubError(self.code, f"{self.message} (tried {attempts} times){self.given_up}", self.step)
 
 
+CARD_INVALID = "Invalid metadata in README.md."  # how huggingface_hub's `_validate_yaml` starts its ValueError
+
+
+def card_errors_of(exc: Exception) -> list[str] | None:
+    """The Hub's errors about a card's YAML, one per line of huggingface_hub's ValueError; None when
+    `exc` is not that error."""
+    if not (isinstance(exc, ValueError) and str(exc).startswith(CARD_INVALID)):
+        return None
+    return [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]
+
+
 def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bool]:
     """(the error in words, whether a retry may help)."""
     namespace = repo_id.split("/")[0] if repo_id else "this namespace"
@@ -69,9 +80,7 @@ def classify(exc: Exception, what: str, repo_id: str = "") -> tuple[HubError, bo
         # huggingface_hub reads some answers as JSON before their status (validate-yaml does): a gateway's
         # HTML error page then surfaces as a JSONDecodeError. It is the Hub failing, and may pass.
         return HubError("server_error", "the Hub answered with an error page instead of data", what), True
-    if isinstance(exc, ValueError) and str(exc).startswith("Invalid metadata in README.md"):
-        # huggingface_hub's `_validate_yaml` (inside `create_commit`): the Hub's errors, one per line
-        errors = [line.removeprefix("- ") for line in str(exc).splitlines()[1:] if line.strip()]
+    if (errors := card_errors_of(exc)) is not None:  # the Hub's verdict on the card, inside `create_commit`
         return HubError("invalid_card", "the Hub refuses the card's YAML: " + "; ".join(errors), what), False
     kind = _transport_kind(exc)
     if kind == "timeout":

@@ -199,7 +199,7 @@ def _retried_by_the_library(exc: Exception) -> bool:
     if request is None:
         return False
     url = str(request.url)
-    return "/preupload/" in url or ".git/info/lfs/" in url or request.method == "PUT" or "/lfs-verify" in url
+    return "/preupload/" in url or ".git/info/lfs/" in url or request.method == "PUT"
 
 
 def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:

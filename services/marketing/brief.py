@@ -24,7 +24,6 @@ from services.release.checks.report import TierReport
 from services.strategy import advice, compare
 from services.strategy.advice_chart import score_bars
 from services.strategy.plans import Plan
-from services.strategy.presets import PRESETS
 from services.strategy.sampling import TierSelection
 
 TEMPLATE = Path(__file__).with_name("brief.html.j2")
@@ -84,10 +83,7 @@ def gather(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection], 
            built: dict[str, Bundle], reports: dict[str, TierReport],
            card_text: CardText | None = None) -> BriefContent:
     """The brief's content from what the studio has computed for this dataset and plan."""
-    facts = advice.preset_facts(ds)
-    if all(plan != make() for make in PRESETS.values()):
-        facts.append(advice.strategy_facts(ds, plan, selections, f"Current plan ({plan.name})"))
-    rec = advice.recommend(facts, goals)
+    rec = advice.recommend(advice.with_current_plan(advice.preset_facts(ds), ds, plan, selections), goals)
     questions = compare.questions_table(compare.preset_comparison(ds))
     tiers = [compare.tier_row(ds, plan, name, sel) for name, sel in selections.items()]
     first = next(iter(built.values()), None)

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from services import __version__
 from services.dataset.loader import LoadedDataset
+from services.dataset.summary import persona_arc_cells
 from services.release import convert
 from services.release.card.facts import CardFacts, Generator, compute_facts
 from services.release.card.image import coverage_png
@@ -159,7 +160,7 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
     conv_rows, pair_rows = convert.tier_rows(ds, selection)
     conversations = convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA)
     pairs = convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA)
-    all_cells = len(set(zip(ds.conversation_table["persona_key"], ds.conversation_table["arc_key"], strict=True)))
+    all_cells = persona_arc_cells(ds)
     facts = compute_facts(conversations, pairs, ds.consultant_profile, all_cells)
     files: dict[str, bytes] = {}
     image = None

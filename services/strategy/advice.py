@@ -30,10 +30,11 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from services.dataset.loader import LoadedDataset
-from services.strategy.compare import given_per_conversation, union_examples
+from services.strategy.compare import cells_covered, given_per_conversation, union_examples
 from services.strategy.plans import Plan
 from services.strategy.presets import PRESET_LABELS, PRESETS
 from services.strategy.sampling import TierSelection, dataset_arrays, select_plan
@@ -43,6 +44,7 @@ PLACEHOLDER_HOSTS = frozenset({"example.com", "example.org", "example.net"})
 _LANDING = ("The download tier's email form needs a landing page, and the plan's landing link is missing or a "
             "placeholder: nobody can reach that tier's form until the page is live.")
 GOALS: tuple[Goal, ...] = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")
+CURRENT_PLAN = "Current plan"  # how an edited plan is named beside the presets
 FACTORS = ((2, "twice"), (3, "three times"), (5, "five times"))  # re-weightings tried, in this order
 
 
@@ -115,16 +117,15 @@ def strategy_facts(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSele
         return sum(given_per_conversation(ds, union_examples(selections, plan, channels)).values())
 
     public = [sel for name, sel in selections.items() if plan.tier(name).channel == "hub_public"]
-    open_positions = sorted({int(i) for sel in public for i in sel.indices})
-    cells = {(int(a.codes["persona"][i]), int(a.codes["arc"][i])) for i in open_positions}
-    everything = {(int(p), int(r)) for p, r in zip(a.codes["persona"], a.codes["arc"], strict=True)}
+    open_positions = np.unique(np.concatenate([sel.indices for sel in public])) if public else np.array([], int)
     total = int(a.supervised.sum())
     open_n, gated_n, email_n = given({"hub_public"}), given({"hub_gated"}), given({"download"})
     given_all = given({"hub_public", "hub_gated", "download"})
     return StrategyFacts(
         label=label, total_examples=total, threshold=plan.trainable_threshold, open_examples=open_n,
         gated_examples=gated_n, email_examples=email_n, kept_examples=total - given_all,
-        open_conversations=len(open_positions), open_cells=len(cells), all_cells=len(everything),
+        open_conversations=len(open_positions), open_cells=cells_covered(ds, open_positions),
+        all_cells=cells_covered(ds, np.arange(len(a.ids))),
         hub_repos=sum(1 for name in selections if plan.tier(name).channel.startswith("hub_")),
         captures_leads=any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
         landing_page_missing=any(is_placeholder(plan.tier(n).calls_to_action.landing_page_url)
@@ -280,6 +281,14 @@ def recommend(facts: list[StrategyFacts], goals: Goals) -> Recommendation:
         recommended=best.label, runner_up=second.label, reasons=[_strength(g, best) for g in strongest],
         risk=risk, would_change=_changes(facts, goals, best.label),
     )
+
+
+def with_current_plan(presets: list[StrategyFacts], ds: LoadedDataset, plan: Plan,
+                      selections: dict[str, TierSelection]) -> list[StrategyFacts]:
+    """The presets' facts, and the current plan's beside them when it is not one of them unchanged."""
+    if any(plan == make() for make in PRESETS.values()):
+        return list(presets)
+    return [*presets, strategy_facts(ds, plan, selections, f"{CURRENT_PLAN} ({plan.name})")]
 
 
 def preset_facts(ds: LoadedDataset, threshold: int | None = None) -> list[StrategyFacts]:

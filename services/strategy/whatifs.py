@@ -12,10 +12,12 @@ the sentence says.
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel
 
 from services.dataset.loader import LoadedDataset
 from services.strategy import advice
+from services.strategy.compare import cells_covered
 from services.strategy.plans import Plan
 from services.strategy.presets import preset_billboard
 from services.strategy.sampling import SamplingError, TierSelection, dataset_arrays, select_tier
@@ -50,11 +52,6 @@ def _preview(ds: LoadedDataset, plan: Plan, size: int) -> TierSelection | None:
         return None
 
 
-def _cells(ds: LoadedDataset, sel: TierSelection) -> int:
-    a = dataset_arrays(ds)
-    return len({(int(a.codes["persona"][i]), int(a.codes["arc"][i])) for i in sel.indices})
-
-
 def _billboard(base: Plan | None, size: int) -> Plan:
     plan = base if base is not None and PREVIEW in {t.name for t in base.tiers} else preset_billboard()
     tiers = [t.model_copy(update={"selection": t.selection.model_copy(update={"size": size})})
@@ -67,10 +64,10 @@ def smallest_covering_preview(ds: LoadedDataset, base: Plan | None = None) -> Wh
     question = "What is the smallest public preview that shows every persona × arc cell?"
     plan = _billboard(base, 1)
     a = dataset_arrays(ds)
-    cells = len({(int(p), int(r)) for p, r in zip(a.codes["persona"], a.codes["arc"], strict=True)})
+    cells = cells_covered(ds, np.arange(len(a.ids)))
     for size in range(cells, len(a.ids) + 1):
         sel = _preview(ds, plan, size)
-        if sel is not None and _cells(ds, sel) == cells:
+        if sel is not None and cells_covered(ds, sel.indices) == cells:
             return WhatIf(question=question, plan=_billboard(base, size),
                           answer=f"{size} conversations ({sel.supervised_examples:,} supervised examples) cover all "
                                  f"{cells} persona × arc cells.")
@@ -96,7 +93,7 @@ def largest_preview_below_threshold(ds: LoadedDataset, base: Plan | None = None)
     return WhatIf(question=question, plan=_billboard(base, size),
                   answer=f"{size} conversations: {sel.supervised_examples:,} supervised examples, "
                          f"{threshold - sel.supervised_examples:,} short of what a LoRA run needs; "
-                         f"{_cells(ds, sel)} persona × arc cells shown.")
+                         f"{cells_covered(ds, sel.indices)} persona × arc cells shown.")
 
 
 def threshold_changes(ds: LoadedDataset, goals: advice.Goals,

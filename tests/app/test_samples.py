@@ -95,3 +95,25 @@ def test_the_featured_list_opens_a_conversation():
     opened = featured[0].key.removeprefix("kit.featured.")
     assert at.query_params["conversation"] == opened
     assert at.selectbox(key="kit.tier").value == "preview"  # its kit is open
+
+
+def test_the_featured_list_of_a_dataset_without_quality_scores_says_so(tmp_path, small_export):
+    """A conversation without a quality score must not break the featured list (it is listed, unscored)."""
+    import json
+
+    from services.strategy import presets
+    from tests.support.exports import export_bytes
+
+    for conv in small_export["conversations"]:
+        for pair in conv["training_pairs"]:
+            pair["training_metadata"]["quality_score"] = None
+    path = tmp_path / "unscored.json"
+    path.write_bytes(export_bytes(small_export))
+    at = open_app()
+    at.radio(key="source.kind").set_value("path").run()
+    at.text_input(key="source.path").set_value(str(path)).run()
+    at.session_state["plan.current"] = presets.preset_giveaway()  # two conversations: everything released
+    at.switch_page("app_pages/samples.py").run()
+    no_exception(at)
+    labels = [b.label for b in at.button if b.key and b.key.startswith("kit.featured.")]
+    assert labels and all(label.endswith("quality not scored") for label in labels), json.dumps(labels)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.strategy import advice, sampling, whatifs
+from services.strategy.compare import cells_covered
 from services.strategy.presets import preset_billboard
 
 
@@ -16,9 +17,9 @@ def test_the_smallest_preview_covers_every_cell_and_one_less_does_not(demo_datas
     sel = _preview(demo_dataset, found.plan)
     all_cells = len(set(zip(demo_dataset.conversation_table["persona_key"], demo_dataset.conversation_table["arc_key"],
                             strict=True)))
-    assert whatifs._cells(demo_dataset, sel) == all_cells
+    assert cells_covered(demo_dataset, sel.indices) == all_cells
     smaller = whatifs._preview(demo_dataset, found.plan, sel.conversations - 1)
-    assert smaller is None or whatifs._cells(demo_dataset, smaller) < all_cells
+    assert smaller is None or cells_covered(demo_dataset, smaller.indices) < all_cells
     assert f"{sel.conversations} conversations" in found.answer and f"all {all_cells}" in found.answer
     assert all(s.error is None for s in sampling.select_plan(demo_dataset, found.plan).values())
 

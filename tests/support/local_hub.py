@@ -342,7 +342,8 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 return self._lfs_batch(f"{parts[1]}/{parts[2].removesuffix('.git')}")
             if len(parts) == 2 and parts[0] == "lfs-upload":
                 return self._lfs_upload(parts[1])
-            if len(parts) == 1 and parts[0] == "lfs-verify":
+            if len(parts) == 7 and parts[0] in {"datasets", "spaces"} and parts[2].endswith(".git") \
+                    and parts[3:] == ["info", "lfs", "objects", "verify"]:
                 return self._lfs_verify()
             if parts and parts[0] in {"datasets", "spaces"}:
                 return self._resolve(parts[1:])
@@ -393,7 +394,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 user = self._user()
                 payload = json.loads(self._body() or b"{}")
                 namespace = payload.get("namespace") or user.name
-                if not user.can_write(namespace) and user.token_role != "fineGrained":
+                if not user.can_write(namespace):
                     raise _Error(403, f"You cannot create a collection in {namespace}")
                 same = next((c for c in hub.collections.values()
                              if c["owner"]["name"] == namespace and c["title"] == payload["title"]), None)
@@ -426,6 +427,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
         # --- Git LFS, basic transfer: what huggingface_hub's `post_lfs_batch_info` / `lfs_upload` speak ---
         def _lfs_batch(self, repo_id: str) -> tuple[int, object, None, str]:
             self._repo(repo_id, self._user(), write=True)
+            self._kind_prefix = "/spaces" if self._store is hub.spaces else "/datasets"
             payload = json.loads(self._body() or b"{}")
             if payload.get("operation") != "upload" or "basic" not in (payload.get("transfers") or ["basic"]):
                 raise _Error(400, "only basic uploads are served here")
@@ -433,8 +435,11 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             for obj in payload.get("objects", []):
                 entry = {"oid": obj["oid"], "size": obj["size"], "authenticated": True}
                 if obj["oid"] not in hub.lfs_objects:  # stored already: nothing to send
+                    # The Hub's verify action lives beside the batch endpoint (`…/{repo}.git/info/lfs/objects/verify`);
+                    # its upload action is a presigned storage URL, here a route of this server.
                     entry["actions"] = {"upload": {"href": f"{hub.url}/lfs-upload/{obj['oid']}"},
-                                        "verify": {"href": f"{hub.url}/lfs-verify"}}
+                                        "verify": {"href": f"{hub.url}{self._kind_prefix}/{repo_id}.git/info/lfs/"
+                                                           "objects/verify"}}
                 objects.append(entry)
             return 200, {"transfer": "basic", "objects": objects, "hash_algo": "sha256"}, None, \
                 "application/vnd.git-lfs+json"

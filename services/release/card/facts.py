@@ -122,8 +122,7 @@ def _byte_lengths(conversations: pa.Table) -> dict[str, int]:
     sizes = sorted(sum(len(m["content"].encode("utf-8")) for m in messages) for messages in rows)
     if not sizes:
         return {}
-    longest = max(rows, key=len)
-    allowance = TEMPLATE_TOKENS * len(longest)
+    allowance = TEMPLATE_TOKENS * max(len(messages) for messages in rows)  # the most messages in one
     return {"max_conversation_bytes": sizes[-1], "mean_conversation_bytes": round(sum(sizes) / len(sizes)),
             "p95_conversation_bytes": sizes[min(len(sizes) - 1, math.ceil(0.95 * len(sizes)) - 1)],
             "max_length": -(-(sizes[-1] + allowance) // 256) * 256}  # rounded up to a multiple of 256

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.dataset.loader import LoadedDataset
 from services.dataset.schema import ConsultantProfile
+from services.dataset.summary import persona_arc_cells
 from services.release import bundle as bundles
 from services.release.checks.card_truth import check_card
 from services.release.checks.content import check_responses
@@ -38,8 +39,7 @@ def attach_report(b: bundles.Bundle, report: TierReport) -> None:
 def check_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
                built: dict[str, bundles.Bundle]) -> dict[str, TierReport]:
     """A report per built tier, attached to its bundle's manifest."""
-    table = ds.conversation_table
-    all_cells = len(set(zip(table["persona_key"], table["arc_key"], strict=True)))
+    all_cells = persona_arc_cells(ds)
     reports = {}
     for name, b in built.items():
         reports[name] = check_tier(b, plan, selections, ds.consultant_profile, all_cells)
