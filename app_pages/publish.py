@@ -1,7 +1,5 @@
 """Publish: dry run against the Hub's current head (the default view), then one guarded click."""
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +17,8 @@ from services.release.bundle import MANIFEST
 
 DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
 RESULT_KEY = "publish.result"
+VERDICT_STYLE = {"blocked": (st.error, ":material/block:"), "overridden": (st.warning, ":material/gavel:"),
+                 "passed": (st.success, ":material/verified:")}
 
 st.title("Publish")
 ds = current_dataset()
@@ -101,8 +101,8 @@ if seen.card_errors:
 
 st.subheader("Checks")
 verdict = readiness.checks_verdict(tier, report)
-{"blocked": partial(st.error, icon=":material/block:"), "overridden": partial(st.warning, icon=":material/gavel:"),
- "passed": partial(st.success, icon=":material/verified:")}[verdict.level](verdict.text)
+show, icon = VERDICT_STYLE[verdict.level]
+show(verdict.text, icon=icon)
 st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
              hide_index=True, width="stretch")
 

@@ -68,7 +68,9 @@ def what_ifs(ds: LoadedDataset, plan: Plan, wanted: advice.Goals) -> None:
     for i, found in enumerate(_what_ifs(dataset_key(ds), plan.model_dump_json(), ds, plan)):
         with st.container(border=True):
             st.markdown(f"**{found.question}** {found.answer}")
-            if found.plan is not None and st.button("Make it the plan", key=f"advice.what_if.{i}"):
+            current = found.plan == plan
+            if found.plan is not None and st.button("This is the plan" if current else "Make it the plan",
+                                                    key=f"advice.what_if.{i}", disabled=current):
                 set_plan(found.plan, f"what-if: {found.question}")
                 st.rerun()
     rows = _thresholds(dataset_key(ds), wanted.model_dump_json(), ds)

@@ -45,6 +45,7 @@ def test_the_recommendation_and_a_what_if_are_one_click_from_the_plan():
     no_exception(at)
     assert _tiers(at)["preview"] == 21
     assert at.session_state["plan.origin"].startswith("what-if:")
+    assert at.button(key="advice.what_if.0").disabled  # it is the plan now: nothing left to apply
 
 
 def test_pick_each_preset():
