@@ -2,7 +2,8 @@
 
 Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `brief … --out FILE`,
 `share … --tier T [--conversation ID] --out DIR`,
-`publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual]`, `demo --out PATH`.
+`publish DIR|ZIP [--repo-id ORG/NAME] [--dry-run] [--private] [--gated auto|manual]`,
+`leads [--repo-id ORG/NAME] [--csv FILE]`, `traction snapshot`, `demo --out PATH`.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
 Each command lives in its own module and imports what it needs when it runs, so `stats` starts
@@ -44,6 +45,7 @@ def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     which.add_argument("--preset", choices=PRESET_NAMES)
     which.add_argument("--plan", help="a plan file (YAML or JSON)")
     p.add_argument("--seed", type=int, help="override the preset's seed")
+    p.add_argument("--privacy-url", help="the privacy notice the lead forms link to (sets the plan's privacy_url)")
     return p
 
 
@@ -61,9 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _with_plan(sub.add_parser("bundle", help="build each released tier, check it, write it"))
     p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
     p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
-    p = sub.add_parser("publish", help="publish a Hub tier's folder (written by `bundle`) to the Hub")
-    p.add_argument("dir", help="the tier's release folder, e.g. release/preview")
-    p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub")
+    p = sub.add_parser("publish", help="publish a tier written by `bundle`: a Hub tier's folder to a dataset repo, "
+                                       "a download tier's zip as its landing Space")
+    p.add_argument("dir", help="the tier's release folder (release/preview) or zip (release/eq-100.zip)")
+    p.add_argument("--repo-id", help="ORG/NAME on the Hub (default: the plan's)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; send nothing")
     p.add_argument("--private", action="store_true", help="publish as a private repo")
     p.add_argument("--gated", choices=["auto", "manual"], help="gate access (default: the plan's, for gated tiers)")

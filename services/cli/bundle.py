@@ -9,6 +9,7 @@ from pathlib import Path
 from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
+from services.hub.config import hub_endpoint
 from services.release import bundle
 from services.release.checks import runner as checks
 from services.strategy import sampling
@@ -24,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     errors = [s.error for s in selections.values() if s.error]
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
-    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image)
+    # The cards link the tiers where `publish` will put them: on the Hub HF_ENDPOINT names.
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=hub_endpoint())
     reports = checks.check_plan(ds, plan, selections, built)
     out = Path(args.out)
     for name, b in built.items():

@@ -8,7 +8,11 @@ from services.strategy import plans, presets
 
 
 def plan_from(args: argparse.Namespace) -> plans.Plan:
-    """The plan the arguments name: a preset, or a plan file."""
+    """The plan the arguments name (a preset, or a plan file), with `--privacy-url` applied."""
     if args.plan:
-        return plans.load_plan(args.plan)
-    return presets.PRESETS[args.preset]() if args.seed is None else presets.PRESETS[args.preset](seed=args.seed)
+        plan = plans.load_plan(args.plan)
+    else:
+        plan = presets.PRESETS[args.preset]() if args.seed is None else presets.PRESETS[args.preset](seed=args.seed)
+    if getattr(args, "privacy_url", None):
+        plan = plan.model_copy(update={"privacy_url": args.privacy_url})
+    return plan

@@ -1,17 +1,23 @@
-"""`publish DIR --repo-id ORG/NAME [--dry-run] [--private] [--gated auto|manual] [--message M]`.
+"""`publish DIR|ZIP [--repo-id ORG/NAME] [--dry-run] [--private] [--gated auto|manual] [--message M]`.
 
-Checks the folder against its `release.json`, shows the dry run, then publishes as the page does.
+A Hub tier's folder goes to its dataset repo; a download tier's zip goes out as its landing
+Space (the page, its README and the zip; the form posts with SUPABASE_PUBLISHABLE_KEY). Checks
+the release against its `release.json`, shows the dry run, then publishes as the page does.
 Failures are raised and mapped to exit statuses by `services.cli.errors.exit_code`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from services.cli.errors import PUBLISH_EXIT
+from services.funnel.space import LeadCapture, space_files, zip_contents
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
 from services.hub import history as release_history
@@ -21,8 +27,9 @@ from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
 from services.release import bundle
 from services.release.errors import BundleDirError
+from services.strategy.links import RepoType
 from services.supabase.client import connect
-from services.supabase.config import settings_from_env
+from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key, settings_from_env
 
 
 def _history() -> release_history.History:
@@ -31,15 +38,32 @@ def _history() -> release_history.History:
     return release_history.SupabaseHistory(connect(settings)) if settings else release_history.JsonlHistory()
 
 
-def run(args: argparse.Namespace) -> int:
-    """Dry run, or publish a tier's folder to the Hub and record the attempt."""
-    files, manifest = bundle.read_release_dir(Path(args.dir))
+def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, bytes], dict, RepoType, str]:
+    """The files to publish, the manifest, the kind of repo and its id: a folder's files, or the
+    landing Space built around a download tier's zip."""
+    if path.is_file() and path.suffix == ".zip":
+        data = path.read_bytes()
+        manifest, _ = zip_contents(data)
+        space_id = repo_id or manifest["repo_id"]
+        url, key = os.environ.get(ENV_URL, "").strip(), publishable_key()
+        if not url or not key:
+            raise BundleDirError(f"a landing Space needs {ENV_URL} and {ENV_PUBLISHABLE} (the project's publishable "
+                                 "key, which the public page carries)")
+        capture = LeadCapture(supabase_url=url, publishable_key=SecretStr(key))
+        return space_files(data, space_id, endpoint, capture), manifest, "space", space_id
+    files, manifest = bundle.read_release_dir(path)
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:
-        raise BundleDirError(f"{args.dir}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
-                                     "tier; only Hub tiers are published")
-    if problem := hub_publish.repo_id_problem(args.repo_id):
-        raise HubError("bad_repo_id", problem, "checking the repo id")
+        raise BundleDirError(f"{path}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
+                             "tier; only Hub tiers and download zips are published")
+    return files, manifest, "dataset", repo_id or manifest["repo_id"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dry run, or publish a tier (folder or zip) to the Hub and record the attempt."""
     settings = hub_settings()
+    files, manifest, kind, repo_id = _release(Path(args.dir), args.repo_id, settings.endpoint)
+    if problem := hub_publish.repo_id_problem(repo_id):
+        raise HubError("bad_repo_id", problem, "checking the repo id")
     api = hub_api.client(settings)
     tiers = (manifest.get("plan") or {}).get("tiers", [])
     planned = next((t.get("gating") for t in tiers if t.get("name") == manifest.get("tier")), None) or {}
@@ -48,12 +72,13 @@ def run(args: argparse.Namespace) -> int:
         gated = planned.get("mode", "auto")  # a gated tier is never published open by default
     context = release_flow.context_from_manifest(manifest)
     options = hub_publish.PublishOptions(
-        repo_id=args.repo_id, private=args.private, gated=gated or False,
+        repo_id=repo_id, repo_type=kind, private=args.private, gated=gated or False,
         commit_message=args.message or f"Release {context.tier}: {context.conversations:,} conversations, "
                                        f"{context.supervised_examples:,} supervised examples")
     identity = hub_api.whoami(api, settings)
-    seen = dry_run(api, settings, args.repo_id, files)
-    print(f"{args.repo_id} as {identity.name}: " + ("new repo" if not seen.exists else f"head {(seen.head or '')[:8]}"))
+    seen = dry_run(api, settings, repo_id, files, kind)
+    print(f"{repo_id} ({kind}) as {identity.name}: "
+          + ("new repo" if not seen.exists else f"head {(seen.head or '')[:8]}"))
     for change in seen.changes:
         print(f"  {change.status:<9} {change.path} ({change.size:,} bytes)")
     if context.blocked:
@@ -75,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
     r = out.result
     print(("already up to date: " if r.outcome == "up_to_date" else "published: ")
           + f"{r.url} (commit {r.commit[:8]}{', tag ' + r.tag if r.tag else ''})")
+    if r.collection:
+        print(f"in the plan's collection: {settings.endpoint}/collections/{r.collection}")
     if r.warning:
         print(f"warning: {r.warning}", file=sys.stderr)
     return EXIT_OK

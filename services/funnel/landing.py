@@ -19,14 +19,10 @@ from pydantic import BaseModel, SecretStr
 from services.marketing.kit import Excerpt
 from services.release.card.facts import CardFacts
 from services.release.errors import ReleaseError
+from services.strategy.consent import CONSENT_VERSION, DELIVERY_WORDING, MARKETING_WORDING, ROLES
 from services.supabase.config import key_role
 
 TEMPLATE = Path(__file__).with_name("landing.html.j2")
-CONSENT_VERSION = "2026-11-27"  # change it whenever a wording below changes
-DELIVERY_WORDING = "Email me the download link for this dataset (that is what this form is for)."
-MARKETING_WORDING = ("Also keep me posted about new datasets and the conversation generator, at most twice a "
-                     "month. I can unsubscribe at any time.")
-ROLES = ("Research", "Product / startup", "Enterprise", "Education", "Other")
 PUBLIC_ROLES = frozenset({"anon"})  # the only key role a public page may carry
 
 

@@ -49,6 +49,13 @@ class HubSettings(BaseModel):
         return value
 
 
+def hub_endpoint(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The Hub releases go to (and their cards link to), token or not."""
+    env = os.environ if environ is None else environ
+    value = str((secrets or {}).get("HF_ENDPOINT") or env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/")
+    return value if value.startswith(("http://", "https://")) else DEFAULT_ENDPOINT
+
+
 def hub_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
                  **overrides: Any) -> HubSettings:
     """From secrets first, then the environment; HubConfigError when there is no token."""

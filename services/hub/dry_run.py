@@ -10,13 +10,14 @@ import hashlib
 import re
 from typing import Literal
 
-from huggingface_hub import DatasetInfo, HfApi, RepoFile
+from huggingface_hub import DatasetInfo, HfApi, RepoFile, SpaceInfo
 from huggingface_hub.utils.sha import git_hash
 from pydantic import BaseModel, Field
 
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.errors import HubError, card_errors_of
+from services.strategy.links import RepoType
 
 KEEP = frozenset({".gitattributes"})  # the Hub's own file: never deleted by a release
 RELEASE_TAG = re.compile(r"^v(\d+)$")
@@ -32,6 +33,7 @@ class DryRun(BaseModel):
     """What publishing would change, against the head seen now. Nothing is sent to make it."""
 
     repo_id: str
+    repo_type: RepoType = "dataset"
     exists: bool
     head: str | None = None
     private: bool | None = None
@@ -57,10 +59,11 @@ class DryRun(BaseModel):
         return f"v{max(numbers, default=0) + 1}"
 
 
-def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str) -> dict[str, tuple[str, int]]:
+def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str,
+                 repo_type: RepoType = "dataset") -> dict[str, tuple[str, int]]:
     """path → (id to compare, size): the sha256 for LFS files, the git blob id otherwise."""
     entries = call(settings, "reading the repo's files", lambda: list(
-        api.list_repo_tree(repo_id, repo_type="dataset", recursive=True, revision=revision)), repo_id)
+        api.list_repo_tree(repo_id, repo_type=repo_type, recursive=True, revision=revision)), repo_id)
     out = {}
     for entry in entries:
         if isinstance(entry, RepoFile):
@@ -68,9 +71,10 @@ def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str)
     return out
 
 
-def read_head(api: HfApi, settings: HubSettings, repo_id: str) -> tuple[DatasetInfo, str]:
+def read_head(api: HfApi, settings: HubSettings, repo_id: str,
+              repo_type: RepoType = "dataset") -> tuple[DatasetInfo | SpaceInfo, str]:
     """The repo's info and the commit its main branch is at."""
-    info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id), repo_id)
+    info = call(settings, "reading the repo", lambda: api.repo_info(repo_id, repo_type=repo_type), repo_id)
     if not info.sha:
         raise HubError("hub_error", "the Hub did not say which commit the repo is at", "reading the repo")
     return info, info.sha
@@ -99,12 +103,12 @@ def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[Fi
 
 
 
-def card_errors(api: HfApi, settings: HubSettings, readme: bytes) -> list[str]:
+def card_errors(api: HfApi, settings: HubSettings, readme: bytes, repo_type: RepoType = "dataset") -> list[str]:
     """The Hub's errors about the card's YAML, verbatim (none: it accepts it). The Hub checks the
     card again inside the commit; asking first means a refused card never creates a repo."""
     def ask() -> list[str]:
         try:  # huggingface_hub's own check (POST /api/validate-yaml), as `create_commit` runs it
-            api._validate_yaml(readme.decode("utf-8"), repo_type="dataset")
+            api._validate_yaml(readme.decode("utf-8"), repo_type=repo_type)
         except ValueError as exc:
             if (errors := card_errors_of(exc)) is None:
                 raise
@@ -114,19 +118,21 @@ def card_errors(api: HfApi, settings: HubSettings, readme: bytes) -> list[str]:
     return call(settings, "asking the Hub to validate the card", ask)
 
 
-def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes]) -> DryRun:
+def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes],
+            repo_type: RepoType = "dataset") -> DryRun:
     """What publishing `files` to `repo_id` would change, against its head now. Sends nothing."""
-    refused = card_errors(api, settings, files["README.md"]) if "README.md" in files else []
+    refused = card_errors(api, settings, files["README.md"], repo_type) if "README.md" in files else []
     try:
-        info, head = read_head(api, settings, repo_id)
+        info, head = read_head(api, settings, repo_id, repo_type)
     except HubError as exc:
         if exc.code != "not_found":
             raise
-        return DryRun(repo_id=repo_id, exists=False, card_errors=refused,
+        return DryRun(repo_id=repo_id, repo_type=repo_type, exists=False, card_errors=refused,
                       changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
-    refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
+    refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type=repo_type), repo_id)
     tags = [t.name for t in refs.tags if RELEASE_TAG.match(t.name)]
     on_head = [t.name for t in refs.tags if t.target_commit == head and RELEASE_TAG.match(t.name)]
-    return DryRun(repo_id=repo_id, exists=True, head=head, private=info.private, gated=info.gated,
-                  changes=diff(files, remote_files(api, settings, repo_id, head)), release_tags=tags,
+    return DryRun(repo_id=repo_id, repo_type=repo_type, exists=True, head=head, private=info.private,
+                  gated=getattr(info, "gated", None),
+                  changes=diff(files, remote_files(api, settings, repo_id, head, repo_type)), release_tags=tags,
                   head_tag=on_head[-1] if on_head else None, card_errors=refused)

@@ -1,7 +1,8 @@
 """One publish attempt from start to record, shared by the Publish page and `cli publish`.
 
-Refuse a tier the checks block (unless overridden), publish it otherwise, and record the outcome
-whatever it is: published, already up to date, refused, or failed with its message.
+Refuse a tier the checks block (unless overridden), publish it otherwise, group it with its
+siblings in the plan's Hub collection, and record the outcome whatever it is: published, already
+up to date, refused, or failed with its message.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from huggingface_hub import HfApi
 from pydantic import BaseModel, Field
 
 from services.dataset.report import LoadError
+from services.hub.collection import group_or_warn
 from services.hub.config import HubSettings
 from services.hub.dry_run import DryRun
 from services.hub.errors import HubError
@@ -55,7 +57,8 @@ def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context:
             options: PublishOptions, seen: DryRun, actor: str, history: History,
             step: Step | None = None) -> Attempt:
     """Refuse a blocked tier, or publish it; record the outcome whatever it is."""
-    base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "plan_name": context.plan_name,
+    base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "repo_type": options.repo_type,
+            "plan_name": context.plan_name,
             "plan_sha256": context.plan_sha256, "conversations": context.conversations,
             "supervised_examples": context.supervised_examples, "overrides": context.overrides}
     if context.blocked:
@@ -69,6 +72,10 @@ def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context:
             out = Attempt(record=ReleaseRecord(**base, outcome="failed", message=str(exc)), error=str(exc),
                           error_code=exc.code)
         else:
+            slug, warning = group_or_warn(api, settings, context.plan_name, options.repo_id, options.repo_type)
+            if slug or warning:
+                result = result.model_copy(update={"collection": slug, "warning": " ".join(
+                    w for w in (result.warning, warning) if w) or None})
             message = "already up to date: no commit" if result.outcome == "up_to_date" else "published"
             out = Attempt(result=result, record=ReleaseRecord(
                 **base, outcome=result.outcome, commit_sha=result.commit, tag=result.tag, url=result.url,

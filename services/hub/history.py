@@ -7,17 +7,17 @@ release; the caller shows the error next to the release's own outcome.
 
 from __future__ import annotations
 
-import json
 import os
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from services.supabase.client import SupabaseSession, call
-from services.supabase.tables import fetch_all
+from services.strategy.links import RepoType
+from services.supabase.client import SupabaseSession
+from services.supabase.log import TableLog
+from services.utils.jsonl import JsonlLog
 
 Outcome = Literal["published", "up_to_date", "refused", "failed"]
 TABLE = "dataset_releases"
@@ -30,6 +30,7 @@ class ReleaseRecord(BaseModel):
     actor: str = Field(description="who pressed publish: the signed-in email, or the Hub account")
     tier: str
     repo_id: str
+    repo_type: RepoType = "dataset"
     outcome: Outcome
     commit_sha: str | None = None
     tag: str | None = None
@@ -54,54 +55,26 @@ class History(Protocol):
         """Every record, newest first."""
 
 
-class JsonlHistory:
-    """One JSON object per line, appended with a flush and fsync (a crash loses at most the line
-    being written, which `read` then skips)."""
-
-    _lock = threading.Lock()
+class JsonlHistory(JsonlLog[ReleaseRecord]):
+    """The local history: `releases/history.jsonl`, or the file `STUDIO_RELEASES_FILE` names."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path or os.environ.get(ENV_PATH) or DEFAULT_PATH)
-        self.where = f"local file {self.path}"
-
-    def append(self, record: ReleaseRecord) -> None:
-        """Add one record as a line, flushed and synced (a torn last line is skipped by `read`)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = record.model_dump_json() + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as out:
-            out.write(line)
-            out.flush()
-            os.fsync(out.fileno())
+        super().__init__(Path(path or os.environ.get(ENV_PATH) or DEFAULT_PATH), ReleaseRecord)
 
     def read(self) -> list[ReleaseRecord]:
-        """Every record, newest first; a damaged line is skipped, not fatal."""
-        if not self.path.exists():
-            return []
-        records = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(ReleaseRecord.model_validate_json(line))
-            except ValueError:
-                continue  # a torn last line
-        return sorted(records, key=lambda r: r.released_at, reverse=True)
+        """Every record, newest first."""
+        return sorted(super().read(), key=lambda r: r.released_at, reverse=True)
 
 
-class SupabaseHistory:
-    """The `dataset_releases` table (the studio's one write to Supabase)."""
+class SupabaseHistory(TableLog[ReleaseRecord]):
+    """The `dataset_releases` table."""
 
     def __init__(self, session: SupabaseSession) -> None:
-        self.session = session
-        self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
-
-    def append(self, record: ReleaseRecord) -> None:
-        """Insert one record into the `dataset_releases` table."""
-        row = json.loads(record.model_dump_json())
-        call(self.session, f"table `{TABLE}`", lambda: self.session.client.table(TABLE).insert(row).execute())
+        super().__init__(session, TABLE, ReleaseRecord)
 
     def read(self) -> list[ReleaseRecord]:
         """Every record in the table, newest first."""
-        rows = fetch_all(self.session, TABLE, "*")
-        return sorted((ReleaseRecord.model_validate(r) for r in rows), key=lambda r: r.released_at, reverse=True)
+        return sorted(super().read(), key=lambda r: r.released_at, reverse=True)
 
 
 def latest_published(records: list[ReleaseRecord], tier: str) -> ReleaseRecord | None:

@@ -17,12 +17,13 @@ from typing import Literal
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.dry_run import KEEP, DryRun, FileChange, diff, read_head, remote_files
 from services.hub.errors import HubError, classify, said_pause
+from services.strategy.links import RepoType, repo_url
 from services.utils.retrying import retrying
 
 Step = Callable[[str], None]
@@ -50,12 +51,20 @@ def repo_id_problem(repo_id: str) -> str | None:
 
 
 class PublishOptions(BaseModel):
-    """What the owner chose for one publish: where, how visible, gated or not, and the message."""
+    """What the owner chose for one publish: where, how visible, gated or not, and the message.
+    A Space (a download tier's landing page) is static and never gated: its form is the gate."""
 
     repo_id: str
+    repo_type: RepoType = "dataset"
     private: bool = False
     gated: Gated = False
     commit_message: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _spaces_are_not_gated(self) -> PublishOptions:
+        if self.repo_type == "space" and self.gated:
+            raise ValueError("a landing Space is not gated: its form is the gate")
+        return self
 
     @field_validator("repo_id")
     @classmethod
@@ -74,12 +83,14 @@ class PublishResult(BaseModel):
     tag: str | None = None
     steps: list[str] = Field(default_factory=list)
     warning: str | None = None
+    collection: str | None = Field(default=None, description="the slug of the plan's Hub collection")
 
 
 def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options: PublishOptions, seen: DryRun,
             step: Step | None = None) -> PublishResult:
     """Publish `files` as the whole content of the repo. `seen` is the dry run the owner reviewed."""
-    repo_id = options.repo_id
+    repo_id, kind = options.repo_id, options.repo_type
+    url = repo_url(settings.endpoint, kind, repo_id)
     done: list[str] = []
 
     def say(text: str) -> None:
@@ -87,46 +98,48 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
         if step:
             step(text)
 
-    if seen.repo_id != repo_id:
+    if seen.repo_id != repo_id or seen.repo_type != kind:
         raise HubError("moved", "the dry run was for another repo; run it again", "publishing")
     if seen.card_errors:
         raise HubError("invalid_card", "the Hub refuses the card's YAML: " + "; ".join(seen.card_errors),
                        "validating the card")
     if not seen.exists:
         say(f"Creating {repo_id} (private until its content is in)")
-        call(settings, "creating the repo", lambda: api.create_repo(repo_id, repo_type="dataset", private=True,
-                                                                     exist_ok=True), repo_id)
-    info, current = read_head(api, settings, repo_id)
+        call(settings, "creating the repo", lambda: api.create_repo(
+            repo_id, repo_type=kind, private=True, exist_ok=True, space_sdk="static" if kind == "space" else None),
+             repo_id)
+    info, current = read_head(api, settings, repo_id, kind)
     found = {s.rfilename for s in info.siblings or []}
     if (seen.exists and current != seen.head) or (not seen.exists and found - KEEP):
         raise HubError("moved", "the Hub moved since the dry run (someone else committed, or created the repo). "
                                 "Nothing was published: run the dry run again, review, then publish",
                        "checking the head")
     # Restrictive settings first: new content never appears less protected than planned.
+    gated_now = getattr(info, "gated", False)  # a Space has no gate
     if options.private and not info.private:
         say("Making the repo private")
-        _settings(api, settings, repo_id, private=True)
-    if options.gated and info.gated != options.gated:
+        _settings(api, settings, options, private=True)
+    if options.gated and gated_now != options.gated:
         say(f"Gating access ({options.gated} approval)")
-        _settings(api, settings, repo_id, gated=options.gated)
+        _settings(api, settings, options, gated=options.gated)
 
-    changes = diff(files, remote_files(api, settings, repo_id, current))
+    changes = diff(files, remote_files(api, settings, repo_id, current, kind))
     tag = seen.head_tag if seen.exists else None
     if all(c.status == "unchanged" for c in changes):
         say("Content already up to date: no commit")
         head = current
         outcome: Literal["published", "up_to_date"] = "up_to_date"
         if tag is None:
-            tag = _tag(api, settings, repo_id, head, seen, say)
+            tag = _tag(api, settings, options, head, seen, say)
     else:
         say(f"Committing {sum(c.status != 'unchanged' for c in changes)} change(s) in one commit")
         head = _commit(api, settings, files, changes, options, current, say)
         outcome = "published"
         try:
-            tag = _tag(api, settings, repo_id, head, seen, say)
+            tag = _tag(api, settings, options, head, seen, say)
         except HubError as exc:
             return PublishResult(
-                outcome=outcome, repo_id=repo_id, url=f"{settings.endpoint}/datasets/{repo_id}", commit=head,
+                outcome=outcome, repo_id=repo_id, url=url, commit=head,
                 steps=done, warning=f"The release is on the Hub, but tagging it failed ({exc.message}). Publish "
                                     "again to tag it (no new commit is made).")
     # Opening settings last.
@@ -134,24 +147,23 @@ def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options:
     try:
         if not options.private and info.private:
             say("Making the repo public")
-            _settings(api, settings, repo_id, private=False)
-        if not options.gated and info.gated:
+            _settings(api, settings, options, private=False)
+        if not options.gated and gated_now:
             say("Removing the access gate")
-            _settings(api, settings, repo_id, gated=False)
+            _settings(api, settings, options, gated=False)
     except HubError as exc:
         warning = (f"The content is on the Hub, but {exc.step} failed ({exc.message}); the repo stays as protected "
                    "as before. Publish again to finish.")
     say("Done")
-    return PublishResult(outcome=outcome, repo_id=repo_id, url=f"{settings.endpoint}/datasets/{repo_id}", commit=head,
-                         tag=tag, steps=done, warning=warning)
+    return PublishResult(outcome=outcome, repo_id=repo_id, url=url, commit=head, tag=tag, steps=done, warning=warning)
 
 
-def _settings(api: HfApi, settings: HubSettings, repo_id: str, private: bool | None = None,
+def _settings(api: HfApi, settings: HubSettings, options: PublishOptions, private: bool | None = None,
               gated: Gated | None = None) -> None:
     """Change one setting (the other stays as it is: None)."""
     what = "changing visibility" if private is not None else "changing the access gate"
-    call(settings, what, lambda: api.update_repo_settings(repo_id, repo_type="dataset", private=private, gated=gated),
-         repo_id)
+    call(settings, what, lambda: api.update_repo_settings(options.repo_id, repo_type=options.repo_type,
+                                                          private=private, gated=gated), options.repo_id)
 
 
 def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
@@ -172,10 +184,10 @@ def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes:
     def attempt() -> str:
         try:
             return api.create_commit(repo_id, _operations(files, changes), commit_message=options.commit_message,
-                                     repo_type="dataset", parent_commit=parent).oid
+                                     repo_type=options.repo_type, parent_commit=parent).oid
         except Exception as exc:
             error, retry = classify(exc, "committing", repo_id)
-            if (retry or error.code == "moved") and (landed := _landed(api, settings, repo_id, files, parent)):
+            if (retry or error.code == "moved") and (landed := _landed(api, settings, options, files, parent)):
                 return landed
             raise
 
@@ -202,27 +214,29 @@ def _retried_by_the_library(exc: Exception) -> bool:
     return "/preupload/" in url or ".git/info/lfs/" in url or request.method == "PUT"
 
 
-def _landed(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes], parent: str) -> str | None:
+def _landed(api: HfApi, settings: HubSettings, options: PublishOptions, files: dict[str, bytes],
+            parent: str) -> str | None:
     """The new head, if it moved from `parent` and holds exactly `files` (our commit landed)."""
     try:
-        _, head = read_head(api, settings, repo_id)
+        _, head = read_head(api, settings, options.repo_id, options.repo_type)
         if head == parent:
             return None
-        changes = diff(files, remote_files(api, settings, repo_id, head))
+        changes = diff(files, remote_files(api, settings, options.repo_id, head, options.repo_type))
     except HubError:
         return None
     return head if all(c.status == "unchanged" for c in changes) else None
 
 
-def _tag(api: HfApi, settings: HubSettings, repo_id: str, head: str, seen: DryRun, say: Step) -> str:
-    tag = seen.next_tag
+def _tag(api: HfApi, settings: HubSettings, options: PublishOptions, head: str, seen: DryRun, say: Step) -> str:
+    tag, repo_id = seen.next_tag, options.repo_id
     say(f"Tagging the release {tag}")
     try:
         call(settings, "tagging the release", lambda: api.create_tag(
-            repo_id, tag=tag, revision=head, repo_type="dataset", tag_message=f"Release {tag}"), repo_id)
+            repo_id, tag=tag, revision=head, repo_type=options.repo_type, tag_message=f"Release {tag}"), repo_id)
     except HubError as exc:
         # A retried request whose first answer was lost finds its own tag already there.
-        refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type="dataset"), repo_id)
+        refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type=options.repo_type),
+                    repo_id)
         if not any(t.name == tag and t.target_commit == head for t in refs.tags):
             raise exc from None
     return tag

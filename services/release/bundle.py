@@ -30,6 +30,7 @@ from services.release.card.facts import CardFacts, Generator, compute_facts
 from services.release.card.image import coverage_png
 from services.release.card.render import CardText, render_card
 from services.release.errors import BundleDirError, ReleaseError
+from services.strategy.links import HUB_URL, ReleaseLinks, default_repo_id
 from services.strategy.plans import Plan, Tier
 from services.strategy.sampling import TierSelection
 
@@ -49,6 +50,7 @@ class Bundle:
     card: str
     conversation_ids: list[str]
     manifest: dict[str, Any] = field(default_factory=dict)
+    links: ReleaseLinks | None = None  # where the plan's tiers live on the Hub the card points to
 
     def sha256(self) -> dict[str, str]:
         """Each file's sha256, as the manifest lists them."""
@@ -105,11 +107,6 @@ def parquet_bytes(table: pa.Table) -> bytes:
 def jsonl_bytes(table: pa.Table) -> bytes:
     """A table as JSON Lines, one row per line (download tiers)."""
     return b"".join(msgspec.json.encode(row) + b"\n" for row in table.to_pylist())
-
-
-def default_repo_id(plan: Plan, tier: Tier) -> str:
-    """The tier's repo id: the plan's, or one named after the plan and tier."""
-    return tier.repo_id or f"brightrun/financial-eq-{plan.name}-{tier.name}"
 
 
 def _example(conversations: pa.Table, featured: str | None) -> dict[str, Any] | None:
@@ -187,22 +184,24 @@ def _generator(ds: LoadedDataset) -> Generator | None:
     return Generator(model=meta.target_model, format=meta.format_spec, version=meta.version)
 
 
-def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> Bundle:
-    """The card, the license, the manifest: the bundle as it will be released."""
+def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_url: str = HUB_URL) -> Bundle:
+    """The card, the license, the manifest: the bundle as it will be released, its links on `hub_url`."""
     tier, facts = data.tier, data.facts
+    links = ReleaseLinks.for_plan(plan, hub_url)
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
-                       _example(data.conversations, tier.featured_conversation), data.image, data.generator)
+                       _example(data.conversations, tier.featured_conversation), data.image, data.generator, links)
     files = dict(data.data_files)
     files["README.md"] = card.encode("utf-8")
     if tier.channel == "download" or tier.license == "other":  # the Hub asks for the text of an 'other' license
         files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
                             + "\n").encode("utf-8")
     bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=data.repo_id, files=files, facts=facts, card=card,
-                    conversation_ids=data.conversations.column("conversation_id").to_pylist())
+                    conversation_ids=data.conversations.column("conversation_id").to_pylist(), links=links)
     bundle.manifest = {
         "format": MANIFEST_FORMAT,
         "tool": {"name": "lead-magnet-studio", "version": __version__},
-        "tier": tier.name, "channel": tier.channel, "repo_id": data.repo_id, "license": tier.license,
+        "tier": tier.name, "channel": tier.channel, "repo_id": data.repo_id, "hub_url": links.endpoint,
+        "license": tier.license,
         "seed": plan.seed, "plan_sha256": plan_sha256(plan), "plan": plan.model_dump(mode="json"),
         "source": data.source,
         "generator": data.generator.model_dump() if data.generator else None,
@@ -218,9 +217,9 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None) -> B
 
 
 def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
-                 with_image: bool = True) -> Bundle:
+                 with_image: bool = True, hub_url: str = HUB_URL) -> Bundle:
     """Everything one tier releases, in memory."""
-    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text)
+    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text, hub_url)
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -229,10 +228,11 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 
 
 def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
-               texts: dict[str, CardText] | None = None, with_image: bool = True) -> dict[str, Bundle]:
+               texts: dict[str, CardText] | None = None, with_image: bool = True,
+               hub_url: str = HUB_URL) -> dict[str, Bundle]:
     """A bundle for every released tier whose selection could be built."""
     texts = texts or {}
-    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image)
+    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image, hub_url)
             for name, sel in selections.items()
             if plan.tier(name).channel in BUILDABLE and sel.error is None}
 

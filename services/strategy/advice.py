@@ -12,8 +12,9 @@ Rules, not a model. Each goal gets a score from 0 to 1 per plan, read from compu
   what works.
 - **leads captured**: none without a form; otherwise 0.3, plus 0.7 from the examples behind the
   form against the threshold (the more it is worth, the more people fill it in). A download
-  tier's email form lives on a landing page: while the plan's landing link is missing or a
-  placeholder (example.com), its examples count at half, and the risk says so.
+  tier's email form lives on a landing page the studio publishes; while the plan has no privacy
+  notice it links to (or only a placeholder), the page cannot go live, its examples count at
+  half, and the risk says so.
 - **data kept for sale**: the share of supervised examples kept back.
 - **perceived value** (not desperate, not a commodity): 0.4 from the share not open to all,
   0.4 for asking something in return, 0.2 for a public part that shows the whole range of
@@ -28,21 +29,20 @@ Every sentence is built from the facts' numbers.
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from services.dataset.loader import LoadedDataset
 from services.strategy.compare import cells_covered, given_per_conversation, union_examples
+from services.strategy.links import host_problem
 from services.strategy.plans import Plan
 from services.strategy.presets import PRESET_LABELS, PRESETS
 from services.strategy.sampling import TierSelection, dataset_arrays, select_plan
 
 Goal = Literal["adoption", "feedback", "leads", "kept_for_sale", "perceived_value"]
-PLACEHOLDER_HOSTS = frozenset({"example.com", "example.org", "example.net"})
-_LANDING = ("The download tier's email form needs a landing page, and the plan's landing link is missing or a "
-            "placeholder: nobody can reach that tier's form until the page is live.")
+_LANDING = ("The download tier's email form needs its landing page, and the page cannot go live until the plan "
+            "links a real privacy notice: nobody can reach that tier's form until then.")
 GOALS: tuple[Goal, ...] = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")
 CURRENT_PLAN = "Current plan"  # how an edited plan is named beside the presets
 FACTORS = ((2, "twice"), (3, "three times"), (5, "five times"))  # re-weightings tried, in this order
@@ -86,7 +86,7 @@ class StrategyFacts(BaseModel):
     all_cells: int
     hub_repos: int  # Hub tiers (each has discussions)
     captures_leads: bool
-    landing_page_missing: bool = False  # a download tier whose landing link is absent or a placeholder
+    landing_page_missing: bool = False  # a download tier, and no real privacy notice for its landing page
 
     @property
     def lead_examples(self) -> int:
@@ -128,17 +128,14 @@ def strategy_facts(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSele
         all_cells=cells_covered(ds, np.arange(len(a.ids))),
         hub_repos=sum(1 for name in selections if plan.tier(name).channel.startswith("hub_")),
         captures_leads=any(plan.tier(n).captures_leads and s.conversations for n, s in selections.items()),
-        landing_page_missing=any(is_placeholder(plan.tier(n).calls_to_action.landing_page_url)
-                                 for n in selections if plan.tier(n).channel == "download"),
+        landing_page_missing=is_placeholder(plan.privacy_url) and any(
+            plan.tier(n).channel == "download" for n in selections),
     )
 
 
 def is_placeholder(url: str | None) -> bool:
-    """No URL, or one on the reserved example domains (RFC 2606): not a page people can reach."""
-    if not url:
-        return True
-    host = (urlsplit(url).hostname or "").lower()
-    return host in PLACEHOLDER_HOSTS or any(host.endswith(f".{h}") for h in PLACEHOLDER_HOSTS) or not host
+    """No URL, or one nobody else can open (an example domain, a local host): not a real page."""
+    return host_problem(url) is not None
 
 
 def _part(value: float, of: int) -> float:

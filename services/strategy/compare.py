@@ -149,7 +149,7 @@ def strategy_summary(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSe
     feedback = []
     if any(t.calls_to_action.feedback_url and t.channel.startswith("hub") for t in released):
         feedback.append("Hub discussions")
-    if any(t.calls_to_action.landing_page_url for t in released):
+    if any(t.channel == "download" or t.calls_to_action.landing_page_url for t in released):
         feedback.append("landing page")
     return StrategySummary(
         strategy=plan.name, free_examples=open_n, email_examples=email_n,

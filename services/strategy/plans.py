@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -66,29 +65,22 @@ class Relation(_Model):
 
 
 class CallsToAction(_Model):
+    """Where a tier's card sends people. The landing link is computed from the plan's other tiers
+    (`links.ReleaseLinks.call_to_action`); `landing_page_url` overrides it with the owner's own page."""
+
     feedback_url: str | None = None
-    landing_page_url: str | None = None
+    landing_page_url: str | None = Field(default=None, description="the owner's own page; empty: the plan's")
     utm_source: str = "huggingface"
     utm_medium: str = "dataset_card"
     utm_campaign: str | None = None
     generate_url: str | None = None
     text: str = ""
 
-    def landing_link(self, tier: str) -> str | None:
-        """The landing-page URL with UTM parameters (campaign defaults to the tier's name)."""
-        if not self.landing_page_url:
-            return None
-        parts = urlsplit(self.landing_page_url)
-        utm = urlencode({"utm_source": self.utm_source, "utm_medium": self.utm_medium,
-                         "utm_campaign": self.utm_campaign or tier})
-        query = f"{parts.query}&{utm}" if parts.query else utm
-        return urlunsplit(parts._replace(query=query))
-
 
 class AccessField(_Model):
-    """One field of the Hub's access form (`extra_gated_fields`)."""
+    """One field of the Hub's access form (`extra_gated_fields`); the types are the Hub's."""
 
-    label: str
+    label: str = Field(min_length=1, max_length=200)
     type: Literal["text", "checkbox", "select", "date_picker", "country"] = "text"
     options: list[str] = Field(default_factory=list)
 
@@ -100,9 +92,23 @@ class AccessField(_Model):
 
 
 class Gating(_Model):
+    """The Hub's access form for a gated tier: written into the card's YAML (`extra_gated_*`)."""
+
     mode: Literal["auto", "manual"] = "auto"
+    heading: str = Field(default="Access this dataset", max_length=120)
+    description: str = Field(default="", max_length=500)
     prompt: str = "Share your contact details to access this dataset."
+    button_content: str = Field(default="Request access", min_length=1, max_length=60)
     fields: list[AccessField] = Field(default_factory=list)
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_labels(cls, fields: list[AccessField]) -> list[AccessField]:
+        labels = [f.label.strip().lower() for f in fields]
+        repeated = sorted({f.label for f in fields if labels.count(f.label.strip().lower()) > 1})
+        if repeated:  # the labels are the keys of a YAML mapping: a repeated one would vanish
+            raise ValueError(f"each access-form field needs its own label; repeated: {', '.join(repeated)}")
+        return fields
 
 
 class Tier(_Model):
@@ -140,6 +146,7 @@ class Plan(_Model):
     name: str
     description: str = ""
     seed: int = 0
+    privacy_url: str | None = Field(default=None, description="the privacy notice every lead form links to")
     trainable_threshold: int = Field(default=DEFAULT_TRAINABLE, ge=1)
     tiers: list[Tier] = Field(min_length=1)
 

@@ -1,24 +1,25 @@
 """The three strategies the owner chooses between, as plans to start from.
 
 Full giveaway (everything public), Billboard (a public preview, EQ-100 behind an email form, the
-full set kept for sale) and Hybrid (everything free behind the Hub's own access form). The URLs
-are placeholders the owner replaces on the Strategy page.
+full set kept for sale) and Hybrid (everything free behind the Hub's own access form). No URL here
+is a placeholder: the calls to action point at the plan's own tiers (`links.py`) and the Hub's
+discussions. The privacy notice is the owner's to give (`privacy_url`, on the Strategy page); until
+it is, the forms that need it are blocked by the checks.
 """
 
 from __future__ import annotations
 
+from services.strategy.consent import ROLES
+from services.strategy.gate_form import marketing_field
 from services.strategy.plans import AccessField, CallsToAction, Gating, Plan, Relation, Selection, Tier
 
 DEFAULT_SEED = 20251203
 
 FEEDBACK_URL = "https://huggingface.co/datasets/{repo}/discussions"
-LANDING_URL = "https://example.com/eq-100"
-GENERATE_URL = "https://example.com/generate"
 
 
 def _ctas(campaign: str, text: str) -> CallsToAction:
-    return CallsToAction(feedback_url=FEEDBACK_URL, landing_page_url=LANDING_URL, utm_campaign=campaign,
-                         generate_url=GENERATE_URL, text=text)
+    return CallsToAction(feedback_url=FEEDBACK_URL, utm_campaign=campaign, text=text)
 
 
 def preset_giveaway(seed: int = DEFAULT_SEED) -> Plan:
@@ -54,12 +55,15 @@ def preset_hybrid(seed: int = DEFAULT_SEED) -> Plan:
     """Everything free on the Hub behind its own access form, approved automatically."""
     gating = Gating(
         mode="auto",
-        prompt="This dataset is free. Tell us who you are, so we can share updates and hear your feedback.",
+        heading="Free access: tell us who you are",
+        description="Every conversation, free. Access is granted at once; your answers help us decide what to "
+                    "generate next.",
+        prompt="This dataset is free. Tell us who you are, so we can hear your feedback.",
+        button_content="Get access",
         fields=[
             AccessField(label="Company", type="text"),
-            AccessField(label="Role or use case", type="select",
-                        options=["Research", "Product / startup", "Enterprise", "Education", "Other"]),
-            AccessField(label="I agree to be contacted about this dataset", type="checkbox"),
+            AccessField(label="Role or use case", type="select", options=list(ROLES)),
+            marketing_field(),
         ],
     )
     return Plan(

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from services.supabase.errors import SupabaseConfigError
 
 ENV_URL, ENV_KEY = "SUPABASE_URL", "SUPABASE_KEY"
+ENV_PUBLISHABLE = "SUPABASE_PUBLISHABLE_KEY"  # the key a public landing page may carry (anon)
 HOW_TO_CONFIGURE = (
     "Add to `.streamlit/secrets.toml`:\n\n"
     "```toml\n[connections.supabase]\nurl = \"https://YOUR-PROJECT.supabase.co\"\nkey = \"YOUR-KEY\"\n```\n\n"
@@ -101,3 +102,11 @@ def key_role(key: str) -> str | None:
         return None
     role = claims.get("role")
     return role if isinstance(role, str) else None
+
+
+def publishable_key(values: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The project's publishable (anon) key, for public pages: `publishable_key` in the secrets'
+    `[connections.supabase]`, or SUPABASE_PUBLISHABLE_KEY. Never the studio's own key."""
+    env = os.environ if environ is None else environ
+    key = str((values or {}).get("publishable_key") or env.get(ENV_PUBLISHABLE) or "").strip()
+    return key or None

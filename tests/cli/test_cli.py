@@ -120,10 +120,17 @@ def test_plan_from_a_file_and_its_errors(tmp_path):
 @pytest.mark.parametrize(("preset", "expected"), [("giveaway", {"full"}), ("billboard", {"preview", "eq-100.zip"}),
                                                   ("hybrid", {"full"})])
 def test_bundle_writes_each_released_tier(tmp_path, preset, expected):
-    result = run_cli("bundle", "demo", "--preset", preset, "--out", str(tmp_path), "--no-image")
+    result = run_cli("bundle", "demo", "--preset", preset, "--out", str(tmp_path), "--no-image",
+                     "--privacy-url", "https://brightrun.ai/privacy")
     assert result.returncode == 0, result.stderr
     assert {p.name for p in tmp_path.iterdir()} == expected
     assert "[ok  ] card truth" in result.stdout and "BLOCK" not in result.stdout
+
+
+def test_a_gated_tier_without_a_privacy_notice_is_blocked_in_words(tmp_path):
+    result = run_cli("bundle", "demo", "--preset", "hybrid", "--out", str(tmp_path), "--no-image")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "[BLOCK] access form" in result.stdout and "set the plan's privacy_url" in result.stdout
 
 
 def test_bundle_of_a_tier_with_personal_data_exits_1(tmp_path, small_export):

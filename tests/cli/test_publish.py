@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import psycopg
 import pytest
 
 from services import cli
 from services.hub.history import JsonlHistory
 from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_TOKEN
+from tests.support import jwt
 
 REPO = "brightrun/eq-preview"
 
@@ -17,8 +19,10 @@ REPO = "brightrun/eq-preview"
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
-    assert cli.main(["bundle", "demo", "--preset", "billboard", "--out", str(out), "--no-image"]) == 0
-    assert cli.main(["bundle", "demo", "--preset", "hybrid", "--out", str(out / "hybrid"), "--no-image"]) == 0
+    privacy = ["--privacy-url", "https://brightrun.ai/privacy"]
+    assert cli.main(["bundle", "demo", "--preset", "billboard", "--out", str(out), "--no-image", *privacy]) == 0
+    assert cli.main(["bundle", "demo", "--preset", "hybrid", "--out", str(out / "hybrid"), "--no-image",
+                     *privacy]) == 0
     return out
 
 
@@ -89,8 +93,12 @@ def test_credentials_problems_exit_2_without_the_token(env, release, capsys, mon
     assert token not in out + err
 
 
-def test_no_token_and_not_a_hub_tier(env, release, capsys, monkeypatch):
-    code, _, err = run(capsys, "publish", str(release / "eq-100.zip"), "--repo-id", REPO)
+def test_no_token_and_not_a_release(env, release, capsys, monkeypatch, tmp_path):
+    stray = tmp_path / "stray.zip"
+    stray.write_bytes(b"not a zip")
+    code, _, err = run(capsys, "publish", str(stray), "--repo-id", REPO)
+    assert code == 2 and "not a download tier's zip written by `bundle`" in err
+    code, _, err = run(capsys, "publish", str(tmp_path / "missing"), "--repo-id", REPO)
     assert code == 2 and "not a folder" in err
     monkeypatch.delenv("HF_TOKEN")
     code, _, err = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
@@ -104,3 +112,49 @@ def test_a_repo_id_the_hub_refuses_is_bad_input_before_any_request(env, release,
     assert err == "error: checking the repo id: `brightrun/eq--preview`: Cannot have -- or .. in repo_id " \
                   "(the Hub's rule for repo names)\n"
     assert len(env.requests) == before  # nothing was sent
+
+
+SPACE = "brightrun/financial-eq-billboard-eq-100"  # the plan's id for the download tier's Space
+
+
+def test_a_download_zip_goes_out_as_its_landing_space_grouped_with_its_siblings(env, release, capsys, monkeypatch,
+                                                                              supabase):
+    monkeypatch.setenv("SUPABASE_URL", supabase.url)
+    monkeypatch.setenv("SUPABASE_KEY", supabase.key("service_role"))
+    monkeypatch.setenv("SUPABASE_PUBLISHABLE_KEY", supabase.key("anon"))
+    code, out, err = run(capsys, "publish", str(release / "eq-100.zip"))
+    assert code == 0, err
+    assert f"{SPACE} (space)" in out and "published:" in out and f"{env.url}/spaces/{SPACE}" in out
+    space = env.spaces[SPACE]
+    assert (space.sdk, space.private) == ("static", False)
+    files = space.head.files
+    assert set(files) - {".gitattributes"} == {"index.html", "README.md", "eq-100.zip"}
+    assert files["eq-100.zip"] == (release / "eq-100.zip").read_bytes()
+    assert "sdk: static" in files["README.md"].decode()
+    page = files["index.html"].decode()
+    assert f"{env.url}/spaces/{SPACE}/resolve/main/eq-100.zip" in page and f"{supabase.url}/rest/v1/leads" in page
+    assert supabase.key("service_role") not in page
+    with psycopg.connect(supabase.db_uri) as db:  # recorded in Supabase, as a Space
+        assert db.execute("SELECT repo_type, tier FROM dataset_releases WHERE repo_id = %s "
+                          "ORDER BY released_at",
+                          (SPACE,)).fetchall()[-1] == ("space", "eq-100")
+    code, _, _ = run(capsys, "publish", str(release / "preview"))
+    assert code == 0
+    (collection,) = env.collections.values()
+    assert collection["title"] == "Financial EQ conversations: billboard"
+    assert [(i["id"], i["type"]) for i in collection["items"]] == [(SPACE, "space"),
+                                                                   ("brightrun/financial-eq-billboard-preview",
+                                                                    "dataset")]
+    code, out, _ = run(capsys, "publish", str(release / "eq-100.zip"))  # again: nothing twice
+    assert code == 0 and "already up to date" in out and len(collection["items"]) == 2
+
+
+def test_a_landing_space_without_the_publishable_key_is_refused_in_words(env, release, capsys, monkeypatch):
+    monkeypatch.setenv("SUPABASE_URL", "https://leads.brightrun.ai")
+    monkeypatch.delenv("SUPABASE_PUBLISHABLE_KEY", raising=False)
+    code, _, err = run(capsys, "publish", str(release / "eq-100.zip"))
+    assert code == 2 and "SUPABASE_PUBLISHABLE_KEY" in err and "Traceback" not in err
+    monkeypatch.setenv("SUPABASE_PUBLISHABLE_KEY", jwt.api_key("service_role", "s" * 32))
+    code, _, err = run(capsys, "publish", str(release / "eq-100.zip"))
+    assert code == 2 and "never carry a service-role key" in err
+    assert SPACE not in env.spaces

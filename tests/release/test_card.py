@@ -15,6 +15,7 @@ from services.release import bundle
 from services.release.card import facts
 from services.release.card import render as card
 from services.strategy import presets, sampling
+from services.strategy.consent import MARKETING_FIELD
 
 
 def _frames(b: bundle.Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -112,7 +113,8 @@ def test_yaml_header(bundles_by_preset):
     assert data["configs"][0]["default"] is True
     assert data["extra_gated_fields"]["Company"] == "text"
     assert data["extra_gated_fields"]["Role or use case"]["type"] == "select"
-    assert data["extra_gated_fields"]["I agree to be contacted about this dataset"] == "checkbox"
+    assert data["extra_gated_fields"][MARKETING_FIELD] == {"type": "select", "options": ["Yes", "No"]}
+    assert data["extra_gated_heading"] and data["extra_gated_button_content"] == "Get access"
     _, public = bundles_by_preset["giveaway"]
     assert "extra_gated_fields" not in DatasetCard(public["full"].card).data.to_dict()
 
@@ -147,7 +149,12 @@ def test_a_custom_license_is_named_on_the_card_and_its_text_shipped(demo_dataset
 def test_calls_to_action_and_sections(bundles_by_preset):
     _, built = bundles_by_preset["billboard"]
     text = built["preview"].card
-    assert "utm_source=huggingface&utm_medium=dataset_card&utm_campaign=preview" in text
+    landing = ("https://huggingface.co/spaces/brightrun/financial-eq-billboard-eq-100"
+               "?utm_source=huggingface&utm_medium=dataset_card&utm_campaign=preview")
+    assert f"More examples: [get eq-100 (download, behind an email form)]({landing})" in text
+    assert "- [eq-100](https://huggingface.co/spaces/brightrun/financial-eq-billboard-eq-100)" in text  # siblings
+    assert "- [preview](https://huggingface.co/datasets/brightrun/financial-eq-billboard-preview)" in \
+        built["eq-100"].card
     assert "https://huggingface.co/datasets/brightrun/financial-eq-billboard-preview/discussions" in text
     for section in ("## Dataset Details", "## Dataset Structure", "## Uses", "### Out-of-Scope Use",
                     "## Dataset Creation", "## Bias, Risks, and Limitations", "## License", "## Citation"):

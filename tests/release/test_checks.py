@@ -13,6 +13,7 @@ from services.release import bundle
 from services.release.checks import runner as checks
 from services.release.checks.report import CheckResult, override
 from services.release.errors import OverrideError
+from services.release.checks.links import check_links
 from services.strategy import presets, sampling
 from services.strategy.sampling import TierSelection
 from tests.support.exports import export_bytes, make_conversation
@@ -26,13 +27,16 @@ def _report(ds, plan, selections=None, name=None):
     return reports[name], built[name]
 
 
+PRIVACY = "https://brightrun.ai/privacy"
+
+
 def _by_name(report) -> dict[str, CheckResult]:
     return {c.name: c for c in report.checks}
 
 
 @pytest.mark.parametrize("preset", list(presets.PRESETS))
 def test_clean_demo_tiers_pass(demo_dataset, preset):
-    plan = presets.PRESETS[preset]()
+    plan = presets.PRESETS[preset]().model_copy(update={"privacy_url": PRIVACY})
     sel = sampling.select_plan(demo_dataset, plan)
     built = bundle.build_plan(demo_dataset, plan, sel, with_image=False)
     for report in checks.check_plan(demo_dataset, plan, sel, built).values():
@@ -191,3 +195,29 @@ def test_override_needs_the_exact_phrase_and_is_recorded():
     manifest = json.loads(b.files["release.json"])
     assert manifest["check_overrides"][0]["checks"] == ["personal data: email address"]
     assert manifest["check_overrides"][0]["reason"] == "test address"
+
+
+def test_a_gated_tier_without_a_privacy_notice_is_blocked_by_its_access_form(demo_dataset):
+    report, _ = _report(demo_dataset, presets.preset_hybrid())
+    form = _by_name(report)["access form"]
+    assert form.status == "block" and "privacy notice" in form.places[0].detail
+    assert report.blocked
+
+
+def test_a_card_linking_a_placeholder_or_local_host_is_blocked(demo_dataset):
+    plan = presets.preset_billboard()
+    plan.tier("preview").calls_to_action.landing_page_url = "https://example.com/eq-100"
+    plan.tier("preview").calls_to_action.generate_url = "http://localhost:8501/generate"
+    report, _ = _report(demo_dataset, plan, name="preview")
+    result = _by_name(report)["links"]
+    assert result.status == "block" and report.blocked
+    assert [p.excerpt.split("?")[0] for p in result.places] == ["https://example.com/eq-100",
+                                                                "http://localhost:8501/generate"]
+
+
+def test_links_to_the_hub_the_release_goes_to_pass_even_on_a_local_test_hub(demo_dataset):
+    plan = presets.preset_billboard()
+    sel = sampling.select_plan(demo_dataset, plan)
+    b = bundle.build_bundle(demo_dataset, plan, sel["preview"], with_image=False, hub_url="http://127.0.0.1:5")
+    assert "http://127.0.0.1:5/spaces/brightrun/financial-eq-billboard-eq-100" in b.card
+    assert check_links(b).status == "pass"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.strategy import plans, presets
+from services.strategy.consent import MARKETING_FIELD, ROLES
 from services.strategy.plans import PlanError, parse_plan
 
 
@@ -20,10 +21,10 @@ def test_presets_round_trip_through_yaml_and_json(name: str, tmp_path):
 def test_hybrid_preset_has_the_access_form():
     tier = presets.preset_hybrid().tiers[0]
     assert (tier.channel, tier.gating.mode) == ("hub_gated", "auto")
-    fields = {f.label: f.type for f in tier.gating.fields}
-    assert fields == {"Company": "text", "Role or use case": "select",
-                      "I agree to be contacted about this dataset": "checkbox"}
-    assert tier.captures_leads
+    fields = {f.label: (f.type, f.options) for f in tier.gating.fields}
+    assert fields == {"Company": ("text", []), "Role or use case": ("select", list(ROLES)),
+                      MARKETING_FIELD: ("select", ["Yes", "No"])}  # never a checkbox: Hub fields are required
+    assert tier.captures_leads and tier.gating.heading and tier.gating.button_content
 
 
 def test_billboard_preset_shape():
@@ -36,11 +37,17 @@ def test_billboard_preset_shape():
     assert plan.resolution_order().index("preview") < plan.resolution_order().index("eq-100")
 
 
-def test_landing_link_carries_utm_parameters():
-    cta = plans.CallsToAction(landing_page_url="https://example.com/eq?ref=x", utm_campaign=None)
-    assert cta.landing_link("preview") == ("https://example.com/eq?ref=x&utm_source=huggingface&"
-                                           "utm_medium=dataset_card&utm_campaign=preview")
-    assert plans.CallsToAction().landing_link("x") is None
+def test_no_preset_ships_a_placeholder_link():
+    for make in presets.PRESETS.values():
+        dumped = plans.dump_plan(make())
+        assert "example.com" not in dumped and "localhost" not in dumped
+
+
+def test_access_form_labels_must_differ():
+    text = ("name: p\ntiers:\n  - name: a\n    channel: hub_gated\n    gating:\n      fields:\n"
+            "        - {label: Company}\n        - {label: company}\n")
+    with pytest.raises(PlanError, match="repeated: Company, company"):
+        parse_plan(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -19,6 +19,8 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from pydantic import BaseModel
 
 from services.release.card.facts import CardFacts, Generator, fmt_number, size_category
+from services.strategy.gate_form import gate_yaml
+from services.strategy.links import ReleaseLinks
 from services.strategy.plans import Plan, Tier
 
 TEMPLATE = Path(__file__).with_name("dataset_card.md.j2")
@@ -76,10 +78,7 @@ def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts) -> Datas
     configs = DOWNLOAD_CONFIGS if tier.channel == "download" else CONFIGS
     extra: dict[str, Any] = {"configs": configs, "tags": TAGS}
     if tier.channel == "hub_gated" and tier.gating is not None:
-        extra["extra_gated_prompt"] = tier.gating.prompt
-        extra["extra_gated_fields"] = {
-            f.label: ({"type": f.type, "options": f.options} if f.type == "select" else f.type)
-            for f in tier.gating.fields}
+        extra.update(gate_yaml(tier.gating, plan.privacy_url))
     if tier.license == "other":
         extra["license_name"] = tier.license_name
         if tier.license_link:
@@ -105,20 +104,31 @@ def _template() -> jinja2.Template:
     return _ENV.from_string(TEMPLATE.read_text(encoding="utf-8"))
 
 
+def _landing_label(plan: Plan, links: ReleaseLinks, tier: Tier) -> str:
+    """Name the page the call to action opens: the sibling tier it leads to, or the owner's page."""
+    if tier.calls_to_action.landing_page_url:
+        return "get the next tier"
+    target = next(t for t in links.siblings(tier.name) if plan.tier(t.tier).captures_leads)
+    return f"get {target.tier} ({target.label})"
+
+
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
                 example: dict[str, Any] | None = None, image: str | None = None,
-                generator: Generator | None = None) -> str:
-    """The README.md of the tier's bundle."""
+                generator: Generator | None = None, links: ReleaseLinks | None = None) -> str:
+    """The README.md of the tier's bundle; `links` place the plan's tiers on the Hub it goes to."""
+    links = links or ReleaseLinks.for_plan(plan)
     cta = tier.calls_to_action
+    landing = links.call_to_action(plan, tier.name)
     ctas = {
         "text": cta.text,
         "feedback": cta.feedback_url.replace("{repo}", repo_id) if cta.feedback_url else None,
-        "landing": cta.landing_link(tier.name), "landing_label": "get the next tier",
+        "landing": landing, "landing_label": _landing_label(plan, links, tier) if landing else "",
         "generate": cta.generate_url, "generate_label": "generate your own",
     }
     rendered = _template().render(
         card_data=card_data(plan, tier, text, facts).to_yaml(),
-        text=text, f=facts, ctas=ctas, license=tier.license, repo_id=repo_id, year=year, example=example,
+        text=text, f=facts, ctas=ctas, siblings=links.siblings(tier.name), license=tier.license, repo_id=repo_id,
+        year=year, example=example,
         download=tier.channel == "download", generator=generator,
         image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",

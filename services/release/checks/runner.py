@@ -10,6 +10,7 @@ from services.release.checks.card_truth import check_card
 from services.release.checks.content import check_responses
 from services.release.checks.duplicates import check_duplicates
 from services.release.checks.leakage import check_leakage
+from services.release.checks.links import check_gate_form, check_links
 from services.release.checks.pii import check_personal_data
 from services.release.checks.released import released_tables
 from services.release.checks.report import TierReport
@@ -25,7 +26,10 @@ def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelectio
                check_leakage(plan, b.tier, b.conversation_ids, selections),
                check_duplicates(conversations),
                *check_responses(conversations, selections[b.tier]),
-               check_card(b, plan, profile, all_cells)]
+               check_card(b, plan, profile, all_cells),
+               check_links(b)]
+    if (form := check_gate_form(b, plan)) is not None:
+        results.append(form)
     return TierReport(tier=b.tier, checks=results)
 
 

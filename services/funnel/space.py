@@ -1,0 +1,94 @@
+"""A download tier's landing page as a static Hugging Face Space, built from the released zip alone.
+
+The Space holds three files: `index.html` (the landing page: what the file holds, one
+conversation, the lead form), `README.md` (the Space's configuration: `sdk: static`, per the
+Hub's Spaces configuration reference) and the tier's zip. The form stores the lead in Supabase
+with the publishable key, then reveals the zip's link (`…/spaces/ID/resolve/main/TIER.zip`).
+
+How strong that gate is, said plainly (README, "The funnel"): the zip is a file of a public
+Space, so anyone who reads the Space's files can download it without the form. The form is a
+polite toll, not a lock — right for a free lead magnet whose value is the contact, not the bytes.
+A tier worth locking goes to the Hub gated, or to a private Storage bucket with signed links.
+
+Everything comes from the zip and its manifest (`release.json`), so the Publish page and
+`cli publish eq-100.zip` build byte-identical Spaces.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, SecretStr
+
+from services.funnel.landing import LandingForm, landing_page
+from services.marketing.kit import excerpt_of
+from services.release.bundle import MANIFEST
+from services.release.card.facts import CardFacts
+from services.release.errors import ReleaseError
+from services.strategy.links import repo_url
+
+INDEX = "index.html"
+SPACE_README = "README.md"
+
+
+class LeadCapture(BaseModel):
+    """Where the landing form sends its leads: the Supabase project and its publishable key."""
+
+    supabase_url: str
+    publishable_key: SecretStr
+
+
+def zip_contents(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The manifest and the conversation rows of a download tier's zip; `ReleaseError` says what is wrong."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read(MANIFEST))
+            rows = [json.loads(line) for line in archive.read("conversations.jsonl").splitlines() if line.strip()]
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReleaseError(f"not a download tier's zip written by `bundle` ({exc})") from None
+    if manifest.get("channel") != "download":
+        raise ReleaseError(f"tier '{manifest.get('tier')}' is a {manifest.get('channel')} tier, not a download tier")
+    return manifest, rows
+
+
+def _featured(rows: list[dict[str, Any]], featured: str | None) -> dict[str, Any] | None:
+    return next((r for r in rows if r["conversation_id"] == featured), rows[0] if rows else None)
+
+
+def space_readme(title: str, license_id: str, summary: str) -> str:
+    """The Space's README: its configuration (YAML) and one paragraph."""
+    config = {"title": title, "emoji": "💬", "colorFrom": "indigo", "colorTo": "green", "sdk": "static",
+              "app_file": INDEX, "pinned": False, "license": license_id}
+    return f"---\n{yaml.safe_dump(config, sort_keys=False, allow_unicode=True)}---\n\n{summary}\n"
+
+
+def space_files(zip_data: bytes, space_id: str, endpoint: str, capture: LeadCapture,
+                title: str | None = None) -> dict[str, bytes]:
+    """Everything the landing Space holds: the page, its README and the zip."""
+    manifest, rows = zip_contents(zip_data)
+    plan = manifest.get("plan") or {}
+    tier_name = manifest["tier"]
+    tier = next((t for t in plan.get("tiers", []) if t.get("name") == tier_name), {})
+    privacy = plan.get("privacy_url")
+    if not privacy:
+        raise ReleaseError("the landing page needs the plan's privacy notice (privacy_url): set it on the Strategy "
+                           "page, then build the tier again")
+    facts = CardFacts.model_validate(manifest["facts"])
+    title = title or f"{tier_name.upper()}: financial EQ conversations"
+    summary = (f"{facts.supervised_examples:,} supervised examples in {facts.conversations:,} multi-turn "
+               "conversations between a financial-planning advisor and clients in emotional arcs, ready to "
+               "fine-tune with TRL.")
+    row = _featured(rows, tier.get("featured_conversation"))
+    file_name = f"{tier_name}.zip"
+    form = LandingForm(supabase_url=capture.supabase_url, publishable_key=capture.publishable_key,
+                       privacy_url=privacy, space_id=space_id, tier=tier_name, file_name=file_name,
+                       download=f"{repo_url(endpoint, 'space', space_id)}/resolve/main/{file_name}")
+    page = landing_page(title, summary, manifest.get("license", ""), facts,
+                        excerpt_of(row, title, turns=2) if row else None, form)
+    return {INDEX: page.encode("utf-8"), SPACE_README: space_readme(title, manifest.get("license", "other"),
+                                                                    summary).encode("utf-8"),
+            file_name: zip_data}

@@ -1,0 +1,18 @@
+"""The consent wordings the funnel asks for, and their version, in one place.
+
+Consent counts only as given to a wording (GDPR art. 7: specific, informed, provable), so the
+landing page's boxes and the Hub access form's marketing question use these exact sentences, and
+every lead stores `CONSENT_VERSION` beside its answers. Change the version whenever a wording changes.
+"""
+
+from __future__ import annotations
+
+CONSENT_VERSION = "2026-11-27"
+DELIVERY_WORDING = "Email me the download link for this dataset (that is what this form is for)."
+MARKETING_WORDING = ("Also keep me posted about new datasets and the conversation generator, at most twice a "
+                     "month. I can unsubscribe at any time.")
+# The Hub's access form has no optional fields (HUB-FACTS: every field is required), so a checkbox
+# would force the answer: marketing consent is asked as a Yes / No choice instead.
+MARKETING_FIELD = "Keep me posted about new datasets and the conversation generator (at most twice a month)"
+YES_NO = ("Yes", "No")
+ROLES = ("Research", "Product / startup", "Enterprise", "Education", "Other")
