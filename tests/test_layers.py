@@ -23,7 +23,7 @@ LAYERS: dict[str, set[str]] = {
     "supabase": {"dataset", "utils"},
     "hub": {"dataset", "strategy", "release", "supabase", "utils"},
     "marketing": {"dataset", "strategy", "release", "utils"},
-    "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "utils"},
+    "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "hub", "utils"},
     "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "utils"},
 }
 

@@ -72,7 +72,7 @@ def space_files(zip_data: bytes, space_id: str, endpoint: str, capture: LeadCapt
     manifest, rows = zip_contents(zip_data)
     plan = manifest.get("plan") or {}
     tier_name = manifest["tier"]
-    tier = next((t for t in plan.get("tiers", []) if t.get("name") == tier_name), {})
+    tier: dict[str, Any] = next((t for t in plan.get("tiers", []) if t.get("name") == tier_name), {})
     privacy = plan.get("privacy_url")
     if not privacy:
         raise ReleaseError("the landing page needs the plan's privacy notice (privacy_url): set it on the Strategy "

@@ -74,7 +74,8 @@ def remote_files(api: HfApi, settings: HubSettings, repo_id: str, revision: str,
 def read_head(api: HfApi, settings: HubSettings, repo_id: str,
               repo_type: RepoType = "dataset") -> tuple[DatasetInfo | SpaceInfo, str]:
     """The repo's info and the commit its main branch is at."""
-    info = call(settings, "reading the repo", lambda: api.repo_info(repo_id, repo_type=repo_type), repo_id)
+    read = api.space_info if repo_type == "space" else api.dataset_info
+    info: DatasetInfo | SpaceInfo = call(settings, "reading the repo", lambda: read(repo_id), repo_id)
     if not info.sha:
         raise HubError("hub_error", "the Hub did not say which commit the repo is at", "reading the repo")
     return info, info.sha

@@ -12,7 +12,7 @@ REPO = "brightrun/eq-full"
 
 
 def seed(hub, gated: str | bool = "auto") -> None:
-    repo = Repo(id=REPO, gated=gated, downloads=1234, likes=56)
+    repo = Repo(id=REPO, gated=gated, downloads=1234, downloads_all_time=5678, likes=56)
     repo.commits.append(Commit("0" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
     repo.discussions = [{"num": n, "title": f"Question {n}", "author": {"name": f"user{n}"},
                          "createdAt": f"2026-11-2{n}T10:00:00.000Z", "status": "open",
@@ -30,7 +30,7 @@ def seed(hub, gated: str | bool = "auto") -> None:
 def test_downloads_likes_discussions_and_requests(local_hub, hub_settings):
     seed(local_hub)
     t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
-    assert (t.downloads, t.likes, t.gated, t.error) == (1234, 56, "auto", None)
+    assert (t.downloads, t.downloads_all_time, t.likes, t.gated, t.error) == (1234, 5678, 56, "auto", None)
     assert [d.title for d in t.discussions] == ["Question 1", "Question 2", "Question 3"]
     assert t.discussions[2].is_pull_request and t.discussions[0].url.endswith(f"/datasets/{REPO}/discussions/1")
     assert [(r.status, r.email) for r in t.requests] == [("pending", "ada@example.com"),
@@ -76,3 +76,11 @@ def test_every_page_of_requests_is_read_and_hidden_contacts_are_marked(local_hub
     table = traction.requests_table([t])
     assert table.loc[table["username"].isna(), "form: company"].tolist() == ["Hidden Co"]
     assert "contact" in table.columns
+
+
+def test_a_landing_space_reports_its_likes(local_hub, hub_settings):
+    space = Repo(id="brightrun/eq-100", type="space", sdk="static", likes=7)
+    space.commits.append(Commit("1" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
+    local_hub.spaces[space.id] = space
+    t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, space.id, "space")
+    assert (t.repo_type, t.likes, t.error) == ("space", 7, None) and t.url.endswith("/spaces/brightrun/eq-100")

@@ -11,9 +11,9 @@ import pytest
 from services.dataset.loader import load_dataset
 from services.release import bundle
 from services.release.checks import runner as checks
+from services.release.checks.links import check_links
 from services.release.checks.report import CheckResult, override
 from services.release.errors import OverrideError
-from services.release.checks.links import check_links
 from services.strategy import presets, sampling
 from services.strategy.sampling import TierSelection
 from tests.support.exports import export_bytes, make_conversation

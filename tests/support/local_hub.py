@@ -16,6 +16,7 @@ import base64
 import fnmatch
 import hashlib
 import json
+import mimetypes
 import re
 import threading
 from collections.abc import Iterator
@@ -23,7 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+from huggingface_hub.hf_api import ExpandDatasetProperty_T, ExpandSpaceProperty_T
 
 from tests.support.http_server import DispatchingHandler, serve
 
@@ -98,6 +102,7 @@ class Repo:
     commits: list[Commit] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     downloads: int = 0
+    downloads_all_time: int = 0
     likes: int = 0
     discussions: list[dict] = field(default_factory=list)
     access_requests: list[dict] = field(default_factory=list)
@@ -345,6 +350,10 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             if len(parts) == 7 and parts[0] in {"datasets", "spaces"} and parts[2].endswith(".git") \
                     and parts[3:] == ["info", "lfs", "objects", "verify"]:
                 return self._lfs_verify()
+            if len(parts) == 3 and parts[0] == "spaces" and self.command == "GET":
+                return self._space_page(f"{parts[1]}/{parts[2]}")
+            if len(parts) >= 4 and parts[0] == "static-spaces" and self.command == "GET":
+                return self._static_file(f"{parts[1]}/{parts[2]}", "/".join(parts[3:]))
             if parts and parts[0] in {"datasets", "spaces"}:
                 return self._resolve(parts[1:])
             if len(parts) >= 4 and parts[:2] in (["api", "datasets"], ["api", "spaces"]):
@@ -458,6 +467,34 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 raise _Error(404, "object not found or of another size")
             return 200, {}, None, "application/json"
 
+        # --- static Spaces: the Space page embeds the app, served from its own origin ----------
+        def _space_page(self, space_id: str) -> tuple[int, object, bytes, str]:
+            """`/spaces/ID` is a Hub page whose iframe shows the app (`https://OWNER-NAME.static.hf.space`
+            on the Hub; a route of this server here). The Hub propagates the page's query string and
+            hash to the embedded app on first load (hub-docs, "How to handle URL parameters in Spaces"),
+            and sandboxes the iframe with forms, scripts, popups and downloads allowed (hub-docs,
+            spaces-sdks-streamlit.md's embed snippet)."""
+            self._store = hub.spaces
+            repo = self._repo(space_id, self._user(required=False))
+            query = urlsplit(self.path).query
+            src = f"{hub.url}/static-spaces/{space_id}/index.html" + (f"?{query}" if query else "")
+            page = (f"<!doctype html><html><head><title>{space_id}</title></head><body><h1>{space_id}</h1>"
+                    f'<iframe id="space" src="{src}" width="100%" height="1400" sandbox="allow-forms allow-modals '
+                    'allow-popups allow-popups-to-escape-sandbox allow-same-origin allow-scripts allow-downloads">'
+                    "</iframe></body></html>")
+            if repo.sdk != "static":
+                raise _Error(404, "this local Hub serves static Spaces only")
+            return 200, None, page.encode(), "text/html; charset=utf-8"
+
+        def _static_file(self, space_id: str, path: str) -> tuple[int, object, bytes, str]:
+            self._store = hub.spaces
+            repo = self._repo(space_id, self._user(required=False))
+            data = repo.head.files.get(path) if repo.commits else None
+            if data is None or repo.sdk != "static":
+                raise _Error(404, "Not found")
+            kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return 200, None, data, kind + ("; charset=utf-8" if kind.startswith("text/") else "")
+
         def _resolve(self, parts: list[str]) -> tuple[int, object, bytes, str]:
             # /datasets/{ns}/{name}/resolve/{rev}/{path...}
             if len(parts) < 5 or parts[2] != "resolve":
@@ -477,7 +514,14 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 commit = repo.at(rest[1]) if len(rest) > 1 else repo.head
                 if commit is None:
                     raise _Error(404, "Revision not found")
-                return 200, self._info(repo, commit), None, json_type
+                info = self._info(repo, commit)
+                if "expand" in query:  # only the properties asked for (huggingface_hub's `expand` docstring)
+                    known = set(get_args(ExpandSpaceProperty_T if repo.type == "space" else ExpandDatasetProperty_T))
+                    asked = [e for value in query["expand"] for e in value.split(",")]
+                    if unknown := [e for e in asked if e not in known]:
+                        raise _Error(400, f"Invalid expand value(s): {', '.join(unknown)}")
+                    info = {"_id": info["_id"], "id": info["id"], **{e: info[e] for e in asked if e in info}}
+                return 200, info, None, json_type
             kind = rest[0]
             if kind == "settings" and self.command == "PUT":
                 repo = self._repo(repo_id, user, write=True)
@@ -543,6 +587,8 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 repo = self._repo(repo_id, user)
                 return 200, {"discussions": repo.discussions, "count": len(repo.discussions), "start": 0,
                              "numItemsPerPage": 50}, None, json_type
+            if kind == "user-access-request" and rest[1:] == ["handle"] and self.command == "POST":
+                return self._handle_request(self._repo(repo_id, user, write=True))
             if kind == "user-access-request":
                 repo = self._repo(repo_id, user, write=True)
                 status = rest[1]
@@ -550,10 +596,37 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 return 200, self._page(listed, urlsplit(self.path).path, query), None, json_type
             raise _Error(404, f"no route for {kind}")
 
+        def _handle_request(self, repo: Repo) -> tuple[int, object, None, str]:
+            """`POST …/user-access-request/handle` with `{user | requestId, status, rejectionReason}`: the
+            answers huggingface_hub documents for `accept_access_request` / `reject_access_request` — 400
+            when the repo is not gated, 404 when the request cannot be found or is already in that list;
+            the reason is shown to the user and holds at most 200 characters."""
+            payload = json.loads(self._body() or b"{}")
+            if not repo.gated:
+                raise _Error(400, "This repository is not gated")
+            status = payload.get("status")
+            if status not in {"accepted", "rejected", "pending"}:
+                raise _Error(400, "Invalid status")
+            reason = payload.get("rejectionReason")
+            if reason is not None and (status != "rejected" or len(reason) > 200):
+                raise _Error(400, "rejectionReason: at most 200 characters, and only when rejecting")
+            found = next((r for r in repo.access_requests
+                          if ("user" in payload and (r.get("user") or {}).get("user") == payload["user"])
+                          or ("requestId" in payload and r.get("requestId") == payload["requestId"])), None)
+            if found is None:
+                raise _Error(404, "Access request not found")
+            if found["status"] == status:
+                raise _Error(404, f"Access request is already in the {status} list")
+            found["status"] = status
+            if reason:
+                found["rejectionReason"] = reason
+            return 200, {}, None, "application/json"
+
         def _info(self, repo: Repo, commit: Commit) -> dict:
             return {"_id": repo.id, "id": repo.id, "author": repo.id.split("/")[0], "sha": commit.oid,
                     **({"sdk": repo.sdk} if repo.type == "space" else {}),
                     "private": repo.private, "gated": repo.gated, "disabled": False, "downloads": repo.downloads,
+                    "downloadsAllTime": repo.downloads_all_time,
                     "likes": repo.likes, "tags": [], "createdAt": repo.created, "lastModified": commit.date,
                     "siblings": [{"rfilename": p} for p in sorted(commit.files)]}
 

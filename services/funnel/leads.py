@@ -1,0 +1,62 @@
+"""Landing-page leads, read back from Supabase's `leads` table by those who may.
+
+Leads are personal data: the table grants `anon` an insert and nothing else, and the studio's
+readers need the service role (see db/migrations/20261127_leads.sql). A key that may not read
+them gets a sentence saying so, never an empty list that would pass for "no leads yet".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from services.hub.snapshots import LeadCounts
+from services.supabase.client import SupabaseSession
+from services.supabase.errors import SupabaseError
+from services.supabase.tables import fetch_all
+
+TABLE = "leads"
+COLUMNS = ("created_at, email, name, role, marketing_consent, consent_version, space_id, tier, utm_source, "
+           "utm_medium, utm_campaign")
+NO_READ = ("the Supabase key may not read the `leads` table: leads are personal data, readable with the service "
+           "role only (set the studio's Supabase key to the service-role key on a machine only the owner uses)")
+
+
+class LandingLead(BaseModel):
+    """One person who filled in a landing page's form (never more than the form asked)."""
+
+    created_at: datetime
+    email: str
+    name: str | None = None
+    role: str | None = None
+    marketing_consent: bool
+    consent_version: str
+    space_id: str | None = None
+    tier: str
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+
+
+class LeadsUnreadableError(SupabaseError):
+    """The key may not read leads, or the table is missing: said in words."""
+
+
+def read_leads(session: SupabaseSession) -> list[LandingLead]:
+    """Every landing-page lead, oldest first; `LeadsUnreadableError` when the key may not read them."""
+    try:
+        rows = fetch_all(session, TABLE, COLUMNS, order="created_at")
+    except SupabaseError as exc:
+        if exc.finding.code == "no_permission":
+            raise LeadsUnreadableError("no_permission", NO_READ, TABLE) from None
+        raise
+    return [LandingLead.model_validate(r) for r in rows]
+
+
+def counts_by_space(leads: list[LandingLead]) -> dict[str, LeadCounts]:
+    """Space id → its leads and marketing consents: what a traction snapshot records per landing Space."""
+    total = Counter(lead.space_id for lead in leads if lead.space_id)
+    consents = Counter(lead.space_id for lead in leads if lead.space_id and lead.marketing_consent)
+    return {space: LeadCounts(leads=n, marketing_consents=consents[space]) for space, n in total.items()}
