@@ -33,7 +33,7 @@ DEMO_CONVERSATIONS, DEMO_SEED = 242, 20251203  # services.demo's defaults (a tes
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
     "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo", "brief": "brief",
-    "share": "share",
+    "share": "share", "leads": "leads", "traction": "traction",
 }
 GOAL_NAMES = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")  # services.strategy.advice.GOALS
 
@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tier", required=True, help="the released tier the conversation is shared from")
     p.add_argument("--conversation", help="a conversation id (default: the tier's featured conversations)")
     p.add_argument("--out", required=True, help="folder for <id>.png and <id>.txt")
+    p = sub.add_parser("leads", help="the lead ledger: Hub access requests and landing-page leads, one row a person")
+    p.add_argument("--repo-id", help="only this repo or Space (ORG/NAME)")
+    p.add_argument("--csv", help="also write the ledger as CSV, for the CRM")
+    p = sub.add_parser("traction", help="traction over time")
+    p.add_argument("action", choices=["snapshot"], help="snapshot: store one snapshot per published repo (daily)")
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--conversations", type=int, default=DEMO_CONVERSATIONS,

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, stores
 from services.cli.errors import PUBLISH_EXIT
 from services.funnel.space import LeadCapture, space_files, zip_contents
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
-from services.hub import history as release_history
 from services.hub import publish as hub_publish
 from services.hub.config import hub_settings
 from services.hub.dry_run import dry_run
@@ -28,14 +27,7 @@ from services.hub.errors import HubError
 from services.release import bundle
 from services.release.errors import BundleDirError
 from services.strategy.links import RepoType
-from services.supabase.client import connect
-from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key, settings_from_env
-
-
-def _history() -> release_history.History:
-    """Supabase's `dataset_releases` when SUPABASE_URL / SUPABASE_KEY are set, else the local file."""
-    settings = settings_from_env()
-    return release_history.SupabaseHistory(connect(settings)) if settings else release_history.JsonlHistory()
+from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key
 
 
 def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, bytes], dict, RepoType, str]:
@@ -91,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         return EXIT_FAILED if context.blocked else EXIT_OK
     out = release_flow.attempt(api, settings, files, context, options, seen, f"{identity.name} (command line)",
-                               _history(), step=lambda text: print(f"  … {text}"))
+                               stores.history(stores.supabase_session()), step=lambda text: print(f"  … {text}"))
     if out.history_error:
         print(f"warning: {out.history_error}", file=sys.stderr)
     if out.result is None:

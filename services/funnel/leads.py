@@ -18,7 +18,7 @@ from services.supabase.errors import SupabaseError
 from services.supabase.tables import fetch_all
 
 TABLE = "leads"
-COLUMNS = ("created_at, email, name, role, marketing_consent, consent_version, space_id, tier, utm_source, "
+COLUMNS = ("id, created_at, email, name, role, marketing_consent, consent_version, space_id, tier, utm_source, "
            "utm_medium, utm_campaign")
 NO_READ = ("the Supabase key may not read the `leads` table: leads are personal data, readable with the service "
            "role only (set the studio's Supabase key to the service-role key on a machine only the owner uses)")
@@ -47,12 +47,12 @@ class LeadsUnreadableError(SupabaseError):
 def read_leads(session: SupabaseSession) -> list[LandingLead]:
     """Every landing-page lead, oldest first; `LeadsUnreadableError` when the key may not read them."""
     try:
-        rows = fetch_all(session, TABLE, COLUMNS, order="created_at")
+        rows = fetch_all(session, TABLE, COLUMNS, order="id")  # a unique order: pages neither overlap nor skip
     except SupabaseError as exc:
         if exc.finding.code == "no_permission":
             raise LeadsUnreadableError("no_permission", NO_READ, TABLE) from None
         raise
-    return [LandingLead.model_validate(r) for r in rows]
+    return sorted((LandingLead.model_validate(r) for r in rows), key=lambda lead: lead.created_at)
 
 
 def counts_by_space(leads: list[LandingLead]) -> dict[str, LeadCounts]:

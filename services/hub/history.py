@@ -81,3 +81,20 @@ def latest_published(records: list[ReleaseRecord], tier: str) -> ReleaseRecord |
     """The newest record of `tier` that reached the Hub (published, or already up to date there)."""
     landed = [r for r in records if r.tier == tier and r.outcome in {"published", "up_to_date"}]
     return max(landed, key=lambda r: r.released_at, default=None)
+
+
+class PublishedRepo(BaseModel):
+    """A repo or Space that reached the Hub, with the tier it holds (its latest release's)."""
+
+    repo_id: str
+    repo_type: RepoType = "dataset"
+    tier: str
+
+
+def published_repos(records: list[ReleaseRecord]) -> list[PublishedRepo]:
+    """Every repo and Space the history says reached the Hub, newest release first, once each."""
+    seen: dict[str, PublishedRepo] = {}
+    for r in sorted(records, key=lambda r: r.released_at, reverse=True):
+        if r.outcome in {"published", "up_to_date"} and r.repo_id not in seen:
+            seen[r.repo_id] = PublishedRepo(repo_id=r.repo_id, repo_type=r.repo_type, tier=r.tier)
+    return list(seen.values())

@@ -68,6 +68,12 @@ def all_requests(api: HfApi, settings: HubSettings, repo_id: str) -> list[Access
     return sorted(rows, key=lambda r: r.requested_at, reverse=True)
 
 
+def gate_of(api: HfApi, settings: HubSettings, repo_id: str) -> str | bool:
+    """The repo's gate now: "auto", "manual", or False."""
+    info = call(settings, "reading the repo", lambda: api.dataset_info(repo_id, expand=["gated"]), repo_id)
+    return info.gated or False
+
+
 class AccessDecision(BaseModel):
     """A decision taken from the studio, as recorded (`access_decisions`, or the local file)."""
 

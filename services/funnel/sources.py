@@ -1,0 +1,90 @@
+"""Read what the funnel has gathered, from wherever it is: the Hub (access requests, traction) for
+every repo in the release history, and Supabase (landing leads) when the studio may read them.
+
+One repo or source that fails does not hide the others: each failure comes back as a sentence
+beside what could be read. Shared by the Leads and Traction pages and `cli leads` / `cli traction`.
+"""
+
+from __future__ import annotations
+
+from huggingface_hub import HfApi
+from pydantic import BaseModel, Field
+
+from services.funnel import ledger
+from services.funnel.leads import LandingLead, counts_by_space, read_leads
+from services.hub.config import HubSettings
+from services.hub.errors import HubError
+from services.hub.history import PublishedRepo
+from services.hub.requests import AccessRequestRow, all_requests, gate_of
+from services.hub.snapshots import LeadCounts, SnapshotStore, TractionSnapshot, take
+from services.hub.traction import Traction, repo_traction
+from services.supabase.client import SupabaseSession
+from services.supabase.errors import SupabaseError
+
+NO_SUPABASE = ("Supabase is not configured, so landing-page leads are missing: the ledger shows the Hub's access "
+               "requests only.")
+
+
+class LedgerRead(BaseModel):
+    """The ledger, the gates it was read under, and what could not be read."""
+
+    people: list[ledger.Person] = Field(default_factory=list)
+    gates: dict[str, str | bool] = Field(default_factory=dict, description="repo id → its gate now")
+    problems: list[str] = Field(default_factory=list)
+    leads_missing: str | None = None
+
+
+def _landing_leads(session: SupabaseSession | None) -> tuple[list[LandingLead] | None, str | None]:
+    if session is None:
+        return None, NO_SUPABASE
+    try:
+        return read_leads(session), None
+    except SupabaseError as exc:
+        return None, f"Landing-page leads could not be read: {exc}"
+
+
+def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
+                only: str | None = None) -> LedgerRead:
+    """Every access request of every gated dataset repo, and every landing lead, merged per person.
+    `only` keeps one repo or Space."""
+    chosen = [r for r in repos if only is None or r.repo_id == only]
+    requests: list[AccessRequestRow] = []
+    out = LedgerRead()
+    for repo in chosen:
+        if repo.repo_type != "dataset":
+            continue
+        try:
+            out.gates[repo.repo_id] = gate_of(api, settings, repo.repo_id)
+            if out.gates[repo.repo_id]:
+                requests += all_requests(api, settings, repo.repo_id)
+        except HubError as exc:
+            out.problems.append(str(exc))
+    leads, out.leads_missing = _landing_leads(session)
+    kept = [lead for lead in leads or [] if only is None or lead.space_id == only]
+    out.people = ledger.build(requests, kept, {r.repo_id: r.tier for r in repos})
+    return out
+
+
+class TractionRead(BaseModel):
+    """Every published repo as the Hub shows it now, and the snapshots this read stored."""
+
+    items: list[Traction]
+    snapshots: list[TractionSnapshot] = Field(default_factory=list)
+    leads_missing: str | None = None
+    store_problem: str | None = None
+
+
+def read_traction(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
+                  store: SnapshotStore) -> TractionRead:
+    """Read every repo's traction and store one snapshot per repo read without error."""
+    items = [repo_traction(api, settings, r.repo_id, r.repo_type) for r in repos]
+    leads, missing = _landing_leads(session)
+    counts: dict[str, LeadCounts] | None = counts_by_space(leads) if leads is not None else None
+    if counts is not None:
+        counts = {r.repo_id: counts.get(r.repo_id, LeadCounts()) for r in repos if r.repo_type == "space"}
+    out = TractionRead(items=items, leads_missing=missing)
+    try:
+        out.snapshots = take(items, {r.repo_id: r.tier for r in repos}, counts, store)
+    except (SupabaseError, OSError) as exc:
+        out.store_problem = f"the snapshot could not be stored in {store.where}: {exc}"
+    return out

@@ -1,0 +1,105 @@
+"""`cli leads` and `cli traction snapshot` against the local Hub and the real PostgREST."""
+
+from __future__ import annotations
+
+import csv
+
+import psycopg
+import pytest
+
+from services import cli
+from services.hub.history import JsonlHistory, ReleaseRecord
+from services.hub.snapshots import jsonl_store
+from tests.conftest import HUB_TOKEN
+from tests.support.local_hub import Commit, Repo
+
+FULL, SPACE = "brightrun/financial-eq-hybrid-full", "brightrun/financial-eq-billboard-eq-100"
+
+
+@pytest.fixture
+def hub(local_hub, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_TOKEN", HUB_TOKEN)
+    monkeypatch.setenv("HF_ENDPOINT", local_hub.url)
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))
+    monkeypatch.setenv("STUDIO_TRACTION_FILE", str(tmp_path / "traction.jsonl"))
+    for name in ("SUPABASE_URL", "SUPABASE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    repo = Repo(id=FULL, gated="manual", downloads=12, downloads_all_time=30, likes=2)
+    repo.commits.append(Commit("0" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
+    repo.access_requests = [
+        {"requestId": f"r{i}", "status": "pending", "timestamp": f"2026-11-2{i}T10:00:00.000Z",
+         "user": {"user": f"user{i}", "fullname": f"User {i}", "email": f"user{i}@example.org" if i != 3 else None},
+         "fields": {}} for i in range(1, 6)]  # three pages of two
+    repo.access_requests.append({"requestId": "hidden", "status": "accepted", "timestamp": "2026-11-20T10:00:00.000Z"})
+    local_hub.repos[FULL] = repo
+    space = Repo(id=SPACE, type="space", sdk="static", likes=1)
+    space.commits.append(Commit("1" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
+    local_hub.spaces[SPACE] = space
+    return local_hub
+
+
+def _record(history, repo_id: str, tier: str, repo_type: str = "dataset") -> None:
+    history.append(ReleaseRecord(actor="owner", tier=tier, repo_id=repo_id, repo_type=repo_type,
+                                 outcome="published", tag="v1"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_leads_without_supabase_shows_the_hub_side_and_says_what_is_missing(hub, capsys, tmp_path):
+    _record(JsonlHistory(), FULL, "full")
+    code, out, err = run(capsys, "leads", "--csv", str(tmp_path / "leads.csv"))
+    assert code == 0
+    assert "user1@example.org" in out and "6 people from 1 published repo(s)" in out
+    assert "landing-page leads are missing" in err
+    rows = list(csv.DictReader((tmp_path / "leads.csv").open()))
+    contacts = {r["hub_user"] or r["email"] or "?": r["contact"] for r in rows}
+    assert contacts["user3"] == "username only" and contacts["?"] == "hidden"  # every page, nothing dropped
+
+
+def test_leads_merges_a_person_from_the_hub_and_a_landing_page(hub, capsys, monkeypatch, supabase, tmp_path):
+    with psycopg.connect(supabase.db_uri, autocommit=True) as db:
+        db.execute("DELETE FROM leads")
+        db.execute("DELETE FROM dataset_releases")
+        db.execute("INSERT INTO leads (email, name, delivery_consent, marketing_consent, consent_version, space_id, "
+                   "tier) VALUES ('User1@Example.org', 'User One', true, true, '2026-11-27', %s, 'eq-100'), "
+                   "('new@example.org', NULL, true, false, '2026-11-27', %s, 'eq-100')", (SPACE, SPACE))
+    monkeypatch.setenv("SUPABASE_URL", supabase.url)
+    monkeypatch.setenv("SUPABASE_KEY", supabase.key("service_role"))
+    from services.cli import stores
+    history = stores.history(stores.supabase_session())
+    _record(history, FULL, "full")
+    _record(history, SPACE, "eq-100", "space")
+    code, _, err = run(capsys, "leads", "--csv", str(tmp_path / "leads.csv"))
+    assert code == 0, err
+    rows = {r["email"].lower(): r for r in csv.DictReader((tmp_path / "leads.csv").open()) if r["email"]}
+    both = rows["user1@example.org"]
+    assert both["status"] == "pending" and both["tiers"] == "full, eq-100" and both["marketing_consent"] == "yes"
+    assert both["sources"] == f"{FULL} (pending); {SPACE} (landing)"
+    assert rows["new@example.org"]["status"] == "landing"
+    code, out, _ = run(capsys, "leads", "--repo-id", SPACE)
+    assert code == 0 and "new@example.org" in out and "user2@example.org" not in out
+
+
+def test_traction_snapshots_accumulate_one_per_repo_per_run(hub, capsys):
+    _record(JsonlHistory(), FULL, "full")
+    _record(JsonlHistory(), SPACE, "eq-100", "space")
+    code, out, _ = run(capsys, "traction", "snapshot")
+    assert code == 0 and f"{FULL} (dataset): downloads (30 days) 12, downloads (all time) 30" in out
+    assert "access requests pending 5" in out and "2 snapshot(s) stored" in out
+    hub.repos[FULL].downloads = 20
+    assert run(capsys, "traction", "snapshot")[0] == 0
+    kept = jsonl_store().read()
+    assert [(s.repo_id, s.downloads) for s in kept if s.repo_type == "dataset"] == [(FULL, 12), (FULL, 20)]
+    assert [s.landing_leads for s in kept if s.repo_type == "space"] == [None, None]  # no Supabase: unknown
+
+
+def test_a_repo_that_cannot_be_read_is_said_and_the_others_still_snapshot(hub, capsys):
+    _record(JsonlHistory(), FULL, "full")
+    _record(JsonlHistory(), "brightrun/gone", "preview")
+    code, out, err = run(capsys, "traction", "snapshot")
+    assert code == 1 and "brightrun/gone" in err and "was not found" in err
+    assert "1 snapshot(s) stored" in out and "Traceback" not in err
