@@ -1,4 +1,7 @@
-"""Publish: dry run against the Hub's current head (the default view), then one guarded click."""
+"""Publish: dry run against the Hub's current head (the default view), then one guarded click.
+Hub tiers go to dataset repos; a download tier goes out as its landing page, a static Space."""
+
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -8,12 +11,16 @@ from components.hub.client import client, forget_release_records, history, ident
 from components.hub.publish_gate import publisher
 from components.release.builds import released_tiers, tier_release
 from components.strategy.plan_state import current_plan, selections
+from components.supabase.connection import lead_capture
+from services.funnel.space import INDEX, space_files
 from services.hub import flow as release_flow
 from services.hub import readiness
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
 from services.release.bundle import MANIFEST
+from services.release.errors import ReleaseError
+from services.strategy.links import repo_type
 
 DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
 RESULT_KEY = "publish.result"
@@ -24,13 +31,17 @@ st.title("Publish")
 ds = current_dataset()
 plan = current_plan()
 chosen = selections(ds, plan)
-tiers = [t for t in released_tiers(plan, chosen) if plan.tier(t).channel in {"hub_public", "hub_gated"}]
+tiers = released_tiers(plan, chosen)
 if not tiers:
-    st.info("This plan puts nothing on the Hub (download tiers are handed out as zips on the Card page).")
+    st.info("This plan releases nothing: every tier is kept back.")
     st.stop()
 tier = st.segmented_control("Tier", tiers, default=tiers[0], key="publish.tier") or tiers[0]
 spec = plan.tier(tier)
+kind = repo_type(spec)
 built, report = tier_release(ds, plan, chosen, tier)
+if kind == "space":
+    st.caption(":material/web: A download tier goes out as its **landing page**: a static Space holding the page, its "
+               "README and the zip. The page's form stores each lead in Supabase, then reveals the download link.")
 
 hub = settings()
 if isinstance(hub, HubConfigError):
@@ -47,18 +58,33 @@ st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint
 
 # --- settings of this release -----------------------------------------------------------------
 c1, c2, c3 = st.columns([3, 1, 1])
-repo_id = c1.text_input("Repo", value=built.repo_id, key=f"publish.{tier}.repo")
+repo_id = c1.text_input("Space" if kind == "space" else "Repo", value=built.repo_id, key=f"publish.{tier}.repo")
 visibility = c2.selectbox("Visibility", ["public", "private"], key=f"publish.{tier}.visibility")
 gates = list(readiness.GATING)
 gate = c3.selectbox("Gating", gates, index=gates.index(readiness.planned_gate(spec)), key=f"publish.{tier}.gating",
-                    help="from the plan: gated tiers ask for the access form's answers")
+                    disabled=kind == "space",
+                    help="a landing Space is never gated: its form is the gate" if kind == "space" else
+                    "from the plan: gated tiers ask for the access form's answers")
 facts = built.facts
 message = st.text_input("Commit message", key=f"publish.{tier}.message",
                         value=readiness.default_message(tier, facts.conversations, facts.supervised_examples))
-options = readiness.publish_options(repo_id, visibility == "private", gate, message)
+options = readiness.publish_options(repo_id, visibility == "private", gate, message, kind)
 if isinstance(options, str):
     st.error(options)
     st.stop()
+files, page_check = built.files, None
+if kind == "space":
+    capture = lead_capture()
+    if isinstance(capture, str):
+        st.info(capture, icon=":material/key_off:")
+        st.stop()
+    try:
+        files = space_files(built.zip_bytes(), options.repo_id, hub.endpoint, capture)
+    except ReleaseError as exc:
+        st.error(f"**The landing page cannot be built.** {exc}", icon=":material/web_asset_off:")
+        st.stop()
+    page_check = readiness.landing_verdict(built, files[INDEX].decode("utf-8"),
+                                           urlsplit(capture.supabase_url).hostname or "")
 if warning := readiness.gating_warning(spec, gate):
     st.warning(warning, icon=":material/lock_open:")
 namespace = options.repo_id.split("/")[0]
@@ -67,13 +93,13 @@ if not who.can_write(namespace, options.repo_id):
              "access to that organisation.")
 
 # --- dry run (the default view) ----------------------------------------------------------------
-compared = readiness.release_identity(options.repo_id, built.files[MANIFEST])
+compared = readiness.release_identity(options.repo_id, built.files[MANIFEST], files.get(INDEX, b""))
 stored = st.session_state.setdefault(DRY_RUN_KEY, {}).get(tier)
 refresh = st.button("Run the dry run again", icon=":material/refresh:", key=f"publish.{tier}.refresh")
 if refresh or stored is None or stored[0] != compared:
     try:
         with st.spinner("Comparing with the Hub…"):
-            seen = dry_run(api, hub, options.repo_id, built.files)
+            seen = dry_run(api, hub, options.repo_id, files, kind)
     except HubError as exc:
         st.error(f"**The dry run failed.** {exc}")
         st.stop()
@@ -103,20 +129,26 @@ st.subheader("Checks")
 verdict = readiness.checks_verdict(tier, report)
 show, icon = VERDICT_STYLE[verdict.level]
 show(verdict.text, icon=icon)
-st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
+checks = [*report.checks, *([page_check] if page_check else [])]
+st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in checks]),
              hide_index=True, width="stretch")
+if page_check is not None and page_check.status == "block":
+    st.error("**The landing page links somewhere nobody can go:** "
+             + "; ".join(f"{p.excerpt} ({p.detail})" for p in page_check.places), icon=":material/link_off:")
 
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
 actor = publisher()
 writable = who.can_write(namespace, options.repo_id)
 why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors))
+if why_not is None and page_check is not None and page_check.status == "block":
+    why_not = "the landing page links somewhere nobody can go"
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
                     disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:
     context = release_flow.context_from_manifest(built.manifest)
     with st.status(f"Publishing {tier}…", expanded=True) as status:
-        out = release_flow.attempt(api, hub, built.files, context, options, seen, f"{actor} via {who.name}",
+        out = release_flow.attempt(api, hub, files, context, options, seen, f"{actor} via {who.name}",
                                    history(), step=status.write)
         forget_release_records()  # the Samples page's viewer links read the new record at once
         if out.result is None:
@@ -135,7 +167,9 @@ if stored_result is not None and stored_result.record.tier == tier:
         r = stored_result.result
         done = "is already up to date" if r.outcome == "up_to_date" else "is published"
         st.success(f"**{r.repo_id}** {done}: commit `{r.commit[:8]}`" + (f", tag **{r.tag}**" if r.tag else "")
-                   + f". [Open it on the Hub]({r.url})", icon=":material/celebration:")
+                   + f". [Open it on the Hub]({r.url})"
+                   + (f" · [the plan's collection]({hub.endpoint}/collections/{r.collection})" if r.collection else ""),
+                   icon=":material/celebration:")
         if r.warning:
             st.warning(r.warning)
         with st.expander("What was done"):

@@ -16,7 +16,7 @@ from components.supabase.connection import supabase_connection
 from services.hub import api as hub_api
 from services.hub import history as release_history
 from services.hub.api import Identity
-from services.hub.config import HubConfigError, HubSettings, hub_settings
+from services.hub.config import HubConfigError, HubSettings, hub_endpoint, hub_settings
 from services.hub.errors import HubError
 from services.supabase.errors import SupabaseConfigError
 
@@ -24,15 +24,23 @@ IDENTITY_TTL = 300
 RECORDS_TTL = 60
 
 
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except StreamlitSecretNotFoundError:
+        return {}
+
+
 def settings() -> HubSettings | HubConfigError:
     try:
-        secrets = st.secrets.to_dict()
-    except StreamlitSecretNotFoundError:
-        secrets = {}
-    try:
-        return hub_settings(secrets)
+        return hub_settings(_secrets())
     except HubConfigError as exc:
         return exc
+
+
+def endpoint() -> str:
+    """The Hub releases go to, token or not: cards link their sibling tiers there."""
+    return hub_endpoint(_secrets())
 
 
 def token_id(s: HubSettings) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components.dataset.cache import dataset_key
+from components.hub.client import endpoint
 from services.dataset.loader import LoadedDataset
 from services.dataset.summary import persona_arc_cells
 from services.release import bundle as bundles
@@ -33,10 +34,10 @@ def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: P
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _finished(key: str, plan_json: str, tier: str, text_json: str, _data: bundles.TierData, _plan: Plan,
-              _text: CardText) -> bundles.Bundle:
+def _finished(key: str, plan_json: str, tier: str, text_json: str, hub_url: str, _data: bundles.TierData,
+              _plan: Plan, _text: CardText) -> bundles.Bundle:
     """The card and manifest for one version of the words (hashing the files is not free)."""
-    return bundles.finish_bundle(_data, _plan, _text)
+    return bundles.finish_bundle(_data, _plan, _text, hub_url)
 
 
 def card_text(tier: str) -> CardText:
@@ -83,7 +84,7 @@ def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelect
     key, plan_json = dataset_key(ds), plan.model_dump_json()
     data = _tier_data(key, plan_json, tier, ds, plan, selections[tier])
     text = card_text(tier)
-    finished = _finished(key, plan_json, tier, text.model_dump_json(), data, plan, text)
+    finished = _finished(key, plan_json, tier, text.model_dump_json(), endpoint(), data, plan, text)
     # A copy per run: the session's overrides go into its manifest, never into the shared one.
     built = dataclasses.replace(finished, files=dict(finished.files), manifest=dict(finished.manifest))
     report = _report(key, plan_json, text.model_dump_json(), tier, built, plan, selections, ds).model_copy(

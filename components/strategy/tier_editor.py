@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
+from components.strategy.gate_form import editor as gate_form_editor
 from services.strategy.licenses import HUB_LICENSES, SUGGESTED
+from services.strategy.links import host_problem
 from services.strategy.plans import CHANNELS, Filters, Gating, Plan, Relation, Selection, Tier
 from services.strategy.presets import preset_hybrid
 
@@ -30,7 +32,8 @@ def _relation_label(option: str) -> str:
     return f"{kind.replace('_', ' ')} {name}"
 
 
-def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: list[str]) -> Tier:
+def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: list[str],
+               privacy_url: str | None) -> Tier:
     k = f"tier_editor.{version}.{tier.name}."
     sel, f = tier.selection, tier.selection.filters
     c1, c2, c3 = st.columns(3)
@@ -74,7 +77,8 @@ def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: li
         approval = c2.segmented_control("Access requests", ["auto", "manual"], default=gating.mode,
                                         key=k + "gating_mode")
         gating = gating.model_copy(update={"mode": approval or gating.mode})
-        c2.caption("Access form: " + ", ".join(f"{a.label} ({a.type})" for a in gating.fields))
+        st.markdown("**The Hub's access form**")
+        gating = gate_form_editor(gating, privacy_url, k)
     filters = f.model_copy(update={
         "min_quality": min_quality or None, "min_supervised_examples": int(min_supervised),
         "arcs_exclude": arcs_exclude, "topics_exclude": topics_exclude})
@@ -90,18 +94,24 @@ def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: li
 def plan_editor(plan: Plan, version: int, arcs: list[str], topics: list[str]) -> Plan:
     """Render the editors; return the edited plan (or the unchanged one, with the error shown)."""
     k = f"tier_editor.{version}."
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns([1, 1, 2])
     seed = c1.number_input("Random seed", value=plan.seed, step=1, key=k + "seed",
                            help="the same seed, plan and data give the same tiers")
     threshold = c2.number_input("Trainable from (supervised examples)", min_value=1, value=plan.trainable_threshold,
                                 step=50, key=k + "threshold", help="the platform's LoRA readiness rule is 500")
+    privacy_url = c3.text_input("Privacy notice (URL)", value=plan.privacy_url or "", key=k + "privacy_url",
+                                placeholder="https://your-site/privacy",
+                                help="every lead form links to it: the landing page and the Hub's access form. "
+                                     "It names Supabase as the processor and how to unsubscribe.").strip() or None
+    if (problem := host_problem(privacy_url)) and any(t.captures_leads for t in plan.tiers):
+        c3.caption(f":material/warning: The lead forms cannot go live without it: {problem}.")
     tiers = []
     for tier in plan.tiers:
         with st.expander(f"**{tier.name}** · {CHANNELS[tier.channel]}", expanded=False):
-            tiers.append(_edit_tier(plan, tier, version, arcs, topics))
+            tiers.append(_edit_tier(plan, tier, version, arcs, topics, privacy_url))
     try:
         return Plan.model_validate({**plan.model_dump(), "seed": int(seed), "trainable_threshold": int(threshold),
-                                    "tiers": [t.model_dump() for t in tiers]})
+                                    "privacy_url": privacy_url, "tiers": [t.model_dump() for t in tiers]})
     except ValidationError as exc:
         st.error("These rules do not make a valid plan: "
                  + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))

@@ -7,15 +7,18 @@ services get the plain supabase-py session it wraps, so they never import Stream
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from pydantic import SecretStr
 from streamlit.connections import BaseConnection
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from services.funnel.space import LeadCapture
 from services.supabase.client import SupabaseSession, connect
-from services.supabase.config import settings_from, settings_from_env
+from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key, settings_from, settings_from_env
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
 
 NAME = "supabase"
@@ -53,3 +56,16 @@ def supabase_connection() -> SupabaseConnection | SupabaseConfigError:
         return st.connection(NAME, type=SupabaseConnection)
     except SupabaseConfigError as exc:
         return exc
+
+
+def lead_capture() -> LeadCapture | str:
+    """Where a landing page's form posts (the project URL and its publishable key), or what is missing."""
+    section = _secrets_section(NAME)
+    url = str(section.get("url") or os.environ.get(ENV_URL) or "").strip()
+    key = publishable_key(section)
+    if not url or not key:
+        return (f"A landing page posts its leads to Supabase with the project's publishable key. Add "
+                f"`publishable_key` (and `url`) under `[connections.supabase]` in `.streamlit/secrets.toml`, or set "
+                f"`{ENV_URL}` and `{ENV_PUBLISHABLE}`. It is the anon key, which a public page may carry; the "
+                "service-role key never goes there.")
+    return LeadCapture(supabase_url=url, publishable_key=SecretStr(key))

@@ -13,7 +13,10 @@ from pydantic import BaseModel, ValidationError
 
 from services.hub.errors import HubError
 from services.hub.publish import Gated, PublishOptions, repo_id_problem
-from services.release.checks.report import TierReport
+from services.release.bundle import Bundle
+from services.release.checks.links import check_links
+from services.release.checks.report import CheckResult, TierReport
+from services.strategy.links import RepoType
 from services.strategy.plans import Tier
 
 GateChoice = Literal["off", "auto", "manual"]
@@ -38,13 +41,14 @@ def default_message(tier: str, conversations: int, supervised_examples: int) -> 
     return f"Release {tier}: {conversations:,} conversations, {supervised_examples:,} supervised examples"
 
 
-def publish_options(repo_id: str, private: bool, gate: GateChoice, message: str) -> PublishOptions | str:
+def publish_options(repo_id: str, private: bool, gate: GateChoice, message: str,
+                    repo_type: RepoType = "dataset") -> PublishOptions | str:
     """The options as typed, or the sentence saying what is wrong with them."""
     if problem := repo_id_problem(repo_id.strip()):
         return f"The repo cannot be published there: {problem}."
     try:
-        return PublishOptions(repo_id=repo_id.strip(), private=private, gated=GATING[gate],
-                              commit_message=message.strip())
+        return PublishOptions(repo_id=repo_id.strip(), repo_type=repo_type, private=private,
+                              gated=GATING[gate] if repo_type == "dataset" else False, commit_message=message.strip())
     except ValidationError:
         return BAD_OPTIONS
 
@@ -56,11 +60,16 @@ def gating_warning(tier: Tier, gate: GateChoice) -> str | None:
     return None
 
 
-def release_identity(repo_id: str, manifest: bytes) -> str:
-    """What a dry run compared: the repo and the manifest's hash. The manifest lists the sha256 of
-    every other file (and the checks and overrides), so its hash identifies the whole release
-    without hashing megabytes of Parquet on every rerun."""
-    return f"{repo_id}:{hashlib.sha256(manifest).hexdigest()}"
+def release_identity(repo_id: str, manifest: bytes, page: bytes = b"") -> str:
+    """What a dry run compared: the repo and the manifest's hash (and a landing Space's page). The
+    manifest lists the sha256 of every other file (and the checks and overrides), so its hash
+    identifies the whole release without hashing megabytes of Parquet on every rerun."""
+    return f"{repo_id}:{hashlib.sha256(manifest + page).hexdigest()}"
+
+
+def landing_verdict(b: Bundle, page: str, supabase_host: str) -> CheckResult:
+    """The landing page's links checked like the card's: the privacy notice must be a real page."""
+    return check_links(b, {"landing page": page}, frozenset({supabase_host}))
 
 
 def checks_verdict(tier: str, report: TierReport) -> Verdict:

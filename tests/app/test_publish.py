@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN
+from tests.support import jwt
 from tests.support.local_hub import Fault
 from tests.support.streamlit_server import ROOT
 
@@ -219,3 +220,32 @@ def test_an_unreachable_hub_is_not_called_a_bad_token(open_publish, local_hub):
     errors = [e.value for e in at.error]
     assert any("The Hub cannot be reached right now; the token was not checked" in e for e in errors), errors
     assert not any("token does not work" in e for e in errors)
+
+
+SPACE = "brightrun/financial-eq-billboard-eq-100"  # the Billboard preset's id for its download tier
+
+
+def test_a_download_tier_goes_out_as_its_landing_space(open_publish, local_hub):
+    at = open_publish()
+    at.segmented_control(key="publish.tier").set_value("eq-100").run()
+    no_exception(at)
+    assert any("publishable_key" in i.value and "service-role key never" in i.value for i in at.info)
+    at.secrets["connections"] = {"supabase": {"url": "https://leads.brightrun.ai",
+                                              "publishable_key": jwt.api_key("anon", "s" * 32)}}
+    at.run()
+    no_exception(at)
+    assert any("privacy notice" in e.value for e in at.error)  # the page cannot link what the plan lacks
+    at.session_state["plan.current"] = at.session_state["plan.current"].model_copy(
+        update={"privacy_url": "https://brightrun.ai/privacy"})
+    at.run()
+    no_exception(at)
+    assert metrics(at)["Added"] == "3"
+    assert not at.selectbox(key="publish.eq-100.gating").value == "auto" and at.selectbox(
+        key="publish.eq-100.gating").disabled
+    unlock(at)
+    at.button(key="publish.eq-100.go").click().run()
+    no_exception(at)
+    space = local_hub.spaces[SPACE]
+    assert space.sdk == "static" and {"index.html", "README.md", "eq-100.zip"} <= set(space.head.files)
+    done = next(s.value for s in at.success if "is published" in s.value)
+    assert f"{local_hub.url}/spaces/{SPACE}" in done and "/collections/" in done

@@ -7,7 +7,7 @@ from tests.app.conftest import no_exception, open_app
 
 def _tiers(at) -> dict[str, int]:
     """Tier → conversations, from the plan comparison table."""
-    table = at.dataframe[1].value
+    table = next(d.value for d in at.dataframe if "tier" in d.value.columns)
     return dict(zip(table["tier"], table["conversations"], strict=True))
 
 
@@ -120,3 +120,23 @@ def test_the_editor_offers_only_licenses_the_hub_accepts():
     at.text_input(key=f"tier_editor.{version}.preview.license_name").set_value("BrightRun terms").run()
     no_exception(at)
     assert at.session_state["plan.current"].tier("preview").license_name == "BrightRun terms"
+
+
+def test_the_gate_form_is_edited_previewed_and_checked_on_the_page():
+    at = open_app("app_pages/strategy.py")
+    at.segmented_control(key="strategy.preset").set_value("hybrid").run()
+    no_exception(at)
+    assert any("privacy notice" in w.value for w in at.warning)  # the checks will block it until it is set
+    version = at.session_state["plan.version"]
+    at.text_input(key=f"tier_editor.{version}.privacy_url").set_value("https://brightrun.ai/privacy").run()
+    no_exception(at)
+    assert not any("The checks will block this form" in w.value for w in at.warning)
+    prompt = next(m.value for m in at.markdown if "privacy notice" in m.value)
+    assert "[privacy notice](https://brightrun.ai/privacy)" in prompt
+    consent = next(s for s in at.selectbox if s.label.startswith("Keep me posted"))
+    assert consent.options == ["Yes", "No"] and consent.value is None and consent.disabled  # the preview
+    at.text_input(key=f"tier_editor.{version}.full.gate_form.heading").set_value("Tell us who you are").run()
+    no_exception(at)
+    plan = at.session_state["plan.current"]
+    assert plan.tiers[0].gating.heading == "Tell us who you are" and plan.privacy_url == "https://brightrun.ai/privacy"
+    assert any(m.value == "#### Tell us who you are" for m in at.markdown)

@@ -35,11 +35,13 @@ def links_in(text: str) -> list[str]:
     return list(dict.fromkeys(u.rstrip(".,;:") for u in _URL.findall(_FENCE.sub(" ", text))))
 
 
-def check_links(b: Bundle, extra: dict[str, str] | None = None) -> CheckResult:
-    """Block any link (in the card, or in `extra` pages such as the landing page) nobody could open."""
+def check_links(b: Bundle, extra: dict[str, str] | None = None, services: frozenset[str] = frozenset()) -> CheckResult:
+    """Block any link (in the card, or in `extra` pages such as the landing page) nobody could open.
+    `services` names more hosts known live: the Supabase project a landing form posts to."""
     pages = {"card": b.card, **(extra or {})}
+    reachable = _reachable(b) | services
     places = [Place(excerpt=url, detail=f"{where}: {why}") for where, text in pages.items()
-              for url in links_in(text) if (why := host_problem(url, _reachable(b)))]
+              for url in links_in(text) if (why := host_problem(url, reachable))]
     return found(LINKS, "block", places, f"{len(places)} link(s) lead nowhere people can go (placeholder or local "
                                          "hosts)" if places else "every link leads to a real host")
 
