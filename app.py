@@ -22,6 +22,7 @@ PAGES = {
         ("app_pages/card.py", "Card & checks", ":material/fact_check:"),
         ("app_pages/publish.py", "Publish", ":material/rocket_launch:"),
         ("app_pages/releases.py", "Releases", ":material/history:"),
+        ("app_pages/leads.py", "Leads", ":material/contacts:"),
         ("app_pages/traction.py", "Traction", ":material/trending_up:"),
     ],
 }

@@ -1,20 +1,30 @@
-"""Traction: downloads, likes, recent discussions and access requests of every published repo."""
+"""Traction: how every published repo and landing Space is doing now, and over time.
+
+Each read of the Hub (at most once a minute, or on Refresh) stores a snapshot per repo, so the
+history the Hub does not keep builds up here; `cli traction snapshot` adds one a day from cron.
+"""
 
 import pandas as pd
 import streamlit as st
 
+from components.hub import charts
 from components.hub.client import client, history, settings, token_id
+from components.hub.funnel_state import session, snapshot_store
 from services.dataset.report import LoadError
-from services.hub import traction
+from services.funnel import stages
+from services.funnel.sources import TractionRead, read_traction
+from services.hub import snapshots, traction
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
+from services.hub.history import PublishedRepo, published_repos
 
 TTL = 60
+SERIES_KEY = "traction.series"
 
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the Hub…")
-def _traction(key: str, repos: tuple[str, ...], _settings: HubSettings) -> list[traction.Traction]:
-    api = client(_settings)
-    return [traction.repo_traction(api, _settings, repo) for repo in repos]
+def _read(key: str, repos_json: str, _repos: list[PublishedRepo], _settings: HubSettings) -> TractionRead:
+    """One read of every repo, stored as snapshots (once per minute, whoever is looking)."""
+    return read_traction(client(_settings), _settings, _repos, session(), snapshot_store())
 
 
 st.title("Traction")
@@ -27,27 +37,74 @@ try:
 except (LoadError, OSError) as exc:
     st.error(f"**The release history cannot be read.** {exc}")
     st.stop()
-repos = tuple(dict.fromkeys(r.repo_id for r in records if r.outcome in {"published", "up_to_date"}))
+repos = published_repos(records)
 if not repos:
     st.info("No repo has been published yet: traction appears here once one is.", icon=":material/trending_up:")
     st.stop()
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-c1.caption(f"{len(repos)} published repo(s); figures are at most {TTL} s old.")
+c1.caption(f"{len(repos)} published repo(s) and Space(s); figures are at most {TTL} s old. Each read is kept as a "
+           "snapshot, so the charts below grow over time.")
 if c2.button("Refresh", icon=":material/refresh:", key="traction.refresh"):
-    _traction.clear()
-items = _traction(token_id(hub), repos, hub)
+    _read.clear()
+read = _read(token_id(hub), pd.Series([r.model_dump() for r in repos]).to_json(), repos, hub)
+if read.store_problem:
+    st.warning(read.store_problem)
+if read.leads_missing:
+    st.caption(f":material/info: {read.leads_missing}")
 
-for item in items:
+store = snapshot_store()
+try:
+    kept = store.read()
+except (LoadError, OSError) as exc:
+    st.error(f"**The snapshots cannot be read.** {exc}")
+    kept = []
+mine = [s for s in kept if s.repo_id in {r.repo_id for r in repos}]
+
+st.subheader("Over time")
+times = sorted({s.taken_at for s in mine})
+st.caption(f"{len(times)} snapshot(s) in {store.where}" + (f", from {times[0]:%Y-%m-%d %H:%M} to "
+                                                            f"{times[-1]:%Y-%m-%d %H:%M} UTC" if times else "")
+           + ". Dashed lines mark releases.")
+series = snapshots.series(mine)
+events = snapshots.release_events(records)
+if series.empty:
+    st.caption("No snapshot yet.")
+else:
+    labels = [label for label in snapshots.SERIES.values() if label in set(series["series"])]
+    chosen = st.segmented_control("Series", labels, default=labels[0], key=SERIES_KEY) or labels[0]
+    st.altair_chart(charts.traction_lines(series, events, chosen), width="stretch")
+    st.download_button("Download the snapshots (CSV)", lambda: series.to_csv(index=False),
+                       file_name="traction-snapshots.csv", mime="text/csv", icon=":material/download:")
+
+st.subheader("Funnel of the current release")
+funnel = pd.DataFrame([s.model_dump() for s in stages.stages(mine)], columns=["path", "stage", "value", "order"])
+if funnel.empty:
+    st.caption("Nothing measured yet.")
+else:
+    st.altair_chart(charts.funnel_bars(funnel), width="stretch")
+st.caption(f":material/visibility_off: {stages.VIEWS_MISSING}")
+
+st.subheader("Now")
+for item in read.items:
     with st.container(border=True):
         st.markdown(f"#### [{item.repo_id}]({item.url})")
         if item.error:
             st.error(item.error)
             continue
         m = st.columns(4)
+        if item.repo_type == "space":
+            latest = next((s for s in stages.latest(mine) if s.repo_id == item.repo_id), None)
+            leads = latest.landing_leads if latest else None
+            m[0].metric("Landing-page leads", f"{leads:,}" if leads is not None else "—")
+            m[1].metric("Likes", f"{item.likes:,}")
+            m[2].metric("Kind", "landing Space")
+            continue
         m[0].metric("Downloads (30 days)", f"{item.downloads:,}")
-        m[1].metric("Likes", f"{item.likes:,}")
-        m[2].metric("Access", "gated · " + str(item.gated) if item.gated else ("private" if item.private else "open"))
-        m[3].metric("Access requests", f"{len(item.requests):,}" if item.gated else "—")
+        m[1].metric("Downloads (all time)", f"{item.downloads_all_time:,}")
+        m[2].metric("Likes", f"{item.likes:,}")
+        m[3].metric("Access", "gated · " + str(item.gated) if item.gated else ("private" if item.private else "open"))
+        if item.gated:
+            st.caption(f"{len(item.requests):,} access request(s): see the Leads page for who asked.")
         if item.discussions:
             st.dataframe(pd.DataFrame([d.model_dump() for d in item.discussions]), hide_index=True, width="stretch",
                          column_config={"url": st.column_config.LinkColumn("link", display_text="open"),
@@ -55,12 +112,7 @@ for item in items:
         else:
             st.caption("No discussions yet.")
 
-requests = traction.requests_table(items)
-st.subheader("Access requests")
-if requests.empty:
-    st.caption("No access requests yet (gated repos only).")
-else:
-    st.dataframe(requests, hide_index=True, width="stretch",
-                 column_config={"requested_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
-    st.download_button("Download the requests for the CRM (CSV)", lambda: requests.to_csv(index=False),
+requests = traction.requests_table(read.items)
+if not requests.empty:
+    st.download_button("Download the access requests for the CRM (CSV)", lambda: requests.to_csv(index=False),
                        file_name="access-requests.csv", mime="text/csv", icon=":material/download:")

@@ -31,12 +31,21 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 # file instead of `.streamlit/secrets.toml`. Tests that need settings give them explicitly
 # (monkeypatch, `at.secrets`); the app started by browser tests is isolated the same way
 # (tests/support/streamlit_server.py).
-for _name in ("SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD",
-              "STUDIO_RELEASES_FILE"):
+for _name in ("SUPABASE_URL", "SUPABASE_KEY", "SUPABASE_PUBLISHABLE_KEY", "HF_TOKEN", "HF_ENDPOINT",
+              "STUDIO_PUBLISH_PASSWORD", "STUDIO_RELEASES_FILE", "STUDIO_TRACTION_FILE", "STUDIO_DECISIONS_FILE"):
     os.environ.pop(_name, None)
 _NO_SECRETS = Path(tempfile.mkdtemp(prefix="lms-tests-")) / "secrets.toml"
 _NO_SECRETS.write_text("")
 streamlit_config.set_option("secrets.files", [str(_NO_SECRETS)])
+
+
+@pytest.fixture(autouse=True)
+def _funnel_files(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Traction snapshots and access decisions go to a fresh folder per test, never to the checkout's
+    `releases/` (a test that needs another place sets the variable itself)."""
+    where = tmp_path_factory.mktemp("funnel-records")
+    monkeypatch.setenv("STUDIO_TRACTION_FILE", str(where / "traction.jsonl"))
+    monkeypatch.setenv("STUDIO_DECISIONS_FILE", str(where / "access-decisions.jsonl"))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,9 @@ repo accepts by itself. Each decision is recorded, whatever the Hub answers, lik
 from __future__ import annotations
 
 import functools
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from huggingface_hub import HfApi
@@ -21,6 +23,9 @@ from pydantic import BaseModel, Field, computed_field
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
+from services.supabase.client import SupabaseSession
+from services.supabase.log import TableLog
+from services.utils.jsonl import JsonlLog
 
 Status = Literal["pending", "accepted", "rejected"]
 STATUSES: tuple[Status, ...] = ("pending", "accepted", "rejected")
@@ -134,3 +139,18 @@ def decide(api: HfApi, settings: HubSettings, request: AccessRequestRow, decisio
     except HubError as exc:
         return AccessDecision(**base, outcome="failed", message=str(exc))
     return AccessDecision(**base, outcome="done", message=f"{decision} on the Hub")
+
+
+DECISIONS_TABLE = "access_decisions"
+ENV_DECISIONS = "STUDIO_DECISIONS_FILE"
+DEFAULT_DECISIONS = Path("releases/access-decisions.jsonl")
+
+
+def jsonl_decisions(path: Path | None = None) -> JsonlLog[AccessDecision]:
+    """`releases/access-decisions.jsonl`, or the file STUDIO_DECISIONS_FILE names."""
+    return JsonlLog(Path(path or os.environ.get(ENV_DECISIONS) or DEFAULT_DECISIONS), AccessDecision)
+
+
+def supabase_decisions(session: SupabaseSession) -> TableLog[AccessDecision]:
+    """The `access_decisions` table (db/migrations/20261127_traction.sql)."""
+    return TableLog(session, DECISIONS_TABLE, AccessDecision)

@@ -1,0 +1,73 @@
+"""Leads: one ledger of everyone who asked for the data — Hub access requests of every gated repo
+in the release history and landing-page leads from Supabase — one row per person.
+
+Leads are personal data: the page shows them only to those who may publish.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from components.funnel import ledger_panel
+from components.hub.client import client, history, settings, token_id
+from components.hub.funnel_state import decision_log, session
+from components.hub.publish_gate import publisher
+from services.dataset.report import LoadError
+from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
+from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
+from services.hub.history import PublishedRepo, published_repos
+
+TTL = 60
+
+
+@st.cache_data(ttl=TTL, show_spinner="Reading the access requests and the leads…")
+def _ledger(key: str, repos_json: str, _repos: list[PublishedRepo], _settings: HubSettings) -> LedgerRead:
+    return read_ledger(client(_settings), _settings, _repos, session())
+
+
+st.title("Leads")
+st.caption("Everyone who asked for the data, once each: Hub access requests and landing-page forms. Leads are "
+           "personal data: they show to those who may publish, and hold only what the forms asked.")
+actor = publisher()
+if actor is None:
+    st.stop()
+hub = settings()
+if isinstance(hub, HubConfigError):
+    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
+    st.stop()
+try:
+    repos = published_repos(history().read())
+except (LoadError, OSError) as exc:
+    st.error(f"**The release history cannot be read.** {exc}")
+    st.stop()
+c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+c1.caption(f"From {len(repos)} published repo(s) and Space(s); at most {TTL} s old.")
+if c2.button("Refresh", icon=":material/refresh:", key="leads.refresh"):
+    _ledger.clear()
+read = _ledger(token_id(hub), pd.Series([r.model_dump() for r in repos]).to_json(), repos, hub)
+for problem in read.problems:
+    st.warning(problem)
+if read.leads_missing:
+    (st.info if read.leads_missing == NO_SUPABASE else st.warning)(read.leads_missing, icon=":material/info:")
+ledger_panel.last_decision()
+
+people = read.people
+m = st.columns(4)
+m[0].metric("People", f"{len(people):,}", border=True)
+m[1].metric("Waiting for a decision", f"{sum(p.status == 'pending' for p in people):,}", border=True)
+m[2].metric("From a landing page", f"{sum(any(s.kind == 'landing' for s in p.sources) for p in people):,}",
+            border=True)
+m[3].metric("Marketing consent", f"{sum(p.marketing_consent is True for p in people):,}", border=True)
+
+shown = ledger_panel.filtered(people)
+st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    "first_seen": st.column_config.DatetimeColumn("first seen", format="YYYY-MM-DD HH:mm"),
+    "sources": st.column_config.TextColumn("sources", width="large"),
+    "hub_user": "Hub user", "marketing_consent": "marketing", "consent_version": "wording"})
+st.download_button("Download for the CRM (CSV)", lambda: shown.to_csv(index=False), file_name="leads.csv",
+                   mime="text/csv", icon=":material/download:", key="leads.csv",
+                   help="the rows shown, with every source and the consent given")
+
+st.subheader("Decisions")
+if ledger_panel.decisions(people, read.gates, client(hub), hub, actor, decision_log()):
+    _ledger.clear()
+    st.rerun()
