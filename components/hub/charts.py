@@ -13,9 +13,10 @@ def traction_lines(series: pd.DataFrame, events: pd.DataFrame, label: str) -> al
     """One series (e.g. "downloads (30 days)") per repo over time; each release a dashed rule with its tag."""
     data = series[series["series"] == label]
     lines = alt.Chart(data, title=label.capitalize()).mark_line(point=True).encode(
-        x=alt.X("taken_at:T", title="Snapshot"),
+        x=alt.X("taken_at:T", title="Snapshot (UTC)", axis=alt.Axis(format="%d %b %H:%M", labelOverlap=True)),
         y=alt.Y("value:Q", title=label),
-        color=alt.Color("repo_id:N", title="Repo or Space"),
+        color=alt.Color("repo_id:N", title="Repo or Space", legend=alt.Legend(orient="bottom", labelLimit=400,
+                                                                              columns=1)),
         tooltip=[alt.Tooltip("repo_id:N", title="Repo"),
                  alt.Tooltip("taken_at:T", title="Taken", format="%Y-%m-%d %H:%M"),
                  alt.Tooltip("value:Q", title=label, format=",")])
@@ -29,10 +30,10 @@ def traction_lines(series: pd.DataFrame, events: pd.DataFrame, label: str) -> al
 
 def funnel_bars(stages: pd.DataFrame) -> alt.Chart:
     """Each path's stages as horizontal bars, widest first (a funnel read top to bottom)."""
-    return alt.Chart(stages, title="Funnel of the current release").mark_bar().encode(
+    return alt.Chart(stages).mark_bar().encode(
         y=alt.Y("stage:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=200)),
         x=alt.X("value:Q", title="People or downloads"),
-        color=alt.Color("path:N", title="Path"),
+        color=alt.Color("path:N", legend=None),
         row=alt.Row("path:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=[alt.Tooltip("path:N"), alt.Tooltip("stage:N"), alt.Tooltip("value:Q", format=",")],
     ).resolve_scale(y="independent").properties(height=alt.Step(28))

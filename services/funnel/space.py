@@ -79,9 +79,8 @@ def space_files(zip_data: bytes, space_id: str, endpoint: str, capture: LeadCapt
                            "page, then build the tier again")
     facts = CardFacts.model_validate(manifest["facts"])
     title = title or f"{tier_name.upper()}: financial EQ conversations"
-    summary = (f"{facts.supervised_examples:,} supervised examples in {facts.conversations:,} multi-turn "
-               "conversations between a financial-planning advisor and clients in emotional arcs, ready to "
-               "fine-tune with TRL.")
+    summary = ("Multi-turn conversations between a financial-planning advisor and clients moving through emotional "
+               "arcs, in the chat format TRL trains on.")
     row = _featured(rows, tier.get("featured_conversation"))
     file_name = f"{tier_name}.zip"
     form = LandingForm(supabase_url=capture.supabase_url, publishable_key=capture.publishable_key,
@@ -89,6 +88,8 @@ def space_files(zip_data: bytes, space_id: str, endpoint: str, capture: LeadCapt
                        download=f"{repo_url(endpoint, 'space', space_id)}/resolve/main/{file_name}")
     page = landing_page(title, summary, manifest.get("license", ""), facts,
                         excerpt_of(row, title, turns=2) if row else None, form)
-    return {INDEX: page.encode("utf-8"), SPACE_README: space_readme(title, manifest.get("license", "other"),
-                                                                    summary).encode("utf-8"),
+    about = (f"{facts.supervised_examples:,} supervised examples in {facts.conversations:,} conversations. "
+             f"{summary} Fill in the form on this Space to get `{file_name}`.")
+    return {INDEX: page.encode("utf-8"),
+            SPACE_README: space_readme(title, manifest.get("license", "other"), about).encode("utf-8"),
             file_name: zip_data}

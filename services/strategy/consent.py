@@ -7,8 +7,10 @@ every lead stores `CONSENT_VERSION` beside its answers. Change the version whene
 
 from __future__ import annotations
 
-CONSENT_VERSION = "2026-11-27"
-DELIVERY_WORDING = "Email me the download link for this dataset (that is what this form is for)."
+CONSENT_VERSION = "2026-11-27.2"
+# The page reveals the link at once; the email is kept for what concerns the file itself.
+DELIVERY_WORDING = ("Give me the download link, and email me if this dataset is corrected or withdrawn (that is "
+                    "what this form is for).")
 MARKETING_WORDING = ("Also keep me posted about new datasets and the conversation generator, at most twice a "
                      "month. I can unsubscribe at any time.")
 # The Hub's access form has no optional fields (HUB-FACTS: every field is required), so a checkbox
