@@ -240,8 +240,8 @@ def test_a_download_tier_goes_out_as_its_landing_space(open_publish, local_hub):
     at.run()
     no_exception(at)
     assert metrics(at)["Added"] == "3"
-    assert not at.selectbox(key="publish.eq-100.gating").value == "auto" and at.selectbox(
-        key="publish.eq-100.gating").disabled
+    gating = at.selectbox(key="publish.eq-100.gating")
+    assert gating.value == "off" and gating.disabled  # a landing Space is never gated
     unlock(at)
     at.button(key="publish.eq-100.go").click().run()
     no_exception(at)
