@@ -78,8 +78,10 @@ class SupabaseHistory(TableLog[ReleaseRecord]):
 
 
 def latest_published(records: list[ReleaseRecord], tier: str) -> ReleaseRecord | None:
-    """The newest record of `tier` that reached the Hub (published, or already up to date there)."""
-    landed = [r for r in records if r.tier == tier and r.outcome in {"published", "up_to_date"}]
+    """The newest record of `tier` that reached the Hub as a dataset repo (published, or already up to
+    date there): what the dataset viewer's links point at. A landing Space has no viewer."""
+    landed = [r for r in records if r.tier == tier and r.repo_type == "dataset"
+              and r.outcome in {"published", "up_to_date"}]
     return max(landed, key=lambda r: r.released_at, default=None)
 
 

@@ -61,3 +61,14 @@ def test_supabase_history_refuses_the_anon_key_in_words(supabase):
         SupabaseHistory(session).append(record(0))
     assert err.value.finding.code == "no_permission" and "permission denied" in str(err.value)
     assert supabase.key("anon") not in str(err.value)
+
+
+def test_the_viewer_s_release_is_a_dataset_repo_never_a_landing_space():
+    from services.hub.history import latest_published, published_repos
+
+    space = record(2, repo_id="brightrun/eq-100").model_copy(update={"tier": "eq-100", "repo_type": "space"})
+    dataset = record(1, repo_id="brightrun/eq-100-data").model_copy(update={"tier": "eq-100"})
+    assert latest_published([space, dataset], "eq-100") == dataset
+    assert latest_published([space], "eq-100") is None
+    assert [(r.repo_id, r.repo_type) for r in published_repos([dataset, space])] == [
+        ("brightrun/eq-100", "space"), ("brightrun/eq-100-data", "dataset")]
