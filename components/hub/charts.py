@@ -15,8 +15,7 @@ def traction_lines(series: pd.DataFrame, events: pd.DataFrame, label: str) -> al
     lines = alt.Chart(data, title=label.capitalize()).mark_line(point=True).encode(
         x=alt.X("taken_at:T", title="Snapshot (UTC)", axis=alt.Axis(format="%d %b %H:%M", labelOverlap=True)),
         y=alt.Y("value:Q", title=label),
-        color=alt.Color("repo_id:N", title="Repo or Space", legend=alt.Legend(orient="bottom", labelLimit=400,
-                                                                              columns=1)),
+        color=alt.Color("repo_id:N", title="Repo or Space", legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("repo_id:N", title="Repo"),
                  alt.Tooltip("taken_at:T", title="Taken", format="%Y-%m-%d %H:%M"),
                  alt.Tooltip("value:Q", title=label, format=",")])

@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from services import cli
 from services.strategy.consent import MARKETING_FIELD
 from tests.conftest import HUB_TOKEN
-from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.browser import assert_no_exception, chromium_page, chromium_path, open_page, wait_until_idle
 from tests.support.streamlit_server import streamlit_app
 
 pytestmark = [
@@ -30,16 +30,6 @@ PRIVACY = "https://brightrun.ai/privacy"
 PREVIEW = "brightrun/financial-eq-billboard-preview"
 SPACE = "brightrun/financial-eq-billboard-eq-100"
 HYBRID = "brightrun/financial-eq-hybrid-full"
-
-
-def _ok(page: Page) -> None:
-    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
-
-
-def _nav(page: Page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
-    wait_until_idle(page)
-    _ok(page)
 
 
 def _metric(page: Page, label: str) -> str:
@@ -105,11 +95,11 @@ def test_a_lead_from_the_live_landing_page_meets_a_hub_request_on_the_leads_page
     with streamlit_app(env=env) as url, chromium_page(1400, 1600) as page:
         page.goto(url)
         wait_until_idle(page)
-        _nav(page, "Leads")
+        open_page(page, "Leads")
         page.get_by_label("Publishing password").fill(PASSWORD)
         page.get_by_role("button", name="Unlock publishing").click()
         wait_until_idle(page)
-        _ok(page)
+        assert_no_exception(page)
         assert (_metric(page, "People"), _metric(page, "From a landing page")) == ("2", "1")
         with page.expect_download() as got:
             page.get_by_role("button", name="Download for the CRM (CSV)").click()
@@ -120,13 +110,13 @@ def test_a_lead_from_the_live_landing_page_meets_a_hub_request_on_the_leads_page
             "yes", "no")
         page.screenshot(path=str(artifacts / "leads.png"))
 
-        _nav(page, "Traction")
+        open_page(page, "Traction")
         page.get_by_role("link", name=PREVIEW).wait_for(timeout=30_000)
         local_hub.repos[PREVIEW].downloads = 9
         page.wait_for_timeout(1100)  # two snapshots apart
         page.get_by_role("button", name="Refresh").click()
         wait_until_idle(page)
-        _ok(page)
+        assert_no_exception(page)
         page.get_by_text("2 snapshot(s)").wait_for(timeout=30_000)
         assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2  # over time, and the funnel
         assert _metric(page, "Landing-page leads") == "1"

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.conftest import HUB_TOKEN
-from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.browser import assert_no_exception, chromium_page, chromium_path, open_page, wait_until_idle
 from tests.support.streamlit_server import ROOT, streamlit_app
 
 pytestmark = [
@@ -21,16 +20,6 @@ PASSWORD = "journey password"
 REPO = "brightrun/financial-eq-billboard-preview"
 
 
-def _ok(page: Page) -> None:
-    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
-
-
-def _nav(page: Page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
-    wait_until_idle(page)
-    _ok(page)
-
-
 def test_the_owner_publishes_the_billboard_preview(local_hub, tmp_path, artifacts):
     env = {"HF_TOKEN": HUB_TOKEN, "HF_ENDPOINT": local_hub.url, "HF_HUB_DISABLE_XET": "1",
            "STUDIO_PUBLISH_PASSWORD": PASSWORD, "STUDIO_RELEASES_FILE": str(tmp_path / "history.jsonl")}
@@ -39,26 +28,26 @@ def test_the_owner_publishes_the_billboard_preview(local_hub, tmp_path, artifact
         page.on("console", lambda msg: console.append(msg.text))
         page.goto(url)
         wait_until_idle(page)
-        _ok(page)
+        assert_no_exception(page)
         assert page.get_by_text("242").count() >= 1  # the demo data
 
-        _nav(page, "Strategy")
+        open_page(page, "Strategy")
         for label in ("Hybrid (gated)", "Billboard (3-tier funnel)"):
             page.get_by_role("radio", name=label, exact=True).click()
             wait_until_idle(page)
         assert page.get_by_role("heading", name="Plan: billboard").count() == 1
 
-        _nav(page, "Samples")
+        open_page(page, "Samples")
         grid = page.locator('[data-testid="stDataFrame"]').first
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 36 + 18)  # the first row's selection box
         wait_until_idle(page)
         page.locator('[data-testid="stChatMessage"]').first.wait_for(timeout=30_000)
 
-        _nav(page, "Card & checks")
+        open_page(page, "Card & checks")
         page.get_by_text("Dataset Details").first.wait_for(timeout=60_000)
 
-        _nav(page, "Publish")
+        open_page(page, "Publish")
         page.get_by_text("Dry run", exact=True).wait_for(timeout=60_000)
         added = page.locator('[data-testid="stMetric"]', has_text="Added").locator('[data-testid="stMetricValue"]')
         assert added.inner_text() == "5"
@@ -73,18 +62,18 @@ def test_the_owner_publishes_the_billboard_preview(local_hub, tmp_path, artifact
         publish.click()
         page.get_by_text("is published").wait_for(timeout=60_000)
         wait_until_idle(page)
-        _ok(page)
+        assert_no_exception(page)
         page.screenshot(path=str(artifacts / "publish-done.png"))
 
-        _nav(page, "Releases")
+        open_page(page, "Releases")
         page.get_by_text("Recorded in the local file").wait_for(timeout=30_000)
         assert page.locator('[data-testid="stMetric"]', has_text="Published").locator(
             '[data-testid="stMetricValue"]').inner_text() == "1"
 
         local_hub.repos[REPO].downloads = 17
-        _nav(page, "Traction")
+        open_page(page, "Traction")
         page.get_by_role("link", name=REPO).wait_for(timeout=30_000)
-        assert page.locator('[data-testid="stMetric"]', has_text="Downloads").locator(
+        assert page.locator('[data-testid="stMetric"]', has_text="Downloads (30 days)").locator(
             '[data-testid="stMetricValue"]').inner_text() == "17"
         page.screenshot(path=str(artifacts / "traction.png"))
         html = page.content()

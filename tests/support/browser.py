@@ -43,3 +43,15 @@ def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
     page.wait_for_selector(READY, timeout=timeout_ms)
     page.wait_for_timeout(300)  # a rerun may start right after the first one
     page.wait_for_selector(READY, timeout=timeout_ms)
+
+
+def assert_no_exception(page: Page) -> None:
+    """No Streamlit exception box on the page (its text, if there is one)."""
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def open_page(page: Page, title: str) -> None:
+    """Click a page in the sidebar's navigation, wait for its run, and check it raised nothing."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    wait_until_idle(page)
+    assert_no_exception(page)
