@@ -1,9 +1,14 @@
-"""The funnel (issue #13, in progress): the landing page a download tier's visitors fill in.
+"""The funnel: the pages that capture leads, and what they gathered.
 
-- `landing.landing_page(...) -> str`: a static page (HTML, CSS and a little JS, no build step) that
-  says what the file holds, shows one conversation, and posts the form to Supabase's `leads` table
-  with the project's publishable (anon) key — never the service-role key.
+- `landing.landing_page(...)`: a static page (HTML, CSS, a little JS, no build step) that says
+  what the file holds, shows one conversation, and posts the form to Supabase's `leads` table with
+  the project's publishable (anon) key — never any other key.
+- `space.space_files(zip, ...)`: a download tier's landing Space (the page, its configuration, the
+  zip), built from the released zip alone.
+- `leads.read_leads(session)`: the landing leads, for the service role only; `ledger.build(...)`:
+  Hub access requests and landing leads, one row per person; `sources`: both read together for
+  every published repo; `stages`: the funnel of the current release.
 
 Layer rule: imports `services.dataset`, `services.strategy`, `services.release`, `services.marketing`,
-`services.supabase`, `services.utils` and `services.errors`.
+`services.supabase`, `services.hub`, `services.utils` and `services.errors`.
 """
