@@ -53,3 +53,29 @@ def test_a_collection_gathers_the_tiers_once_each(api, local_hub):
     items = api.get_collection(collection.slug).items
     assert [(i.item_id, i.item_type, i.note) for i in items] == [
         ("brightrun/eq-preview", "dataset", "Free preview"), (SPACE, "space", None)]
+
+
+def test_expand_answers_only_what_was_asked_and_refuses_unknown_properties(api, local_hub):
+    api.create_repo("brightrun/eq-full", repo_type="dataset")
+    local_hub.repos["brightrun/eq-full"].downloads_all_time = 77
+    info = api.dataset_info("brightrun/eq-full", expand=["downloadsAllTime", "gated"])
+    assert (info.downloads_all_time, info.gated, info.sha, info.siblings) == (77, False, None, None)
+    with pytest.raises(HfHubHTTPError, match="Invalid expand"):
+        api.dataset_info("brightrun/eq-full", expand=["sdk"])  # a Space's property, not a dataset's
+
+
+def test_a_static_space_page_embeds_its_app_with_the_query_string_and_hides_a_private_one(api, local_hub):
+    import urllib.error
+    import urllib.request
+
+    api.create_repo(SPACE, repo_type="space", space_sdk="static", private=False)
+    api.upload_file(path_or_fileobj=b"<p>landing</p>", path_in_repo="index.html", repo_id=SPACE, repo_type="space")
+    with urllib.request.urlopen(f"{local_hub.url}/spaces/{SPACE}?utm_campaign=preview", timeout=5) as page:
+        html = page.read().decode()
+    assert f'src="{local_hub.url}/static-spaces/{SPACE}/index.html?utm_campaign=preview"' in html
+    with urllib.request.urlopen(f"{local_hub.url}/static-spaces/{SPACE}/index.html", timeout=5) as app:
+        assert (app.read(), app.headers["content-type"]) == (b"<p>landing</p>", "text/html; charset=utf-8")
+    local_hub.spaces[SPACE].private = True
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{local_hub.url}/spaces/{SPACE}", timeout=5)
+    assert err.value.code == 404
