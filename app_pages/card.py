@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.dataset.source import current_dataset
-from components.release.builds import add_override, card_text, released_tiers, set_card_text, tier_release
+from components.release.builds import add_override, card_text, pick_released_tier, set_card_text, tier_release
 from components.strategy.plan_state import current_plan, selections
 from services.release.card.render import CardText
 from services.release.checks.report import confirmation_phrase, override
@@ -23,15 +23,7 @@ st.title("Card & checks")
 ds = current_dataset()
 plan = current_plan()
 chosen = selections(ds, plan)
-tiers = released_tiers(plan, chosen)
-if not tiers:
-    st.info("This plan releases nothing: every tier is kept back, or cannot be built. Change it on the Strategy page.")
-    st.stop()
-tier = st.segmented_control("Tier", tiers, default=tiers[0], key="card.tier") or tiers[0]
-for other in plan.tiers:
-    if other.name not in tiers:
-        why = chosen[other.name].error or "kept back: it is not released"
-        st.caption(f":material/info: **{other.name}** is not built here — {why}")
+tier = pick_released_tier(plan, chosen, "card.tier")
 built, report = tier_release(ds, plan, chosen, tier)
 
 status_line = {"pass": "passes every check", "warn": "passes, with warnings", "block": "is blocked"}[report.status]

@@ -4,24 +4,32 @@ in the release history and landing-page leads from Supabase — one row per pers
 Leads are personal data: the page shows them only to those who may publish.
 """
 
-import pandas as pd
 import streamlit as st
 
 from components.funnel import ledger_panel
-from components.hub.client import client, history, settings, token_id
-from components.hub.funnel_state import decision_log, session
+from components.hub.client import client, forget_release_records, published, settings, token_id
+from components.hub.funnel_state import decision_log
 from components.hub.publish_gate import publisher
+from components.supabase.connection import supabase_session
 from services.dataset.report import LoadError
 from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
-from services.hub.history import PublishedRepo, published_repos
+from services.hub.history import PublishedRepo
 
 TTL = 60
 
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the access requests and the leads…")
-def _ledger(key: str, repos_json: str, _repos: list[PublishedRepo], _settings: HubSettings) -> LedgerRead:
-    return read_ledger(client(_settings), _settings, _repos, session())
+def _ledger(key: str, repos_key: str, _repos: list[PublishedRepo], _settings: HubSettings) -> LedgerRead:
+    return read_ledger(client(_settings), _settings, _repos, supabase_session())
+
+
+
+def _refresh() -> None:
+    """Before the rerun: read the history again (a repo published meanwhile, from the command line
+    say, shows at once) and the Hub."""
+    forget_release_records()
+    _ledger.clear()
 
 
 st.title("Leads")
@@ -35,15 +43,14 @@ if isinstance(hub, HubConfigError):
     st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
     st.stop()
 try:
-    repos = published_repos(history().read())
+    repos, repos_key = published()
 except (LoadError, OSError) as exc:
     st.error(f"**The release history cannot be read.** {exc}")
     st.stop()
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
 c1.caption(f"From {len(repos)} published repo(s) and Space(s); at most {TTL} s old.")
-if c2.button("Refresh", icon=":material/refresh:", key="leads.refresh"):
-    _ledger.clear()
-read = _ledger(token_id(hub), pd.Series([r.model_dump() for r in repos]).to_json(), repos, hub)
+c2.button("Refresh", icon=":material/refresh:", key="leads.refresh", on_click=_refresh)
+read = _ledger(token_id(hub), repos_key, repos, hub)
 for problem in read.problems:
     st.warning(problem)
 if read.leads_missing:

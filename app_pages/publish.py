@@ -9,10 +9,10 @@ import streamlit as st
 from components.dataset.source import current_dataset
 from components.hub.client import client, forget_release_records, history, identity, settings
 from components.hub.publish_gate import publisher
-from components.release.builds import released_tiers, tier_release
+from components.release.builds import landing_space, pick_released_tier, tier_release
 from components.strategy.plan_state import current_plan, selections
 from components.supabase.connection import lead_capture
-from services.funnel.space import INDEX, space_files
+from services.funnel.space import INDEX
 from services.hub import flow as release_flow
 from services.hub import readiness
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
@@ -31,11 +31,7 @@ st.title("Publish")
 ds = current_dataset()
 plan = current_plan()
 chosen = selections(ds, plan)
-tiers = released_tiers(plan, chosen)
-if not tiers:
-    st.info("This plan releases nothing: every tier is kept back.")
-    st.stop()
-tier = st.segmented_control("Tier", tiers, default=tiers[0], key="publish.tier") or tiers[0]
+tier = pick_released_tier(plan, chosen, "publish.tier")
 spec = plan.tier(tier)
 kind = repo_type(spec)
 built, report = tier_release(ds, plan, chosen, tier)
@@ -72,19 +68,19 @@ options = readiness.publish_options(repo_id, visibility == "private", gate, mess
 if isinstance(options, str):
     st.error(options)
     st.stop()
-files, page_check = built.files, None
+files = built.files
 if kind == "space":
     capture = lead_capture()
     if isinstance(capture, str):
         st.info(capture, icon=":material/key_off:")
         st.stop()
     try:
-        files = space_files(built.zip_bytes(), options.repo_id, hub.endpoint, capture)
+        files = landing_space(built, options.repo_id, hub.endpoint, capture)
     except ReleaseError as exc:
         st.error(f"**The landing page cannot be built.** {exc}", icon=":material/web_asset_off:")
         st.stop()
-    page_check = readiness.landing_verdict(built, files[INDEX].decode("utf-8"),
-                                           urlsplit(capture.supabase_url).hostname or "")
+    report = readiness.with_landing_check(report, built, files[INDEX].decode("utf-8"),
+                                          urlsplit(capture.supabase_url).hostname or "")
 if warning := readiness.gating_warning(spec, gate):
     st.warning(warning, icon=":material/lock_open:")
 namespace = options.repo_id.split("/")[0]
@@ -129,20 +125,14 @@ st.subheader("Checks")
 verdict = readiness.checks_verdict(tier, report)
 show, icon = VERDICT_STYLE[verdict.level]
 show(verdict.text, icon=icon)
-checks = [*report.checks, *([page_check] if page_check else [])]
-st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in checks]),
+st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.summary} for c in report.checks]),
              hide_index=True, width="stretch")
-if page_check is not None and page_check.status == "block":
-    st.error("**The landing page links somewhere nobody can go:** "
-             + "; ".join(f"{p.excerpt} ({p.detail})" for p in page_check.places), icon=":material/link_off:")
 
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
 actor = publisher()
 writable = who.can_write(namespace, options.repo_id)
 why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors))
-if why_not is None and page_check is not None and page_check.status == "block":
-    why_not = "the landing page links somewhere nobody can go"
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
                     disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:

@@ -8,23 +8,40 @@ import pandas as pd
 import streamlit as st
 
 from components.hub import charts
-from components.hub.client import client, history, settings, token_id
-from components.hub.funnel_state import session, snapshot_store
+from components.hub.client import client, forget_release_records, published, release_records, settings, token_id
+from components.hub.funnel_state import snapshot_store
+from components.supabase.connection import supabase_session
 from services.dataset.report import LoadError
 from services.funnel import stages
 from services.funnel.sources import TractionRead, read_traction
 from services.hub import snapshots, traction
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
-from services.hub.history import PublishedRepo, published_repos
+from services.hub.history import PublishedRepo
+from services.hub.snapshots import TractionSnapshot
 
 TTL = 60
 SERIES_KEY = "traction.series"
 
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the Hub…")
-def _read(key: str, repos_json: str, _repos: list[PublishedRepo], _settings: HubSettings) -> TractionRead:
-    """One read of every repo, stored as snapshots (once per minute, whoever is looking)."""
-    return read_traction(client(_settings), _settings, _repos, session(), snapshot_store())
+def _read(key: str, repos_key: str, _repos: list[PublishedRepo],
+          _settings: HubSettings) -> tuple[TractionRead, list[TractionSnapshot] | str]:
+    """One read of every repo, stored as snapshots (once per minute, whoever is looking), and every
+    snapshot kept so far (or why they cannot be read): the page's reruns read neither again."""
+    store = snapshot_store()
+    read = read_traction(client(_settings), _settings, _repos, supabase_session(), store)
+    try:
+        return read, store.read()
+    except (LoadError, OSError) as exc:
+        return read, f"**The snapshots cannot be read from {store.where}.** {exc}"
+
+
+
+def _refresh() -> None:
+    """Before the rerun: read the history again (a repo published meanwhile, from the command line
+    say, shows at once) and the Hub."""
+    forget_release_records()
+    _read.clear()
 
 
 st.title("Traction")
@@ -33,36 +50,32 @@ if isinstance(hub, HubConfigError):
     st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
     st.stop()
 try:
-    records = history().read()
+    records = release_records()
+    repos, repos_key = published()
 except (LoadError, OSError) as exc:
     st.error(f"**The release history cannot be read.** {exc}")
     st.stop()
-repos = published_repos(records)
 if not repos:
     st.info("No repo has been published yet: traction appears here once one is.", icon=":material/trending_up:")
     st.stop()
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
 c1.caption(f"{len(repos)} published repo(s) and Space(s); figures are at most {TTL} s old. Each read is kept as a "
            "snapshot, so the charts below grow over time.")
-if c2.button("Refresh", icon=":material/refresh:", key="traction.refresh"):
-    _read.clear()
-read = _read(token_id(hub), pd.Series([r.model_dump() for r in repos]).to_json(), repos, hub)
+c2.button("Refresh", icon=":material/refresh:", key="traction.refresh", on_click=_refresh)
+read, kept = _read(token_id(hub), repos_key, repos, hub)
 if read.store_problem:
     st.warning(read.store_problem)
 if read.leads_missing:
     st.caption(f":material/info: {read.leads_missing}")
 
-store = snapshot_store()
-try:
-    kept = store.read()
-except (LoadError, OSError) as exc:
-    st.error(f"**The snapshots cannot be read.** {exc}")
+if isinstance(kept, str):
+    st.error(kept)
     kept = []
 mine = [s for s in kept if s.repo_id in {r.repo_id for r in repos}]
 
 st.subheader("Over time")
 times = sorted({s.taken_at for s in mine})
-st.caption(f"{len(times)} snapshot(s) in {store.where}" + (f", from {times[0]:%Y-%m-%d %H:%M} to "
+st.caption(f"{len(times)} snapshot(s) in {snapshot_store().where}" + (f", from {times[0]:%Y-%m-%d %H:%M} to "
                                                             f"{times[-1]:%Y-%m-%d %H:%M} UTC" if times else "")
            + ". Dashed lines mark releases.")
 series = snapshots.series(mine)
@@ -85,6 +98,7 @@ else:
 st.caption(f":material/visibility_off: {stages.VIEWS_MISSING}")
 
 st.subheader("Now")
+newest = {s.repo_id: s for s in stages.latest(mine)}
 for item in read.items:
     with st.container(border=True):
         st.markdown(f"#### [{item.repo_id}]({item.url})")
@@ -93,7 +107,7 @@ for item in read.items:
             continue
         m = st.columns(4)
         if item.repo_type == "space":
-            latest = next((s for s in stages.latest(mine) if s.repo_id == item.repo_id), None)
+            latest = newest.get(item.repo_id)
             leads = latest.landing_leads if latest else None
             m[0].metric("Landing-page leads", f"{leads:,}" if leads is not None else "—")
             m[1].metric("Likes", f"{item.likes:,}")

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from huggingface_hub import HfApi
 
+from services.errors import StudioError
 from services.funnel import ledger
 from services.hub import requests as access
 from services.hub.config import HubSettings
@@ -76,7 +77,7 @@ def decisions(people: list[ledger.Person], gates: dict[str, str | bool], api: Hf
                                          reason if decision == "rejected" else None)
                     try:
                         log.append(done)
-                    except Exception as exc:  # a record that cannot be written does not undo the Hub's answer
+                    except (StudioError, OSError) as exc:  # an unwritten record does not undo the Hub's answer
                         st.session_state[RESULT_KEY] = (done, f"the decision could not be recorded in {log.where}: "
                                                               f"{exc}")
                     else:

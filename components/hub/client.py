@@ -12,13 +12,13 @@ import streamlit as st
 from huggingface_hub import HfApi
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from components.supabase.connection import supabase_connection
+from components.supabase.connection import supabase_session
 from services.hub import api as hub_api
 from services.hub import history as release_history
 from services.hub.api import Identity
 from services.hub.config import HubConfigError, HubSettings, hub_endpoint, hub_settings
 from services.hub.errors import HubError
-from services.supabase.errors import SupabaseConfigError
+from services.hub.history import PublishedRepo
 
 IDENTITY_TTL = 300
 RECORDS_TTL = 60
@@ -70,10 +70,8 @@ def identity(s: HubSettings) -> Identity | HubError:
 
 def history() -> release_history.History:
     """Supabase's `dataset_releases` when Supabase is configured, else the local JSON-lines file."""
-    conn = supabase_connection()
-    if isinstance(conn, SupabaseConfigError):
-        return release_history.JsonlHistory()
-    return release_history.SupabaseHistory(conn.session)
+    session = supabase_session()
+    return release_history.SupabaseHistory(session) if session else release_history.JsonlHistory()
 
 
 @st.cache_data(ttl=RECORDS_TTL, show_spinner=False)
@@ -86,6 +84,13 @@ def release_records() -> list[release_history.ReleaseRecord]:
     Samples page's viewer link) rerun on every click. A publish from this app clears it."""
     store = history()
     return _records(store.where, store)
+
+
+def published() -> tuple[list[PublishedRepo], str]:
+    """Every repo and Space the (cached) history says reached the Hub, and a key naming them for
+    the caches of the pages that read them (Leads, Traction)."""
+    repos = release_history.published_repos(release_records())
+    return repos, "\n".join(f"{r.repo_type}:{r.repo_id}:{r.tier}" for r in repos)
 
 
 def forget_release_records() -> None:

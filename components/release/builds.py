@@ -8,6 +8,7 @@ card without rebuilding the data files.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -16,6 +17,7 @@ from components.dataset.cache import dataset_key
 from components.hub.client import endpoint
 from services.dataset.loader import LoadedDataset
 from services.dataset.summary import persona_arc_cells
+from services.funnel.space import LeadCapture, space_files
 from services.release import bundle as bundles
 from services.release.card.render import CardText
 from services.release.checks import runner
@@ -78,6 +80,22 @@ def released_tiers(plan: Plan, selections: dict[str, TierSelection]) -> list[str
     return [t.name for t in plan.tiers if t.channel in bundles.BUILDABLE and selections[t.name].error is None]
 
 
+def pick_released_tier(plan: Plan, selections: dict[str, TierSelection], key: str) -> str:
+    """The released tier the page works on (a segmented control under `key`), with a word on each
+    tier that is not built; stops the page when the plan releases nothing."""
+    tiers = released_tiers(plan, selections)
+    if not tiers:
+        st.info("This plan releases nothing: every tier is kept back, or cannot be built. Change it on the "
+                "Strategy page.")
+        st.stop()
+    tier = st.segmented_control("Tier", tiers, default=tiers[0], key=key) or tiers[0]
+    for other in plan.tiers:
+        if other.name not in tiers:
+            why = selections[other.name].error or "kept back: it is not released"
+            st.caption(f":material/info: **{other.name}** is not built here — {why}")
+    return tier
+
+
 def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
                  tier: str) -> tuple[bundles.Bundle, TierReport]:
     """The tier's bundle with its check report (and the owner's overrides) recorded in it."""
@@ -91,3 +109,19 @@ def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelect
         update={"overrides": overrides(tier)})
     runner.attach_report(built, report)
     return built, report
+
+
+@st.cache_data(max_entries=8, show_spinner="Building the landing page…")
+def _landing_space(manifest_sha: str, space_id: str, endpoint: str, capture_id: str, _built: bundles.Bundle,
+                   _capture: LeadCapture) -> dict[str, bytes]:
+    return space_files(_built.zip_bytes(), space_id, endpoint, _capture)
+
+
+def landing_space(built: bundles.Bundle, space_id: str, endpoint: str, capture: LeadCapture) -> dict[str, bytes]:
+    """A download tier's landing Space (page, README, zip), built once per release, Space and
+    project rather than on every rerun: the zip is compressed anew each time it is built.
+    `ReleaseError` when it cannot be (no privacy notice, say)."""
+    manifest_sha = hashlib.sha256(built.files[bundles.MANIFEST]).hexdigest()
+    capture_id = hashlib.sha256(f"{capture.supabase_url}\n{capture.publishable_key.get_secret_value()}".encode()
+                                ).hexdigest()[:16]
+    return _landing_space(manifest_sha, space_id, endpoint, capture_id, built, capture)

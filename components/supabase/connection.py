@@ -7,18 +7,16 @@ services get the plain supabase-py session it wraps, so they never import Stream
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
-from pydantic import SecretStr
 from streamlit.connections import BaseConnection
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from services.funnel.space import LeadCapture
+from services.funnel.space import LeadCapture, lead_capture_from
 from services.supabase.client import SupabaseSession, connect
-from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key, settings_from, settings_from_env
+from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, settings_from, settings_from_env
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
 
 NAME = "supabase"
@@ -58,14 +56,18 @@ def supabase_connection() -> SupabaseConnection | SupabaseConfigError:
         return exc
 
 
+
+def supabase_session() -> SupabaseSession | None:
+    """The configured project's session, or None when Supabase is not configured (or misconfigured:
+    the Supabase page says how)."""
+    conn = supabase_connection()
+    return None if isinstance(conn, SupabaseConfigError) else conn.session
+
+
 def lead_capture() -> LeadCapture | str:
     """Where a landing page's form posts (the project URL and its publishable key), or what is missing."""
-    section = _secrets_section(NAME)
-    url = str(section.get("url") or os.environ.get(ENV_URL) or "").strip()
-    key = publishable_key(section)
-    if not url or not key:
-        return (f"A landing page posts its leads to Supabase with the project's publishable key. Add "
-                f"`publishable_key` (and `url`) under `[connections.supabase]` in `.streamlit/secrets.toml`, or set "
-                f"`{ENV_URL}` and `{ENV_PUBLISHABLE}`. It is the anon key, which a public page may carry; the "
-                "service-role key never goes there.")
-    return LeadCapture(supabase_url=url, publishable_key=SecretStr(key))
+    return lead_capture_from(_secrets_section(NAME)) or (
+        f"A landing page posts its leads to Supabase with the project's publishable key. Add `publishable_key` "
+        f"(and `url`) under `[connections.supabase]` in `.streamlit/secrets.toml`, or set `{ENV_URL}` and "
+        f"`{ENV_PUBLISHABLE}`. It is the anon key, which a public page may carry; the service-role key never "
+        "goes there.")

@@ -9,15 +9,12 @@ Failures are raised and mapped to exit statuses by `services.cli.errors.exit_cod
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, stores
 from services.cli.errors import PUBLISH_EXIT
-from services.funnel.space import LeadCapture, space_files, zip_contents
+from services.funnel.space import lead_capture_from, space_files, zip_contents
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
 from services.hub import publish as hub_publish
@@ -27,7 +24,7 @@ from services.hub.errors import HubError
 from services.release import bundle
 from services.release.errors import BundleDirError
 from services.strategy.links import RepoType
-from services.supabase.config import ENV_PUBLISHABLE, ENV_URL, publishable_key
+from services.supabase.config import ENV_PUBLISHABLE, ENV_URL
 
 
 def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, bytes], dict, RepoType, str]:
@@ -37,11 +34,10 @@ def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, 
         data = path.read_bytes()
         manifest, _ = zip_contents(data)
         space_id = repo_id or manifest["repo_id"]
-        url, key = os.environ.get(ENV_URL, "").strip(), publishable_key()
-        if not url or not key:
+        capture = lead_capture_from()
+        if capture is None:
             raise BundleDirError(f"a landing Space needs {ENV_URL} and {ENV_PUBLISHABLE} (the project's publishable "
                                  "key, which the public page carries)")
-        capture = LeadCapture(supabase_url=url, publishable_key=SecretStr(key))
         return space_files(data, space_id, endpoint, capture), manifest, "space", space_id
     files, manifest = bundle.read_release_dir(path)
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:

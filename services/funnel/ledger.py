@@ -62,16 +62,19 @@ class Person(BaseModel):
         return next(s for s in STATUS_ORDER if any(src.status == s for src in self.sources))
 
     @property
+    def latest_answer(self) -> LeadSource | None:
+        """The source with the latest answer to the marketing question (consent can be withdrawn)."""
+        return max((s for s in self.sources if s.marketing_consent is not None), key=lambda s: s.at, default=None)
+
+    @property
     def marketing_consent(self) -> bool | None:
-        """The latest answer to the marketing question, from whichever form asked it."""
-        answered = [s for s in self.sources if s.marketing_consent is not None]
-        return max(answered, key=lambda s: s.at).marketing_consent if answered else None
+        """That latest answer, from whichever form asked it; None when no form asked."""
+        return self.latest_answer.marketing_consent if self.latest_answer else None
 
     @property
     def consent_version(self) -> str | None:
         """The wording version of that latest answer."""
-        answered = [s for s in self.sources if s.marketing_consent is not None]
-        return max(answered, key=lambda s: s.at).consent_version if answered else None
+        return self.latest_answer.consent_version if self.latest_answer else None
 
 
 def hub_consent(fields: Mapping[str, object]) -> tuple[bool | None, str | None]:
@@ -102,8 +105,7 @@ def build(requests: list[AccessRequestRow], leads: list[LandingLead], tiers: Map
         p.name = p.name or r.fullname
         p.hub_user = p.hub_user or r.username
         consent, version = hub_consent(r.fields)
-        status: Status = r.status if r.status in ("pending", "accepted", "rejected") else "pending"  # type: ignore[assignment]
-        p.sources.append(LeadSource(kind="hub", where=r.repo_id, tier=tiers.get(r.repo_id), status=status,
+        p.sources.append(LeadSource(kind="hub", where=r.repo_id, tier=tiers.get(r.repo_id), status=r.status,
                                     at=r.requested_at, marketing_consent=consent, consent_version=version, request=r))
     for lead in leads:
         p = person(_key(lead.email, None, None), "email")

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -30,6 +32,7 @@ from services.release.bundle import MANIFEST
 from services.release.card.facts import CardFacts
 from services.release.errors import ReleaseError
 from services.strategy.links import repo_url
+from services.supabase.config import ENV_URL, publishable_key
 
 INDEX = "index.html"
 SPACE_README = "README.md"
@@ -40,6 +43,16 @@ class LeadCapture(BaseModel):
 
     supabase_url: str
     publishable_key: SecretStr
+
+
+def lead_capture_from(values: Mapping[str, Any] | None = None,
+                      environ: Mapping[str, str] | None = None) -> LeadCapture | None:
+    """The project URL and publishable key from a secrets section (`url`, `publishable_key`) or the
+    environment (SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY); None when either is missing."""
+    env = os.environ if environ is None else environ
+    url = str((values or {}).get("url") or env.get(ENV_URL) or "").strip()
+    key = publishable_key(values, env)
+    return LeadCapture(supabase_url=url, publishable_key=SecretStr(key)) if url and key else None
 
 
 def zip_contents(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:

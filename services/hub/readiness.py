@@ -15,12 +15,13 @@ from services.hub.errors import HubError
 from services.hub.publish import Gated, PublishOptions, repo_id_problem
 from services.release.bundle import Bundle
 from services.release.checks.links import check_links
-from services.release.checks.report import CheckResult, TierReport
+from services.release.checks.report import TierReport
 from services.strategy.links import RepoType
 from services.strategy.plans import Tier
 
 GateChoice = Literal["off", "auto", "manual"]
 GATING: dict[GateChoice, Gated] = {"off": False, "auto": "auto", "manual": "manual"}
+LANDING_LINKS = "landing page links"
 BAD_OPTIONS = "The repo must be ORG/NAME (letters, digits, `-`, `_`, `.`) and the commit message cannot be empty."
 
 
@@ -67,16 +68,23 @@ def release_identity(repo_id: str, manifest: bytes, page: bytes = b"") -> str:
     return f"{repo_id}:{hashlib.sha256(manifest + page).hexdigest()}"
 
 
-def landing_verdict(b: Bundle, page: str, supabase_host: str) -> CheckResult:
-    """The landing page's links checked like the card's: the privacy notice must be a real page."""
-    return check_links(b, {"landing page": page}, frozenset({supabase_host}))
+def with_landing_check(report: TierReport, b: Bundle, page: str, supabase_host: str) -> TierReport:
+    """The tier's report with the landing page's links checked like the card's (the privacy notice
+    must be a real page), so the verdict, the table and the Publish button weigh them as one."""
+    page_links = check_links(b, {"landing page": page}, frozenset({supabase_host}))
+    return report.model_copy(update={"checks": [*report.checks, page_links.model_copy(update={"name": LANDING_LINKS})]})
 
 
 def checks_verdict(tier: str, report: TierReport) -> Verdict:
     """The checks' outcome for this tier, in words."""
     if report.blocked:
-        return Verdict(level="blocked", text=f"**{tier}** is blocked by the checks; fix it or override on the "
-                                             "*Card & checks* page.")
+        names = ", ".join(c.name for c in report.blocking)
+        where = ("the landing page's links come from the plan (its privacy notice, on the Strategy page)"
+                 if names == LANDING_LINKS else "fix it or override on the *Card & checks* page")
+        found = "; ".join(f"{p.excerpt or p.detail}" + (f" ({p.detail})" if p.excerpt and p.detail else "")
+                          for c in report.blocking for p in c.places[:3])
+        return Verdict(level="blocked", text=f"**{tier}** is blocked by the checks ({names}): {where}."
+                                             + (f" Found: {found}." if found else ""))
     if report.status == "block":
         return Verdict(level="overridden",
                        text="Blocked, but overridden by the owner; the override is recorded with the release.")

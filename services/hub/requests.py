@@ -38,7 +38,7 @@ class AccessRequestRow(BaseModel):
     it is not shared; such requests are kept, and `contact` says what the owner can reach."""
 
     repo_id: str
-    status: str
+    status: Status
     username: str | None
     fullname: str | None
     email: str | None

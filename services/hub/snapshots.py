@@ -97,7 +97,7 @@ def take(items: list[Traction], tiers: Mapping[str, str], leads: Mapping[str, Le
          store: SnapshotStore) -> list[TractionSnapshot]:
     """Store a snapshot of every repo read without error; the snapshots stored."""
     at = datetime.now(UTC)
-    taken = [snapshot_of(i, tiers.get(i.repo_id), (leads or {}).get(i.repo_id) if leads is not None else None, at)
+    taken = [snapshot_of(i, tiers.get(i.repo_id), leads.get(i.repo_id) if leads is not None else None, at)
              for i in items if i.error is None]
     for snap in taken:
         store.append(snap)

@@ -10,6 +10,7 @@ optional field, so every field is required: marketing consent is asked as a Yes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from services.strategy.plans import AccessField, Gating
 GATE_KEYS = frozenset({"extra_gated_heading", "extra_gated_description", "extra_gated_prompt",
                        "extra_gated_button_content", "extra_gated_fields", "extra_gated_eu_disallowed"})
 FIELD_TYPES = frozenset({"text", "checkbox", "date_picker", "country", "select"})
+_MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
 _CONSENT_WORDS = ("consent", "contact", "marketing", "newsletter", "keep me posted", "updates", "news", "email me")
 
 
@@ -31,7 +33,7 @@ def marketing_field() -> AccessField:
 def prompt_with_privacy(gating: Gating, privacy_url: str | None) -> str:
     """The prompt as the form shows it: the owner's words, then the privacy notice's link."""
     prompt = gating.prompt.strip()
-    if privacy_url and privacy_url not in prompt:
+    if privacy_url and f"]({privacy_url})" not in prompt:  # a bare URL is not a link the form shows
         prompt += f"\n\nHow we use your answers: [privacy notice]({privacy_url})."
     return prompt
 
@@ -76,11 +78,9 @@ def yaml_problems(card_yaml: Mapping[str, Any], hub_host: str = "") -> list[str]
         elif kind == "checkbox" and _asks_consent(str(label)):
             problems.append(f"field `{label}` asks consent as a checkbox: every field of the Hub's form is "
                             "required, so it could not be refused. Ask it as a Yes / No select")
-    prompt = str(card_yaml.get("extra_gated_prompt") or "")
-    if fields and "](" not in prompt and "http" not in prompt:
+    linked = _MARKDOWN_LINK.findall(str(card_yaml.get("extra_gated_prompt") or ""))
+    if fields and not linked:
         problems.append("the prompt does not link the privacy notice (set the plan's privacy_url)")
-    for word in prompt.split("(")[1:]:
-        url = word.split(")")[0]
-        if url.startswith("http") and (why := host_problem(url, frozenset({hub_host}) - {""})):
-            problems.append(f"the privacy link: {why}")
+    problems += [f"the privacy link: {why}" for url in linked
+                 if (why := host_problem(url, frozenset({hub_host}) - {""}))]
     return problems

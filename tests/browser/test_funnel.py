@@ -17,14 +17,10 @@ from playwright.sync_api import Page
 from services import cli
 from services.strategy.consent import MARKETING_FIELD
 from tests.conftest import HUB_TOKEN
-from tests.support.browser import assert_no_exception, chromium_page, chromium_path, open_page, wait_until_idle
+from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
 from tests.support.streamlit_server import streamlit_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
-]
+pytestmark = BROWSER
 PASSWORD = "funnel password"
 PRIVACY = "https://brightrun.ai/privacy"
 PREVIEW = "brightrun/financial-eq-billboard-preview"

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import HUB_TOKEN
-from tests.support.browser import assert_no_exception, chromium_page, chromium_path, open_page, wait_until_idle
+from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
 from tests.support.streamlit_server import ROOT, streamlit_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
-]
+pytestmark = BROWSER
 PASSWORD = "journey password"
 REPO = "brightrun/financial-eq-billboard-preview"
 

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from services.dataset.loader import load_dataset
 from services.demo import generator as demo
 from services.strategy import presets, sampling
-from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.browser import BROWSER, EXCEPTION, chromium_page, wait_until_idle
 from tests.support.streamlit_server import streamlit_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
-]
+pytestmark = BROWSER
 
 
 def test_the_owner_reads_the_answer_downloads_the_brief_and_a_share_image(artifacts):

@@ -7,14 +7,10 @@ from playwright.sync_api import Page
 
 from services.dataset.loader import load_dataset
 from services.demo import generator as demo
-from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.browser import BROWSER, EXCEPTION, chromium_page, wait_until_idle
 from tests.support.streamlit_server import streamlit_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
-]
+pytestmark = BROWSER
 
 
 def _no_exception(page: Page) -> None:

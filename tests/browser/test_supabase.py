@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import EXCEPTION, chromium_page, chromium_path, wait_until_idle
+from tests.support.browser import BROWSER, EXCEPTION, chromium_page, wait_until_idle
 from tests.support.streamlit_server import streamlit_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")

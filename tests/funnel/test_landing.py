@@ -15,7 +15,7 @@ from services.release import bundle
 from services.release.errors import ReleaseError
 from services.strategy import presets, sampling
 from tests.support import jwt
-from tests.support.browser import chromium_page, chromium_path
+from tests.support.browser import NEEDS_CHROMIUM, chromium_page
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +65,7 @@ def test_what_people_typed_is_escaped(eq100):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(chromium_path() is None,
-                    reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)")
+@NEEDS_CHROMIUM
 def test_a_visitor_submits_the_form_and_the_lead_lands_unreadable_to_the_page(eq100, supabase, tmp_path: Path):
     with psycopg.connect(supabase.db_uri, autocommit=True) as db:
         db.execute("DELETE FROM leads")

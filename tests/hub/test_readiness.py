@@ -16,6 +16,7 @@ from services.hub.readiness import (
     planned_gate,
     publish_options,
     release_identity,
+    with_landing_check,
 )
 from services.release.checks.report import CheckResult, Override, TierReport
 from services.strategy import presets
@@ -92,3 +93,23 @@ def test_a_failed_connection_is_never_called_a_bad_token(code, start):
     """Issue #12: the Publish page said "The Hub token does not work" when the Hub was unreachable."""
     said = identity_problem(HubError(code, "what happened", "checking the token"))
     assert said.startswith(start) and said.endswith("checking the token: what happened")
+
+
+def test_a_landing_page_with_a_placeholder_privacy_link_blocks_the_publish_and_says_where_to_fix_it(demo_dataset):
+    from services.release import bundle
+    from services.strategy import sampling
+    from services.strategy.links import HUB_URL
+
+    plan = presets.preset_billboard().model_copy(update={"privacy_url": "https://example.com/privacy"})
+    built = bundle.build_bundle(demo_dataset, plan, sampling.select_plan(demo_dataset, plan)["eq-100"],
+                                with_image=False, hub_url=HUB_URL)
+    page = '<a href="https://example.com/privacy">privacy</a> <form action="https://abc.supabase.co/rest/v1/leads">'
+    report = with_landing_check(TierReport(tier="eq-100", checks=[]), built, page, "abc.supabase.co")
+    assert [c.name for c in report.blocking] == ["landing page links"]  # the Supabase host counts as live
+    assert blocked_why(report, True, True) == "the checks block this tier"
+    verdict = checks_verdict("eq-100", report)
+    assert verdict.level == "blocked" and "privacy notice, on the Strategy page" in verdict.text
+    assert "https://example.com/privacy" in verdict.text
+    fixed = with_landing_check(TierReport(tier="eq-100", checks=[]), built,
+                               '<a href="https://brightrun.ai/privacy">privacy</a>', "abc.supabase.co")
+    assert not fixed.blocked

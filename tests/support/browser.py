@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -22,6 +24,11 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
+
+
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    chromium_path() is None, reason="needs Debian's chromium (.ci/run and `make test` install it with apt-get)")
+BROWSER = [pytest.mark.browser, NEEDS_CHROMIUM]  # a browser test module's `pytestmark`
 
 
 @contextmanager

@@ -25,9 +25,9 @@ _URL = re.compile(r"https?://[^\s)\]>\"'`]+")
 _FENCE = re.compile(r"```.*?```", re.S)
 
 
-def _reachable(b: Bundle) -> frozenset[str]:
-    links = b.links or ReleaseLinks(endpoint=HUB_URL, tiers=[])
-    return frozenset({links.hub_host}) - {""}
+def _hub_host(b: Bundle) -> str:
+    """The host of the Hub the bundle's links were made for."""
+    return (b.links or ReleaseLinks(endpoint=HUB_URL, tiers=[])).hub_host
 
 
 def links_in(text: str) -> list[str]:
@@ -39,7 +39,7 @@ def check_links(b: Bundle, extra: dict[str, str] | None = None, services: frozen
     """Block any link (in the card, or in `extra` pages such as the landing page) nobody could open.
     `services` names more hosts known live: the Supabase project a landing form posts to."""
     pages = {"card": b.card, **(extra or {})}
-    reachable = _reachable(b) | services
+    reachable = frozenset({_hub_host(b), *services}) - {""}
     places = [Place(excerpt=url, detail=f"{where}: {why}") for where, text in pages.items()
               for url in links_in(text) if (why := host_problem(url, reachable))]
     return found(LINKS, "block", places, f"{len(places)} link(s) lead nowhere people can go (placeholder or local "
@@ -51,7 +51,7 @@ def check_gate_form(b: Bundle, plan: Plan) -> CheckResult | None:
     asked as a Yes / No choice, and the prompt links a real privacy notice. None for other tiers."""
     if plan.tier(b.tier).channel != "hub_gated":
         return None
-    problems = yaml_problems(DatasetCard(b.card).data.to_dict(), next(iter(_reachable(b)), ""))
+    problems = yaml_problems(DatasetCard(b.card).data.to_dict(), _hub_host(b))
     if not problems:
         return passed(GATE_FORM, "the access form is one the Hub accepts, with a Yes / No marketing question")
     return found(GATE_FORM, "block", [Place(detail=p) for p in problems],

@@ -70,10 +70,15 @@ class TierReport(BaseModel):
         return max((c.status for c in self.checks), key=_ORDER.__getitem__, default="pass")
 
     @property
+    def blocking(self) -> list[CheckResult]:
+        """The blocking checks no override covers."""
+        overridden = {name for o in self.overrides for name in o.checks}
+        return [c for c in self.checks if c.status == "block" and c.name not in overridden]
+
+    @property
     def blocked(self) -> bool:
         """Blocked unless every blocking check is covered by an override."""
-        overridden = {name for o in self.overrides for name in o.checks}
-        return any(c.status == "block" and c.name not in overridden for c in self.checks)
+        return bool(self.blocking)
 
 
 def confirmation_phrase(tier: str) -> str:
