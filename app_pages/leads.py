@@ -64,6 +64,10 @@ m[1].metric("Waiting for a decision", f"{sum(p.status == 'pending' for p in peop
 m[2].metric("From a landing page", f"{sum(any(s.kind == 'landing' for s in p.sources) for p in people):,}",
             border=True)
 m[3].metric("Marketing consent", f"{sum(p.marketing_consent is True for p in people):,}", border=True)
+if not read.complete:
+    st.caption(f":material/warning: These figures count what could be read: {len(read.read_repos):,} repo(s) read, "
+               f"{len(read.problems):,} not" + ("" if read.leads_missing in (None, NO_SUPABASE)
+                                               else ", and no landing-page lead") + " (see above).")
 
 shown = ledger_panel.filtered(people)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
@@ -75,6 +79,6 @@ st.download_button("Download for the CRM (CSV)", lambda: shown.to_csv(index=Fals
                    help="the rows shown, with every source and the consent given")
 
 st.subheader("Decisions")
-if ledger_panel.decisions(people, read.gates, client(hub), hub, actor, decision_log()):
+if ledger_panel.decisions(people, read.gates, client(hub), hub, actor, decision_log(), unread=len(read.problems)):
     _ledger.clear()
     st.rerun()

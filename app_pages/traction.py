@@ -68,6 +68,7 @@ if read.store_problem:
 if read.leads_missing:
     st.caption(f":material/info: {read.leads_missing}")
 
+snapshots_read = not isinstance(kept, str)
 if isinstance(kept, str):
     st.error(kept)
     kept = []
@@ -81,7 +82,8 @@ st.caption(f"{len(times)} snapshot(s) in {snapshot_store().where}" + (f", from {
 series = snapshots.series(mine)
 events = snapshots.release_events(records)
 if series.empty:
-    st.caption("No snapshot yet.")
+    st.caption("No snapshot yet." if snapshots_read else "The stored snapshots could not be read (above): the "
+               "history over time is not shown.")
 else:
     labels = [label for label in snapshots.SERIES.values() if label in set(series["series"])]
     chosen = st.segmented_control("Series", labels, default=labels[0], key=SERIES_KEY) or labels[0]
@@ -92,7 +94,7 @@ else:
 st.subheader("Funnel of the current release")
 funnel = pd.DataFrame([s.model_dump() for s in stages.stages(mine)], columns=["path", "stage", "value", "order"])
 if funnel.empty:
-    st.caption("Nothing measured yet.")
+    st.caption("Nothing measured yet." if snapshots_read else "Not shown: the stored snapshots could not be read.")
 else:
     st.altair_chart(charts.funnel_bars(funnel), width="stretch")
 st.caption(f":material/visibility_off: {stages.VIEWS_MISSING}")

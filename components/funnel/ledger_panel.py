@@ -51,12 +51,16 @@ def filtered(people: list[ledger.Person]) -> pd.DataFrame:
 
 
 def decisions(people: list[ledger.Person], gates: dict[str, str | bool], api: HfApi, settings: HubSettings,
-              actor: str | None, log: JsonlLog[AccessDecision] | TableLog[AccessDecision]) -> bool:
-    """Accept or reject each pending request of a `manual` repo; True when one was decided (reread)."""
+              actor: str | None, log: JsonlLog[AccessDecision] | TableLog[AccessDecision], unread: int = 0) -> bool:
+    """Accept or reject each pending request of a `manual` repo; True when one was decided (reread).
+    `unread`: repos whose requests could not be read, so "none waits" is said of the others only."""
     waiting = [(p, s) for p in people for s in p.sources
                if s.request is not None and s.status == "pending" and gates.get(s.where) == "manual"]
     if not waiting:
-        st.caption("No request waits for a decision (repos gated with automatic approval accept by themselves).")
+        if unread:
+            st.caption(f"No request waits in the {len(gates):,} repo(s) read; {unread:,} could not be read (above).")
+        else:
+            st.caption("No request waits for a decision (repos gated with automatic approval accept by themselves).")
         return False
     if actor is None:
         st.caption(f"{len(waiting)} request(s) wait for a decision: unlock below to decide.")

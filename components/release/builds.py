@@ -61,7 +61,7 @@ def add_override(tier: str, item: Override) -> None:
 @st.cache_data(max_entries=32, show_spinner="Checking the release…")
 def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bundle, _plan: Plan,
             _selections: dict[str, TierSelection], _ds: LoadedDataset) -> TierReport:
-    return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, persona_arc_cells(_ds))
+    return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, persona_arc_cells(_ds), _ds)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -14,26 +14,50 @@ from pathlib import Path
 
 from services.cli import EXIT_FAILED, EXIT_OK, stores
 from services.funnel import ledger
-from services.funnel.sources import NO_SUPABASE, read_ledger
+from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub import api as hub_api
 from services.hub.config import hub_settings
 from services.hub.history import published_repos
 from services.utils.files import write_atomic
 
 
+def _nothing_found(read: LedgerRead, repo_id: str | None, history_where: str) -> str:
+    """What an empty ledger means, said only of what was read: the repos read, the landing leads or
+    why they were not, and what could not be read."""
+    if read.read_repos:
+        hub = (f"no access request on {repo_id}" if repo_id else
+               f"no access request on the {len(read.read_repos):,} published repo(s) read")
+    elif repo_id is None and not read.problems:
+        hub = f"no repo has been published (the release history in the {history_where} holds none), so no access " \
+              "request was read"
+    else:
+        return (f"nothing could be read: {len(read.problems):,} repo(s) failed (below), so the studio cannot say "
+                "whether anyone asked")
+    if read.leads_missing is None:
+        landing = "no landing-page lead" + (f" from {repo_id}" if repo_id else "") + " in Supabase"
+    else:
+        landing = "landing-page leads not read (see below)"
+    return f"no leads found: {hub}; {landing}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the ledger (and write it as CSV); say what could not be read."""
     settings = hub_settings()
     session = stores.supabase_session()
-    repos = published_repos(stores.history(session).read())
+    history = stores.history(session)
+    repos = published_repos(history.read())
     read = read_ledger(hub_api.client(settings), settings, repos, session, args.repo_id)
+    if read.outside_history:
+        print(f"note: {read.outside_history} is not in the release history; it was read from the Hub all the same",
+              file=sys.stderr)
     table = ledger.table(read.people)
     if table.empty:
-        print("no leads yet" + (f" for {args.repo_id}" if args.repo_id else ""))
+        print(_nothing_found(read, args.repo_id, history.where))
     else:
         shown = table.drop(columns=["sources"]).fillna("")
         print(shown.to_string(index=False, max_colwidth=40))
-        print(f"\n{len(table):,} people from {len(repos):,} published repo(s)")
+        print(f"\n{len(table):,} people from {len(read.read_repos):,} repo(s) read"
+              + (f" ({len(read.problems):,} could not be read)" if read.problems else ""))
     if args.csv:
         path = write_atomic(Path(args.csv), table.to_csv(index=False).encode("utf-8"))
         print(f"written: {path}")
@@ -41,5 +65,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     if read.leads_missing:
         print(f"{'note' if read.leads_missing == NO_SUPABASE else 'warning'}: {read.leads_missing}", file=sys.stderr)
-    failed = read.problems or (read.leads_missing and read.leads_missing != NO_SUPABASE)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_OK if read.complete else EXIT_FAILED

@@ -23,9 +23,10 @@ def run(args: argparse.Namespace) -> int:
     """Take one snapshot per published repo and print what it recorded."""
     settings = hub_settings()
     session = stores.supabase_session()
-    repos = published_repos(stores.history(session).read())
+    history = stores.history(session)
+    repos = published_repos(history.read())
     if not repos:
-        print("nothing published yet: no snapshot taken")
+        print(f"no snapshot taken: the release history in the {history.where} holds no published repo")
         return EXIT_OK
     store = stores.snapshot_store(session)
     read = read_traction(hub_api.client(settings), settings, repos, session, store)

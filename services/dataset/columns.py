@@ -18,6 +18,7 @@ import msgspec
 import numpy as np
 
 from services.dataset import schema
+from services.dataset.keys import PairKeys
 
 _NO_EMOTION = schema.DetectedEmotions()
 _NO_META = schema.TrainingMetadata()
@@ -55,6 +56,8 @@ class PairColumns:
     foreign_id: np.ndarray  # the pair's own conversation_id is set and is not its conversation's
     bad_system_prompts: int = 0
     bad_history: list[tuple[str, int]] = field(default_factory=list)  # (conversation, turn): last entry unreadable
+    # What each conversation's pairs say about its keys; read by the key resolution, then emptied.
+    pair_keys: list[PairKeys | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.turn)
@@ -113,9 +116,13 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
     empty: list = []  # shared: nothing appends to a released history
     emotions: dict[str | None, int] = {None: -1}
     code = emotions.setdefault
+    pair_keys: list[PairKeys | None] = []
     for index, conv in enumerate(conversations):
         bad_prompts += not _keep_conversation_parts(conv, prompts)
         cid = conv.conversation_metadata.conversation_id
+        labels = PairKeys()
+        pair_keys.append(labels)
+        note_labels = labels.note
         for p in conv.training_pairs:  # the hot loop: kept flat on purpose
             ctx = p.emotional_context
             e = (ctx.detected_emotions if ctx is not None else None) or _NO_EMOTION
@@ -134,10 +141,13 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
                     len(t) if t else 0, code(e.primary, len(emotions) - 1), e.intensity, m.quality_score,
                     q.empathy_score, q.clarity_score, q.appropriateness_score, q.brand_voice_alignment,
                     bool(m.human_reviewed), repeats, pid is not None and pid != cid))
+            if p.conversation_metadata is not None:
+                note_labels(p.conversation_metadata, p.turn_number)
             p.conversation_history = empty
             # Freed once read (the schema declares these views with a None default for this).
             p.system_prompt = None  # type: ignore[assignment]
             p.conversation_metadata = None  # type: ignore[assignment]
+        labels.release()
     width = len(_FIELDS)
     column = {name: flat[i::width] for i, name in enumerate(_FIELDS)}
     arrays: dict[str, np.ndarray] = {
@@ -146,4 +156,4 @@ def extract(conversations: list[schema.Conversation]) -> PairColumns:
         **{name: np.array(column[name], dtype=np.float64) for name in _FLOATS},  # None becomes NaN
     }
     return PairColumns(**arrays, emotions=[name for name in emotions if name is not None],
-                       bad_system_prompts=bad_prompts, bad_history=bad_history)
+                       bad_system_prompts=bad_prompts, bad_history=bad_history, pair_keys=pair_keys)

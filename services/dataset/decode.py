@@ -222,17 +222,20 @@ def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
 
 
 def _jsonl_conversation(cid: str, lines: list[schema.JsonlPair]) -> schema.Conversation:
+    """A conversation regrouped from its lines: its labels are its first line's (the key resolution
+    reads every line's context too, to fill what is missing and to find lines that disagree)."""
     ctx = lines[0].conversation_metadata
     pairs = [
         schema.Pair(turn_number=p.turn_number, current_user_input=p.current_user_input,
                     target_response=p.target_response, emotional_context=p.emotional_context,
                     training_metadata=p.training_metadata, conversation_history=p.conversation_history,
-                    system_prompt=p.system_prompt, id=p.id, conversation_id=p.conversation_id)
+                    system_prompt=p.system_prompt, id=p.id, conversation_id=p.conversation_id,
+                    conversation_metadata=msgspec.Raw(msgspec.json.encode(p.conversation_metadata)))
         for p in sorted(lines, key=lambda p: p.turn_number)
     ]
     scaffolding = schema.Scaffolding(
-        persona_key=ctx.persona_archetype or "unknown", emotional_arc_key=ctx.emotional_arc_key or "unknown",
-        training_topic_key=ctx.training_topic_key or "unknown", persona_name=_persona_name(ctx.client_persona),
+        persona_key=ctx.persona_archetype, emotional_arc_key=ctx.emotional_arc_key,
+        training_topic_key=ctx.training_topic_key, persona_name=_persona_name(ctx.client_persona),
         emotional_arc=ctx.emotional_arc, training_topic=ctx.training_topic)
     return schema.Conversation(
         conversation_metadata=schema.ConversationMetadata(conversation_id=cid, scaffolding=scaffolding),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import mmap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,10 +25,11 @@ from typing import IO, TYPE_CHECKING
 
 import msgspec
 
-from services.dataset import columns, schema, tables, validation
+from services.dataset import columns, keys, schema, tables, validation
 from services.dataset.columns import PairColumns
 from services.dataset.decode import DECODERS, Decoded, decode_enriched
 from services.dataset.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
+from services.dataset.keys import KeyProvenance, RecordedKeys, ScaffoldingNames
 from services.dataset.reading import as_load_error, check_readable, read_source
 from services.dataset.report import LoadError, ValidationReport
 from services.dataset.tables import DEFAULT_EDGE_CASE_ARCS, ConversationColumns
@@ -53,6 +54,7 @@ class LoadedDataset:
     edge_case_arcs: frozenset[str] = DEFAULT_EDGE_CASE_ARCS
     columns: ConversationColumns = field(default=None, repr=False)  # type: ignore[assignment]
     pair_columns: PairColumns = field(default=None, repr=False)  # type: ignore[assignment]
+    key_provenance: list[KeyProvenance] = field(default_factory=list, repr=False)  # which rule gave each key
 
     @cached_property
     def conversation_table(self) -> pd.DataFrame:
@@ -90,12 +92,16 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None,
-                 edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
-    """Load any of the three export shapes; raise LoadError only if nothing can be read."""
+                 edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS,
+                 scaffolding_names: ScaffoldingNames | None = None) -> LoadedDataset:
+    """Load any of the three export shapes; raise LoadError only if nothing can be read.
+
+    `scaffolding_names` (the platform's scaffolding rows) lets a conversation that has only a name
+    get that row's key (`services.dataset.keys`)."""
     data, name = read_source(source, name)
     try:
         with _gc_paused():
-            return _load(data, name, frozenset(edge_case_arcs))
+            return _load(data, name, frozenset(edge_case_arcs), scaffolding_names)
     finally:
         if isinstance(data, mmap.mmap):
             # A failed load's traceback may still hold views into the map; they unmap when freed.
@@ -118,7 +124,7 @@ def _decode(data, name: str, fmt: FileFormat, report: ValidationReport) -> tuple
         return actual, DECODERS[actual](data, name, report)
 
 
-def _load(data, name: str, edge: frozenset[str]) -> LoadedDataset:
+def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None) -> LoadedDataset:
     size = len(data)
     data = check_readable(data, name)
     fmt = detect_format(data, name)
@@ -127,11 +133,12 @@ def _load(data, name: str, edge: frozenset[str]) -> LoadedDataset:
         fmt, decoded = _decode(data, name, fmt, report)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise as_load_error(exc, data, name) from None
-    return _assemble(decoded, fmt, name, size, report, edge)
+    return _assemble(decoded, fmt, name, size, report, edge, names)
 
 
 def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
-              edge: frozenset[str]) -> LoadedDataset:
+              edge: frozenset[str], names: ScaffoldingNames | None = None,
+              recorded: Mapping[str, RecordedKeys] | None = None) -> LoadedDataset:
     """Decoded conversations → validated dataset with its tables."""
     conversations = decoded.conversations
     if not conversations:
@@ -142,19 +149,25 @@ def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: V
         raise LoadError("no_conversations", "the file holds no conversations", name)
     conversations = validation.drop_unusable(conversations, name, report)
     cols = columns.extract(conversations)  # also releases the views into `data`
+    provenance = keys.resolve(conversations, cols.pair_keys, report, names, recorded)
+    cols.pair_keys.clear()
     per_conversation = tables.aggregate(conversations, cols, edge)
     validation.check(conversations, cols, per_conversation, decoded.metadata, fmt, name, report)
     return LoadedDataset(name=name, format=fmt, size_bytes=size, conversations=conversations, report=report,
                          file_metadata=decoded.metadata, consultant_profile=decoded.profile,
-                         edge_case_arcs=edge, columns=per_conversation, pair_columns=cols)
+                         edge_case_arcs=edge, columns=per_conversation, pair_columns=cols,
+                         key_provenance=provenance)
 
 
 def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,
-                        edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS) -> LoadedDataset:
+                        edge_case_arcs: Iterable[str] = DEFAULT_EDGE_CASE_ARCS,
+                        scaffolding_names: ScaffoldingNames | None = None,
+                        recorded: Mapping[str, RecordedKeys] | None = None) -> LoadedDataset:
     """One dataset from many per-conversation `enriched.json` files: (conversation id, file name, bytes).
 
     The conversation id is the caller's (the database row's), not the one the file spells in its
     `dataset_name`. A file that cannot be read costs its conversation, named in the report.
+    `recorded` holds each row's own keys, for files whose `input_parameters` lack them.
     """
     report = ValidationReport()
     conversations: list[schema.Conversation] = []
@@ -179,4 +192,5 @@ def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,
             conversations.append(conversation)
             profile = profile or found.profile
         decoded = Decoded(conversations, schema.FileMetadata(total_conversations=len(conversations)), profile)
-        return _assemble(decoded, "enriched", name, size, report, frozenset(edge_case_arcs))
+        return _assemble(decoded, "enriched", name, size, report, frozenset(edge_case_arcs),
+                         scaffolding_names, recorded)

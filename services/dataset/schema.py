@@ -60,7 +60,8 @@ class TrainingMetadata(Struct, gc=False):
 
 
 class PairContext(Struct, gc=False):
-    """The context block repeated in every pair (names and keys of the scaffolding)."""
+    """The context block repeated in every pair (names and keys of the scaffolding). The early
+    exports carry the keys only here (`persona_archetype`, `emotional_arc_key`, `training_topic_key`)."""
 
     client_persona: str | None = None
     persona_archetype: str | None = None
@@ -87,9 +88,13 @@ class Pair(Struct, gc=False):
 
 
 class Scaffolding(Struct, gc=False):
-    persona_key: Key
-    emotional_arc_key: Key
-    training_topic_key: Key
+    """A conversation's labels. Every one is optional: labels are metadata, and a conversation whose
+    turns are readable is never dropped for a missing one. The platform's first exports leave the
+    keys empty (`""`) and fill the names; `services.dataset.keys` resolves what is missing."""
+
+    persona_key: str | None = None
+    emotional_arc_key: str | None = None
+    training_topic_key: str | None = None
     persona_name: str | None = None
     emotional_arc: str | None = None
     training_topic: str | None = None
@@ -97,7 +102,7 @@ class Scaffolding(Struct, gc=False):
 
 class ConversationMetadata(Struct, gc=False):
     conversation_id: Key
-    scaffolding: Scaffolding
+    scaffolding: Scaffolding = msgspec.field(default_factory=Scaffolding)
     total_turns: Turn | None = None
     quality_tier: str | None = None
     created_date: str | None = None
@@ -127,9 +132,9 @@ class TrainingFileRaw(Struct, gc=False):
 
 
 class InputParameters(Struct, gc=False):
-    persona_key: Key
-    emotional_arc_key: Key
-    training_topic_key: Key
+    persona_key: str | None = None
+    emotional_arc_key: str | None = None
+    training_topic_key: str | None = None
     persona_name: str | None = None
     emotional_arc_name: str | None = None
     training_topic_name: str | None = None
@@ -144,7 +149,7 @@ class DatasetMetadata(Struct, gc=False):
 
 class EnrichedFile(Struct, gc=False):
     training_pairs: list[Pair]
-    input_parameters: InputParameters
+    input_parameters: InputParameters = msgspec.field(default_factory=InputParameters)
     dataset_metadata: DatasetMetadata | None = None
     consultant_profile: Raw = None  # type: ignore[assignment]
 
@@ -155,7 +160,7 @@ class JsonlPair(Struct, gc=False):
     conversation_id: str
     turn_number: Turn
     current_user_input: str
-    conversation_metadata: PairContext
+    conversation_metadata: PairContext = msgspec.field(default_factory=PairContext)
     target_response: str | None = None
     emotional_context: EmotionalContext | None = None
     training_metadata: TrainingMetadata | None = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import msgspec
 import numpy as np
 
+from services.dataset.keys import key_counts
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import Severity, pretty_json
 
@@ -57,6 +58,7 @@ class DatasetStats(msgspec.Struct):
     turns: dict[str, float] = msgspec.field(default_factory=dict)
     tiers: dict[str, int] = msgspec.field(default_factory=dict)
     empty_persona_arc_cells: list[list[str]] = msgspec.field(default_factory=list)
+    key_sources: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)  # dimension → rule → conversations
 
     def to_json(self) -> str:
         """The document as printed by `stats --json` (documented keys first)."""
@@ -189,4 +191,5 @@ def dataset_stats(ds: LoadedDataset) -> DatasetStats:
         turns={"min": int(turns.min()), "max": int(turns.max()), "mean": round(float(turns.mean()), 3)},
         tiers=_counts(conv.tier),
         empty_persona_arc_cells=[list(c) for c in empty_cells(ds)],
+        key_sources=key_counts(ds.key_provenance),
     )

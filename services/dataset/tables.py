@@ -16,6 +16,7 @@ import numpy as np
 
 from services.dataset import schema
 from services.dataset.columns import PairColumns
+from services.dataset.keys import UNLABELLED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,8 +87,10 @@ def aggregate(conversations: list[schema.Conversation], cols: PairColumns,
               edge_case_arcs: frozenset[str] = DEFAULT_EDGE_CASE_ARCS) -> ConversationColumns:
     """Conversation-level figures from the per-pair columns (numpy only)."""
     metas = [c.conversation_metadata for c in conversations]
-    scaffolds = [m.scaffolding for m in metas]
-    arc_keys = [s.emotional_arc_key for s in scaffolds]
+    scaffolds = [m.scaffolding for m in metas]  # keys resolved by `services.dataset.keys`: never empty
+    persona_keys = [s.persona_key or UNLABELLED for s in scaffolds]
+    arc_keys = [s.emotional_arc_key or UNLABELLED for s in scaffolds]
+    topic_keys = [s.training_topic_key or UNLABELLED for s in scaffolds]
     n = len(conversations)
     counts = np.bincount(cols.conversation, minlength=n)
     starts = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
@@ -104,12 +107,12 @@ def aggregate(conversations: list[schema.Conversation], cols: PairColumns,
     emotion_names = [*cols.emotions, None]  # code -1 → the last entry, None
     return ConversationColumns(
         conversation_id=[m.conversation_id for m in metas],
-        persona_key=[s.persona_key for s in scaffolds],
-        persona_name=[s.persona_name or s.persona_key for s in scaffolds],
+        persona_key=persona_keys,
+        persona_name=[s.persona_name or k for s, k in zip(scaffolds, persona_keys, strict=True)],
         arc_key=arc_keys,
-        arc_name=[s.emotional_arc or s.emotional_arc_key for s in scaffolds],
-        topic_key=[s.training_topic_key for s in scaffolds],
-        topic_name=[s.training_topic or s.training_topic_key for s in scaffolds],
+        arc_name=[s.emotional_arc or k for s, k in zip(scaffolds, arc_keys, strict=True)],
+        topic_key=topic_keys,
+        topic_name=[s.training_topic or k for s, k in zip(scaffolds, topic_keys, strict=True)],
         tier=[tier_of(a, edge_case_arcs) for a in arc_keys],
         turns=cols.turn[ends],
         pairs=counts,

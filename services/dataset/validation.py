@@ -12,7 +12,7 @@ import numpy as np
 
 from services.dataset import schema
 from services.dataset.columns import PairColumns
-from services.dataset.report import MAX_EXAMPLES, Tally, ValidationReport
+from services.dataset.report import MAX_EXAMPLES, Finding, Tally, ValidationReport
 from services.dataset.tables import ConversationColumns
 
 _DIST_FIELDS = {  # metadata distribution field → conversation table column
@@ -135,22 +135,73 @@ def _check_metadata(convs: ConversationColumns, meta: schema.FileMetadata | None
         report.add("warning", "total_training_pairs_mismatch",
                    f"the metadata says {declared_pairs:,} training pairs, the conversations hold {pairs:,}",
                    f"{name}: training_file_metadata.total_training_pairs")
-    dist = meta.scaffolding_distribution
-    if dist is None:
-        return
-    for field, key in _DIST_FIELDS.items():
-        declared_counts: dict[str, int] | None = getattr(dist, field)
-        if declared_counts is None:
+    disagreements = [*_quality_summary_disagreements(convs, meta.quality_summary),
+                     *_distribution_disagreements(convs, meta.scaffolding_distribution)]
+    if disagreements:
+        block = "_meta" if fmt == "jsonl" else "training_file_metadata"
+        report.findings.append(Finding(
+            severity="warning", code="file_summary_mismatch",
+            message=("the file's own summary disagrees with its conversations; the studio uses the figures "
+                     "computed from the conversations: "
+                     + "; ".join(text for _, text in disagreements[:6])
+                     + (f"; and {len(disagreements) - 6} more" if len(disagreements) > 6 else "")),
+            where=f"{name}: {block}", count=len(disagreements),
+            examples=[f"{name}: {block}.{field}: {text}" for field, text in disagreements[:MAX_EXAMPLES]]))
+
+
+QUALITY_TOLERANCE = 0.01  # the platform rounds its summary to two decimals
+
+
+def _figure(value: float | None) -> str:
+    return "nothing" if value is None else f"{value:g}"
+
+
+def _quality_summary_disagreements(convs: ConversationColumns,
+                                   summary: schema.QualitySummary | None) -> list[tuple[str, str]]:
+    """(field, 'says X, the pairs give Y') for each figure of `quality_summary` the data does not give."""
+    if summary is None:
+        return []
+    scores = convs.quality[~np.isnan(convs.quality)]
+    computed: dict[str, float | None] = {
+        "avg_quality_score": round(float(scores.mean()), 2) if len(scores) else None,
+        "min_quality_score": round(float(scores.min()), 2) if len(scores) else None,
+        "max_quality_score": round(float(scores.max()), 2) if len(scores) else None,
+        "human_reviewed_count": float(convs.human_reviewed_pairs.sum()),
+    }
+    out = []
+    for field, actual in computed.items():
+        declared = getattr(summary, field)
+        if declared is None and actual is None:
             continue
+        if declared is None or actual is None or abs(declared - actual) > QUALITY_TOLERANCE:
+            out.append((f"quality_summary.{field}",
+                        f"quality_summary.{field} says {_figure(declared)}, the pairs give {_figure(actual)}"))
+    return out
+
+
+def _distribution_disagreements(convs: ConversationColumns,
+                                dist: schema.ScaffoldingDistribution | None) -> list[tuple[str, str]]:
+    """(field, what differs) for each of `scaffolding_distribution`'s counts the conversations do not give.
+    A block that is present but empty (`{}`, as the early exports write it) disagrees with every count."""
+    if dist is None:
+        return []
+    out = []
+    for field, key in _DIST_FIELDS.items():
+        declared_counts: dict[str, int] = getattr(dist, field) or {}
         actual = Counter(getattr(convs, key))
+        where = f"scaffolding_distribution.{field}"
+        if not declared_counts:
+            held = ", ".join(f"{k}: {n}" for k, n in sorted(actual.items())[:5])
+            out.append((where, f"{where} is empty, the conversations hold {held}"
+                               + (f" and {len(actual) - 5} more keys" if len(actual) > 5 else "")))
+            continue
         diffs = [f"{k}: says {declared_counts.get(k, 0)}, holds {actual.get(k, 0)}"
                  for k in sorted(set(declared_counts) | set(actual))
                  if declared_counts.get(k, 0) != actual.get(k, 0)]
         if diffs:
-            report.add("warning", "scaffolding_distribution_mismatch",
-                       f"the metadata's {field} counts disagree with the conversations: " + "; ".join(diffs[:5])
-                       + (f"; and {len(diffs) - 5} more" if len(diffs) > 5 else ""),
-                       f"{name}: training_file_metadata.scaffolding_distribution.{field}")
+            out.append((where, f"{where} " + ", ".join(diffs[:5])
+                        + (f", and {len(diffs) - 5} more" if len(diffs) > 5 else "")))
+    return out
 
 
 def check(conversations: list[schema.Conversation], cols: PairColumns, per_conversation: ConversationColumns,

@@ -26,12 +26,23 @@ NO_SUPABASE = ("Supabase is not configured, so landing-page leads are missing: t
 
 
 class LedgerRead(BaseModel):
-    """The ledger, the gates it was read under, and what could not be read."""
+    """The ledger, the gates it was read under, and what could not be read.
+
+    Every figure it gives is one the studio read: `read_repos` are the repos whose requests were read
+    (a repo that is not gated has none to read, and is counted as read), `problems` the ones that
+    could not be, `leads_missing` why landing-page leads were not read."""
 
     people: list[ledger.Person] = Field(default_factory=list)
     gates: dict[str, str | bool] = Field(default_factory=dict, description="repo id → its gate now")
+    read_repos: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
     leads_missing: str | None = None
+    outside_history: str | None = Field(default=None, description="the repo asked for, not in the release history")
+
+    @property
+    def complete(self) -> bool:
+        """Everything the ledger speaks of was read (landing leads aside when Supabase is not configured)."""
+        return not self.problems and self.leads_missing in (None, NO_SUPABASE)
 
 
 def _landing_leads(session: SupabaseSession | None) -> tuple[list[LandingLead] | None, str | None]:
@@ -46,22 +57,29 @@ def _landing_leads(session: SupabaseSession | None) -> tuple[list[LandingLead] |
 def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
                 only: str | None = None) -> LedgerRead:
     """Every access request of every gated dataset repo, and every landing lead, merged per person.
-    `only` keeps one repo or Space."""
+
+    `only` keeps one repo or Space, and reads it whether or not the history holds it (a gated repo
+    made by hand on the Hub has requests too): the answer about it is always one the Hub gave."""
     chosen = [r for r in repos if only is None or r.repo_id == only]
-    requests: list[AccessRequestRow] = []
     out = LedgerRead()
+    if only is not None and not chosen:
+        out.outside_history = only
+        chosen = [PublishedRepo(repo_id=only, repo_type="dataset", tier="")]
+    requests: list[AccessRequestRow] = []
     for repo in chosen:
         if repo.repo_type != "dataset":
+            out.read_repos.append(repo.repo_id)  # a Space has no access requests: its leads are read below
             continue
         try:
             out.gates[repo.repo_id] = gate_of(api, settings, repo.repo_id)
             if out.gates[repo.repo_id]:
                 requests += all_requests(api, settings, repo.repo_id)
+            out.read_repos.append(repo.repo_id)
         except HubError as exc:
             out.problems.append(str(exc))
     leads, out.leads_missing = _landing_leads(session)
     kept = [lead for lead in leads or [] if only is None or lead.space_id == only]
-    out.people = ledger.build(requests, kept, {r.repo_id: r.tier for r in repos})
+    out.people = ledger.build(requests, kept, {r.repo_id: r.tier for r in chosen if r.tier})
     return out
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
+from services.dataset.keys import ScaffoldingNames
 from services.dataset.loader import LoadedDataset, load_dataset, load_enriched_files
 from services.supabase import consistency
 from services.supabase import storage as supabase_storage
@@ -28,6 +29,9 @@ from services.supabase.rows import (
     TRAINING_FILE_COLUMNS,
     TrainingFileRow,
     conversation_index,
+    recorded_keys,
+    scaffolding_columns,
+    scaffolding_names,
 )
 from services.supabase.tables import fetch_all
 
@@ -108,7 +112,7 @@ def load_downloaded(session: SupabaseSession, row: TrainingFileRow, path: Path,
 
     The disagreements are added to the dataset's own report, so every page and `stats` see them.
     """
-    dataset = load_dataset(path, name=f"{row.name} (Supabase)")
+    dataset = load_dataset(path, name=f"{row.name} (Supabase)", scaffolding_names=read_scaffolding_names(session))
     checks = consistency.compare(row, training_file_members(session, row.id), dataset)
     dataset.report.findings.extend(consistency.findings(checks))
     return dataset, checks
@@ -124,9 +128,23 @@ def load_training_file(session: SupabaseSession, ident: str, progress: Progress 
 
 
 # --- all conversations ---------------------------------------------------------------------
+def read_scaffolding(session: SupabaseSession) -> dict[str, list[dict[str, Any]]]:
+    """The personas, arcs and topics tables (ids, keys, names): they name keys and recover them."""
+    return {table: fetch_all(session, table, scaffolding_columns(table)) for table in SCAFFOLDING}
+
+
+def read_scaffolding_names(session: SupabaseSession) -> ScaffoldingNames | None:
+    """The scaffolding as names → key, or None when its tables cannot be read (the keys then come
+    from the other rules; nothing is guessed from a table the studio could not see)."""
+    try:
+        return scaffolding_names(read_scaffolding(session))
+    except SupabaseError:
+        return None
+
+
 def read_conversation_index(session: SupabaseSession) -> pd.DataFrame:
     """Every conversation row with its persona, arc and topic names: what is there to load."""
-    scaffolding = {table: fetch_all(session, table, f"id,{key},{name}") for table, (key, name) in SCAFFOLDING.items()}
+    scaffolding = read_scaffolding(session)
     rows = fetch_all(session, "conversations", CONVERSATION_COLUMNS)
     _require_visible(session, "conversations", len(rows))
     return conversation_index(rows, scaffolding)
@@ -157,7 +175,8 @@ def load_conversations(session: SupabaseSession, index: pd.DataFrame, name: str 
             files.append((cid, f"{bucket}/{path}", result))
     if not files:
         raise failures[0][2]
-    dataset = load_enriched_files(files, name)
+    dataset = load_enriched_files(files, name, scaffolding_names=read_scaffolding_names(session),
+                                  recorded=recorded_keys(rows))
     for cid, where, error in failures:
         dataset.report.add("error", "conversation_dropped", f"not loaded: {error.finding.message}",
                            f"{where} (conversation {cid})")

@@ -144,3 +144,30 @@ def test_traction_snapshots_accumulate_and_chart_with_the_release_marked(seeded)
     assert marks == ["line", "rule", "text"]  # the series, and each release as a rule with its tag
     assert any(b"full v1" in d.data.data for d in chart.datasets)
     assert any("Views are not in the funnel" in c.value for c in at.caption)
+
+
+def test_a_repo_that_cannot_be_read_is_never_counted_as_nobody(seeded):
+    """Issue #20: the figures say they cover what could be read, and 'none waits' names the repos read."""
+    seeded.repos[FULL].access_requests = []
+    _record(JsonlHistory(), FULL, "full")
+    _record(JsonlHistory(), "brightrun/gone", "preview")
+    at = _unlock(_open(seeded, "app_pages/leads.py"))
+    no_exception(at)
+    assert any("brightrun/gone" in w.value and "was not found" in w.value for w in at.warning)
+    captions = [c.value for c in at.caption]
+    assert any("These figures count what could be read: 1 repo(s) read, 1 not" in c for c in captions)
+    assert any("No request waits in the 1 repo(s) read; 1 could not be read" in c for c in captions)
+    assert not any(c.startswith("No request waits for a decision") for c in captions)
+
+
+def test_snapshots_that_cannot_be_read_are_not_shown_as_none(seeded, monkeypatch, tmp_path):
+    folder = tmp_path / "traction.jsonl"
+    folder.mkdir()  # a folder where the file should be: neither written nor read
+    monkeypatch.setenv("STUDIO_TRACTION_FILE", str(folder))
+    _record(JsonlHistory(), FULL, "full")
+    at = _open(seeded, "app_pages/traction.py")
+    no_exception(at)
+    assert any("cannot be read" in e.value for e in at.error)
+    captions = [c.value for c in at.caption]
+    assert "No snapshot yet." not in captions and "Nothing measured yet." not in captions
+    assert any("The stored snapshots could not be read" in c for c in captions)

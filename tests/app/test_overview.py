@@ -19,7 +19,7 @@ def test_demo_kpis_and_summary():
     assert m["Errors"] == "0" and m["Warnings"] == "1"
     assert any("1,567 training pairs, of which 731 (47%) carry an assistant response" in i.value for i in at.info)
     findings = at.dataframe[0].value
-    assert "scaffolding_distribution_mismatch" in set(findings["code"])
+    assert "file_summary_mismatch" in set(findings["code"])
     assert len(at.dataframe[1].value) == 242  # the conversations table
 
 
@@ -94,3 +94,23 @@ def test_a_broken_conversation_is_dropped_and_named(small_export):
     assert "dropped: c-2" in at.error[0].value
     findings = at.dataframe[0].value
     assert "mixed.json: conversation c-2, field `training_pairs[0].turn_number`" in set(findings["where"])
+
+
+def test_an_early_export_loads_with_its_recovered_keys_said():
+    """Issue #20: the platform's first exports (keys on the pairs only) load whole, and the Overview says
+    where the keys came from as information, and that the file's own summary disagrees."""
+    from tests.support.exports import early_export
+
+    at = open_app()
+    at.radio(key="source.kind").set_value("upload").run()
+    at.file_uploader(key="source.upload").set_value(("early.json", export_bytes(early_export()), "application/json"))
+    at.run()
+    no_exception(at)
+    m = metrics(at)
+    assert (m["Conversations"], m["Errors"]) == ("3", "0")
+    findings = at.dataframe[0].value.set_index("code")
+    assert findings.loc["keys_recovered", "severity"] == "info"
+    assert findings.loc["keys_recovered", "what"].startswith("keys recovered from training pairs for 3 of 3")
+    assert findings.loc["file_summary_mismatch", "severity"] == "warning"
+    conversations = at.dataframe[1].value
+    assert set(conversations["persona_key"]) == {"pragmatic_optimist", "anxious_planner", "overwhelmed_avoider"}

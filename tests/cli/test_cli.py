@@ -174,3 +174,28 @@ def test_the_parser_names_the_presets_and_demo_defaults_the_services_define():
     assert source.SUPABASE_SCHEME == supabase_source.URI_SCHEME
     assert (cli.DEMO_CONVERSATIONS, cli.DEMO_SEED) == (demo_catalog.BASE_CONVERSATIONS, DEFAULT_SEED)
     assert cli.GOAL_NAMES == advice.GOALS
+
+
+def test_an_early_export_gives_stats_and_bundles_with_its_real_keys(write_export, tmp_path):
+    """Issue #20's done-when: 3 conversations of the early shape (keys on the pairs only, a zero summary)."""
+    from tests.support.exports import EARLY_CONVERSATIONS, early_export
+
+    path = write_export(early_export())
+    result = run_cli("stats", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["conversations"] == 3
+    assert out["personas"] == {row[1]: 1 for row in EARLY_CONVERSATIONS}
+    assert out["emotional_arcs"] == {row[3]: 1 for row in EARLY_CONVERSATIONS}
+    assert out["training_topics"] == {row[5]: 1 for row in EARLY_CONVERSATIONS}
+    assert out["quality"] == {"avg": 3.0, "min": 3.0, "max": 3.0}  # from the pairs, not the file's zeros
+    recovered = [i for i in out["issues"] if i["code"] == "keys_recovered"]
+    assert [i["severity"] for i in recovered] == ["info"]
+    assert recovered[0]["message"].startswith("keys recovered from training pairs for 3 of 3 conversations")
+    assert out["key_sources"]["topic"] == {"pairs": 3}
+    result = run_cli("bundle", str(path), "--preset", "giveaway", "--out", str(tmp_path / "release"), "--no-image")
+    assert result.returncode == 0, result.stdout + result.stderr
+    card = (tmp_path / "release" / "full" / "README.md").read_text()
+    for row in EARLY_CONVERSATIONS:
+        for key in (row[1], row[3], row[5]):
+            assert f"`{key}`" in card

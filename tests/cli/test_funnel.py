@@ -53,7 +53,7 @@ def test_leads_without_supabase_shows_the_hub_side_and_says_what_is_missing(hub,
     _record(JsonlHistory(), FULL, "full")
     code, out, err = run(capsys, "leads", "--csv", str(tmp_path / "leads.csv"))
     assert code == 0
-    assert "user1@example.org" in out and "6 people from 1 published repo(s)" in out
+    assert "user1@example.org" in out and "6 people from 1 repo(s) read" in out
     assert "landing-page leads are missing" in err
     rows = list(csv.DictReader((tmp_path / "leads.csv").open()))
     contacts = {r["hub_user"] or r["email"] or "?": r["contact"] for r in rows}
@@ -82,6 +82,42 @@ def test_leads_merges_a_person_from_the_hub_and_a_landing_page(hub, capsys, monk
     assert rows["new@example.org"]["status"] == "landing"
     code, out, _ = run(capsys, "leads", "--repo-id", SPACE)
     assert code == 0 and "new@example.org" in out and "user2@example.org" not in out
+
+
+def test_leads_for_a_repo_outside_the_history_reads_that_repo(hub, capsys):
+    """Issue #20: a gated repo made by hand on the Hub has requests too; 'no leads' was said unread."""
+    code, out, err = run(capsys, "leads", "--repo-id", FULL)  # the history is empty
+    assert code == 0, err
+    assert "user1@example.org" in out and "no leads" not in out
+    assert f"{FULL} is not in the release history" in err
+
+
+def test_leads_that_find_nobody_say_what_they_read(hub, capsys):
+    hub.repos[FULL].access_requests = []
+    code, out, _ = run(capsys, "leads", "--repo-id", FULL)
+    assert code == 0 and out.startswith(f"no leads found: no access request on {FULL}; landing-page leads not read")
+    code, out, err = run(capsys, "leads")  # nothing published: nothing on the Hub was read
+    assert code == 0
+    assert out.startswith("no leads found: no repo has been published (the release history in the local file ")
+    assert "so no access request was read" in out and "Supabase is not configured" in err
+
+
+def test_leads_for_a_repo_that_cannot_be_read_never_says_nobody_asked(hub, capsys, monkeypatch):
+    code, out, err = run(capsys, "leads", "--repo-id", "brightrun/not-there")
+    assert code == 1
+    assert "no leads" not in out and out.startswith("nothing could be read: 1 repo(s) failed")
+    assert "brightrun/not-there" in err and "was not found" in err
+    monkeypatch.setenv("HF_TOKEN", "hf_" + "x" * 34)  # a token the Hub does not know
+    code, out, err = run(capsys, "leads", "--repo-id", FULL)
+    assert code == 1 and "no leads" not in out and "user1" not in out
+    assert "token" in err and "hf_xxx" not in err
+
+
+def test_traction_with_nothing_published_says_where_it_looked(hub, capsys):
+    code, out, _ = run(capsys, "traction", "snapshot")
+    assert code == 0
+    assert out.startswith("no snapshot taken: the release history in the local file ")
+    assert "holds no published repo" in out
 
 
 def test_traction_snapshots_accumulate_one_per_repo_per_run(hub, capsys):

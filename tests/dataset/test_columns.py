@@ -52,3 +52,13 @@ def test_a_system_prompt_that_is_not_text_is_counted(small_export):
     export["conversations"][1]["training_pairs"][0]["system_prompt"] = {"oops": 1}
     cols = columns.extract(_decoded(export))
     assert cols.bad_system_prompts == 1
+
+
+def test_the_pairs_keys_are_gathered_and_hold_no_view_into_the_file(small_export):
+    export = copy.deepcopy(small_export)
+    export["conversations"][0]["training_pairs"][2]["conversation_metadata"]["persona_archetype"] = "someone_else"
+    cols = columns.extract(_decoded(export))
+    first = cols.pair_keys[0]
+    persona = export["conversations"][0]["conversation_metadata"]["scaffolding"]["persona_key"]
+    assert first.keys["persona"] == {persona: 1, "someone_else": 3}  # each key with the first turn carrying it
+    assert all(k._last is None for k in cols.pair_keys)  # released: the loader may unmap the file

@@ -96,6 +96,20 @@ def _enriched(export: dict) -> dict:
     }
 
 
+def _early(export: dict) -> dict:
+    """The platform's early shape (issue #20): scaffolding keys empty, the keys on the pairs only,
+    names filled, a summary of zeros and an empty distribution."""
+    early = copy.deepcopy(export)
+    for conv in early["conversations"]:
+        scaffolding = conv["conversation_metadata"]["scaffolding"]
+        scaffolding.update(persona_key="", emotional_arc_key="", training_topic_key="")
+    early["training_file_metadata"]["quality_summary"] = {
+        "avg_quality_score": 0, "min_quality_score": 0, "max_quality_score": 0, "human_reviewed_count": 0,
+        "human_reviewed_percentage": 0}
+    early["training_file_metadata"]["scaffolding_distribution"] = {}
+    return early
+
+
 def _jsonl_lines(export: dict) -> list:
     return [json.loads(line) for line in demo.to_jsonl_bytes(export).splitlines() if line.strip()]
 
@@ -107,7 +121,8 @@ def _synthetic_bases() -> list[Base]:
     small = _small_demo()
     return [("demo.json", small, False, 600),
             ("demo.jsonl", _jsonl_lines(copy.deepcopy(small)), True, 250),
-            ("enriched.json", _enriched(small), False, 150)]
+            ("enriched.json", _enriched(small), False, 150),
+            ("early.json", _early(small), False, 150)]
 
 
 def _reference_bases() -> list[Base]:

@@ -204,22 +204,22 @@ def test_bad_conversations_are_dropped_and_named(small_export):
     extra = copy.deepcopy(bad["conversations"][0])
     extra["conversation_metadata"]["conversation_id"] = "c-3"
     extra["training_pairs"][2]["turn_number"] = "three"
-    missing = copy.deepcopy(bad["conversations"][0])
-    missing["conversation_metadata"]["conversation_id"] = "c-4"
-    del missing["conversation_metadata"]["scaffolding"]["emotional_arc_key"]
+    empty_turns = copy.deepcopy(bad["conversations"][0])
+    empty_turns["conversation_metadata"]["conversation_id"] = "c-4"
+    empty_turns["training_pairs"] = [{"turn_number": 1}]  # no user input: the turn cannot be read
     no_id = copy.deepcopy(bad["conversations"][0])
     del no_id["conversation_metadata"]["conversation_id"]
-    bad["conversations"] += [extra, missing, no_id]
+    bad["conversations"] += [extra, empty_turns, no_id]
     ds = load_dataset(export_bytes(bad), "mixed.json")
     assert list(ds.conversation_table["conversation_id"]) == ["c-1", "c-2"]
     assert ds.report.dropped_conversations == ["c-3", "c-4", "#5"]
     wheres = [f.where for f in ds.report.by_code("conversation_dropped")]
     assert wheres[0] == "mixed.json: conversation c-3, field `training_pairs[2].turn_number`"
-    assert wheres[1] == "mixed.json: conversation c-4, field `conversation_metadata.scaffolding`"
+    assert wheres[1] == "mixed.json: conversation c-4, field `training_pairs[0]`"
     assert wheres[2] == "mixed.json: conversation #5 (no conversation_id), field `conversation_metadata`"
     messages = [f.message for f in ds.report.by_code("conversation_dropped")]
     assert messages[0] == "dropped: expected `int`, got `str`"
-    assert "emotional_arc_key" in messages[1]
+    assert "current_user_input" in messages[1]
 
 
 def test_all_conversations_bad_is_a_load_error(small_export):

@@ -217,8 +217,6 @@ def test_the_same_bad_field_in_every_pair_is_one_finding_with_a_count(small_expo
 @pytest.mark.parametrize(("mutate", "where"), [
     (lambda c: c["conversation_metadata"].update(conversation_id=""), "conversation #1 (no conversation_id), "
                                                                       "field `conversation_metadata.conversation_id`"),
-    (lambda c: c["conversation_metadata"]["scaffolding"].update(persona_key=None),
-     "conversation c-1, field `conversation_metadata.scaffolding.persona_key`"),
     (lambda c: c["training_pairs"][0].update(current_user_input={"text": "hi"}),
      "conversation c-1, field `training_pairs[0].current_user_input`"),
     (lambda c: c["training_pairs"].__setitem__(0, "a pair"), "conversation c-1, field `training_pairs[0]`"),
@@ -291,3 +289,23 @@ def test_jsonl_meta_line_with_spaces_or_keys_before_meta_is_still_the_meta_line(
         ds = load_dataset(b"\n".join([first.encode(), *lines[1:]]), "t.jsonl")
         assert ds.format == "jsonl" and not ds.report.by_code("line_dropped")
         assert ds.file_metadata is not None and ds.file_metadata.total_conversations == meta["total_conversations"]
+
+
+def test_early_export_with_empty_scaffolding_keys_was_refused_whole():
+    """Issue #20: `stats` ended with 'no conversation could be read; the first problem: dropped: expected
+    `str` of length >= 1' on the platform's first exports, whose scaffolding keys are `""`."""
+    from tests.support.exports import early_export, export_bytes
+
+    ds = load_dataset(export_bytes(early_export()), "early.json")
+    assert len(ds.conversations) == 3 and not ds.report.has_errors
+    _build_every_preset(ds)
+
+
+def test_enriched_file_without_input_parameters_was_a_missing_field():
+    """An enriched file whose `input_parameters` is gone was refused whole; its pairs name the keys."""
+    from services.demo import generator as demo
+
+    conv = demo.generate(2, seed=3)["conversations"][0]
+    data = json.dumps({"training_pairs": conv["training_pairs"]}).encode()
+    ds = load_dataset(data, "enriched.json")
+    assert ds.columns.arc_key == [conv["conversation_metadata"]["scaffolding"]["emotional_arc_key"]]

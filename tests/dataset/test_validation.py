@@ -73,10 +73,11 @@ def test_metadata_totals_and_distribution_that_disagree(small_export):
         "the metadata says 3 conversations, the file holds 2"
     assert report.by_code("total_training_pairs_mismatch")[0].message == \
         "the metadata says 10 training pairs, the conversations hold 7"
-    (dist,) = report.by_code("scaffolding_distribution_mismatch")
-    assert dist.where == "t.json: training_file_metadata.scaffolding_distribution.personas"
-    assert "anxious_planner: says 2, holds 1" in dist.message
-    assert "pragmatic_optimist: says 0, holds 1" in dist.message
+    (summary,) = report.by_code("file_summary_mismatch")  # said once, for every field that disagrees
+    assert summary.where == "t.json: training_file_metadata"
+    assert summary.examples == ["t.json: training_file_metadata.scaffolding_distribution.personas: "
+                                "scaffolding_distribution.personas anxious_planner: says 2, holds 1, "
+                                "pragmatic_optimist: says 0, holds 1"]
 
 
 def test_human_review_is_counted(small_export):

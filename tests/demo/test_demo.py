@@ -58,7 +58,7 @@ def test_the_real_quirks_are_there(demo_export):
 def test_the_loader_sees_the_quirks(demo_dataset):
     codes = {f.code for f in demo_dataset.report.findings}
     assert {"pair_without_target", "duplicated_user_message", "trailing_user_turn", "pair_conversation_id",
-            "scaffolding_distribution_mismatch", "not_human_reviewed"} <= codes
+            "file_summary_mismatch", "not_human_reviewed"} <= codes
     assert demo_dataset.report.counts()["error"] == 0
 
 

@@ -28,9 +28,19 @@ def _frames(b: bundle.Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _table(text: str, header: str) -> dict[str, int]:
-    block = text.split(f"| {header} | conversations |", 1)[1].split("\n\n", 1)[0]
-    rows = [line.split("|")[1:3] for line in block.splitlines()[2:] if line.startswith("|")]
-    return {name.strip(): int(n.strip().replace(",", "")) for name, n in rows}
+    """A distribution table of the card: name → conversations (its key column checked by `_keys`)."""
+    return {name: n for name, _, n in _rows(text, header)}
+
+
+def _keys(text: str, header: str) -> dict[str, str]:
+    """The same table: name → the key the data files spell, as the card prints it."""
+    return {name: key for name, key, _ in _rows(text, header)}
+
+
+def _rows(text: str, header: str) -> list[tuple[str, str, int]]:
+    block = text.split(f"| {header} | key | conversations |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:4] for line in block.splitlines()[2:] if line.startswith("|")]
+    return [(name.strip(), key.strip().strip("`"), int(n.strip().replace(",", ""))) for name, key, n in rows]
 
 
 def _n(number: float) -> str:
@@ -71,6 +81,8 @@ def test_every_number_on_the_card_comes_from_the_files(bundles_by_preset, preset
     assert _table(text, "persona") == convs["persona_name"].value_counts().to_dict()
     assert _table(text, "emotional arc") == convs["arc_name"].value_counts().to_dict()
     assert _table(text, "topic") == convs["topic_name"].value_counts().to_dict()
+    for header, dim in (("persona", "persona"), ("emotional arc", "arc"), ("topic", "topic")):
+        assert _keys(text, header) == dict(zip(convs[f"{dim}_name"], convs[f"{dim}_key"], strict=True))
     q = convs["quality"]
     assert (f"Average conversation quality: {_n(round(q.mean(), 2))} (lowest {_n(round(q.min(), 2))}, "
             f"highest {_n(round(q.max(), 2))})") in text

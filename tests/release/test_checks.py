@@ -221,3 +221,24 @@ def test_links_to_the_hub_the_release_goes_to_pass_even_on_a_local_test_hub(demo
     b = bundle.build_bundle(demo_dataset, plan, sel["preview"], with_image=False, hub_url="http://127.0.0.1:5")
     assert "http://127.0.0.1:5/spaces/brightrun/financial-eq-billboard-eq-100" in b.card
     assert check_links(b).status == "pass"
+
+
+def test_recovered_keys_are_said_by_the_labels_check_without_blocking():
+    """Issue #20: an early export's keys came from its pairs; the checks say so, and pass."""
+    from services.dataset.loader import load_dataset
+    from services.release.checks.labels import check_labels
+    from tests.support.exports import early_export, export_bytes
+
+    ds = load_dataset(export_bytes(early_export()), "early.json")
+    result = check_labels(ds, ds.columns.conversation_id)
+    assert result.status == "pass"
+    assert result.summary == "keys recovered from training pairs for 3 of 3 conversations"
+    early = early_export()
+    conv = early["conversations"][1]
+    conv["conversation_metadata"]["scaffolding"] = {}
+    for pair in conv["training_pairs"]:
+        pair["conversation_metadata"] = {}
+    ds = load_dataset(export_bytes(early), "early.json")
+    result = check_labels(ds, ["e-2"])
+    assert result.status == "warn" and result.places[0].conversation_id == "e-2"
+    assert check_labels(ds, ["e-1"]).status == "pass"  # only the released conversations count

@@ -10,10 +10,12 @@ import pytest
 
 from services import cli
 from services.dataset.loader import load_dataset
+from services.demo import generator as demo
 from services.supabase import source as supabase_source
 from services.supabase.client import connect
 from services.supabase.config import settings_from
 from services.supabase.errors import SupabaseError
+from tests.support.supabase_seed import names_only
 
 
 def test_training_files_are_listed_newest_first_with_their_figures(supabase, supabase_session):
@@ -86,15 +88,43 @@ def test_anon_key_is_told_it_has_no_permission(supabase):
 def test_the_conversation_index_resolves_keys_and_names(supabase, supabase_session):
     index = supabase_source.read_conversation_index(supabase_session)
     assert len(index) == supabase.facts.conversations
+    export = demo.generate(supabase.facts.conversations)
+    truth = {c["conversation_metadata"]["conversation_id"]: c["conversation_metadata"]["scaffolding"]
+             for c in export["conversations"]}
     with psycopg.connect(supabase.db_uri) as db:
-        joined = db.execute("SELECT c.conversation_id, p.persona_key, p.name FROM conversations c"
-                            " JOIN personas p ON p.id = c.persona_id").fetchall()
         null_keys = db.execute("SELECT count(*) FROM conversations WHERE persona_key IS NULL").fetchone()[0]
+        names_only = {str(c) for (c,) in db.execute(
+            "SELECT conversation_id FROM conversations WHERE persona_id IS NULL AND persona_key IS NULL"
+            " AND scaffolding_snapshot ? 'persona_name' AND NOT scaffolding_snapshot ? 'persona_key'")}
     assert null_keys > 800, "the seed keeps a third of the keys only in scaffolding_snapshot"
-    assert dict(zip(index["conversation_id"], index["persona_key"], strict=True)) == {str(c): k for c, k, _ in joined}
-    assert dict(zip(index["conversation_id"], index["persona"], strict=True)) == {str(c): n for c, _, n in joined}
-    assert not index[["persona_key", "emotional_arc_key", "training_topic_key"]].isna().any().any()
+    assert len(names_only) > 200, "and one row in eleven with only names in its snapshot"
+    for column, key in (("persona_key", "persona_key"), ("emotional_arc_key", "emotional_arc_key"),
+                        ("training_topic_key", "training_topic_key")):
+        assert dict(zip(index["conversation_id"], index[column], strict=True)) == \
+            {cid: s[key] for cid, s in truth.items()}, column
+    assert dict(zip(index["conversation_id"], index["persona"], strict=True)) == \
+        {cid: s["persona_name"] for cid, s in truth.items()}
+    recorded = index.set_index("conversation_id")["recorded_persona_key"]
+    assert recorded[sorted(names_only)].isna().all(), "a key found by name is not the row's own record"
     assert set(supabase_source.loadable(index)["conversation_id"]) == set(supabase.facts.enriched_ids)
+
+
+def test_enriched_files_without_keys_get_them_from_the_row_or_the_pairs(supabase, supabase_session):
+    """Rows with NULL key columns (keys in the snapshot) and rows whose snapshot holds only names, with
+    early-shape enriched files: every conversation loads, with its real keys, and the report says how."""
+    index = supabase_source.read_conversation_index(supabase_session)
+    early = {cid for i, cid in enumerate(supabase.facts.enriched_ids) if names_only(i)}
+    loadable = supabase_source.loadable(index)
+    chosen = loadable[loadable["conversation_id"].isin(supabase.facts.enriched_ids[:24])]
+    assert len(chosen) == 24
+    dataset = supabase_source.load_conversations(supabase_session, chosen)
+    truth = dict(zip(chosen["conversation_id"], chosen["persona_key"], strict=True))
+    assert dict(zip(dataset.columns.conversation_id, dataset.columns.persona_key, strict=True)) == truth
+    n_early = len(early & set(chosen["conversation_id"]))
+    assert n_early == 2  # seed rows 5 and 16
+    (recovered,) = dataset.report.by_code("keys_recovered")
+    assert recovered.message.startswith(f"keys recovered from training pairs for {n_early} of 24 conversations")
+    assert {p.persona for p in dataset.key_provenance} == {"scaffolding", "pairs"}
 
 
 def test_all_conversations_load_from_their_enriched_files(supabase, supabase_session):

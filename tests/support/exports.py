@@ -63,3 +63,46 @@ def make_conversation(cid: str, persona: str, arc: str, topic: str, turns: int, 
 
 def export_bytes(export: dict[str, Any]) -> bytes:
     return json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+# The platform's first full-file exports (early December 2025): scaffolding keys empty, names filled,
+# the keys on every pair's context block only, a file summary of zeros and an empty distribution.
+EARLY_CONVERSATIONS = (  # (id, persona key, persona name, arc key, arc name, topic key, topic name, turns)
+    ("e-1", "pragmatic_optimist", "David Chen - The Pragmatic Optimist", "shame_to_acceptance",
+     "Shame → Acceptance", "grandparent_529", "Grandparent 529 Contributions", 4),
+    ("e-2", "anxious_planner", "Jennifer Martinez - The Anxious Planner", "fear_to_confidence",
+     "Fear → Confidence", "emergency_fund", "Building an Emergency Fund", 5),
+    ("e-3", "overwhelmed_avoider", "Marcus Chen - The Overwhelmed Avoider", "overwhelm_to_empowerment",
+     "Overwhelm → Empowerment", "eldercare_costs", "Planning for Eldercare Expenses", 6),
+)
+
+
+def early_conversation(cid: str, persona: str, persona_name: str, arc: str, arc_name: str, topic: str,
+                       topic_name: str, turns: int, quality: float = 3.0) -> dict[str, Any]:
+    """One conversation in the early shape: its own keys "", the pairs' keys and names filled."""
+    conv = make_conversation(cid, persona, arc, topic, turns, quality)
+    conv["conversation_metadata"]["scaffolding"] = {
+        "persona_key": "", "persona_name": persona_name, "emotional_arc_key": "", "emotional_arc": arc_name,
+        "training_topic_key": "", "training_topic": topic_name}
+    for pair in conv["training_pairs"]:
+        pair["conversation_metadata"].update(client_persona=persona_name, emotional_arc=arc_name,
+                                             training_topic=topic_name)
+    return conv
+
+
+def early_export(rows: tuple = EARLY_CONVERSATIONS) -> dict[str, Any]:
+    """A training file of the early shape (`EARLY_CONVERSATIONS` by default)."""
+    conversations = [early_conversation(*row) for row in rows]
+    return {
+        "training_file_metadata": {
+            "file_name": "Early export", "version": "4.0.0", "format_spec": "brightrun-lora-v4",
+            "created_date": "2025-12-02T18:01:55.120Z", "target_model": "claude-sonnet-4-5",
+            "total_conversations": len(conversations),
+            "total_training_pairs": sum(len(c["training_pairs"]) for c in conversations),
+            "quality_summary": {"avg_quality_score": 0, "min_quality_score": 0, "max_quality_score": 0,
+                                "human_reviewed_count": 0, "human_reviewed_percentage": 0},
+            "scaffolding_distribution": {},
+        },
+        "consultant_profile": {"name": "Elena Morales, CFP", "business": "Morales Financial Planning"},
+        "conversations": conversations,
+    }

@@ -3,7 +3,9 @@ conversation platform fills production.
 
 From one demo export of N conversations:
 - the scaffolding tables (personas, arcs, topics) and N `conversations` rows. A third of the rows
-  keep their keys only in `scaffolding_snapshot` (key columns NULL), as production rows do;
+  keep their keys only in `scaffolding_snapshot` (key columns NULL), as production rows do; one in
+  eleven (`names_only`) holds neither keys nor foreign keys, only the names in its snapshot, and its
+  `enriched.json` leaves `input_parameters`' keys empty (the platform's early shape);
 - the first `enriched` conversations are enriched: an `enriched.json` per conversation in the
   `conversation-files` bucket, the rest are not enriched yet (no file);
 - four training files: two consistent ones, one whose row disagrees with its JSON ("drifted"),
@@ -62,9 +64,22 @@ def _pairs(conversations: list[dict]) -> int:
     return sum(len(c["training_pairs"]) for c in conversations)
 
 
-def enriched_file(conv: dict) -> dict:
-    """One conversation as the platform stores it per conversation (`enriched.json`)."""
+def names_only(index: int) -> bool:
+    """The rows whose snapshot holds only names (no key columns, no foreign keys)."""
+    return index % 11 == 5
+
+
+def _persona_label(key: str) -> str:
+    """A persona as the early exports name it: 'Jennifer Martinez - The Anxious Planner'."""
+    persona = next(p for p in cat.PERSONAS if p.key == key)
+    return f"{persona.name} - {persona.archetype}"
+
+
+def enriched_file(conv: dict, early: bool = False) -> dict:
+    """One conversation as the platform stores it per conversation (`enriched.json`); `early`: its
+    `input_parameters` keys empty, the names filled (the keys are on its pairs only)."""
     meta, keys = conv["conversation_metadata"], _keys(conv)
+    blank = early
     return {
         "dataset_metadata": {
             "dataset_name": f"fp_conversation_{meta['conversation_id']}", "version": "1.0.0",
@@ -74,9 +89,11 @@ def enriched_file(conv: dict) -> dict:
         "consultant_profile": cat.CONSULTANT_PROFILE,
         "training_pairs": conv["training_pairs"],
         "input_parameters": {
-            "persona_key": keys["persona_key"], "persona_name": keys["persona_name"],
-            "emotional_arc_key": keys["emotional_arc_key"], "emotional_arc_name": keys["emotional_arc"],
-            "training_topic_key": keys["training_topic_key"], "training_topic_name": keys["training_topic"],
+            "persona_key": "" if blank else keys["persona_key"], "persona_name": keys["persona_name"],
+            "emotional_arc_key": "" if blank else keys["emotional_arc_key"],
+            "emotional_arc_name": keys["emotional_arc"],
+            "training_topic_key": "" if blank else keys["training_topic_key"],
+            "training_topic_name": keys["training_topic"],
         },
     }
 
@@ -133,19 +150,25 @@ def _seed_conversations(db: psycopg.Connection, storage_root: Path, conversation
             meta, keys = conv["conversation_metadata"], _keys(conv)
             cid = meta["conversation_id"]
             path = size = None
+            early = names_only(index)
             if index < enriched:
                 path = f"{USER_ID}/{cid}/enriched.json"
-                data = json.dumps(enriched_file(conv), ensure_ascii=False, indent=2).encode()
+                data = json.dumps(enriched_file(conv, early), ensure_ascii=False, indent=2).encode()
                 _write(storage_root / "conversation-files" / path, data)
                 size = len(data)
             only_snapshot = index % 3 == 0
             snapshot = {"persona_key": keys["persona_key"], "emotional_arc_key": keys["emotional_arc_key"],
                         "training_topic_key": keys["training_topic_key"]}
+            if early:
+                snapshot = {"persona_name": _persona_label(keys["persona_key"]), "emotional_arc": keys["emotional_arc"],
+                            "training_topic": keys["training_topic"]}
+            fks = (None, None, None) if early else (ids[keys["persona_key"]], ids[keys["emotional_arc_key"]],
+                                                    ids[keys["training_topic_key"]])
             copy.write_row((
-                cid, ids[keys["persona_key"]], ids[keys["emotional_arc_key"]], ids[keys["training_topic_key"]],
-                None if only_snapshot else keys["persona_key"],
-                None if only_snapshot else keys["emotional_arc_key"],
-                None if only_snapshot else keys["training_topic_key"],
+                cid, *fks,
+                None if only_snapshot or early else keys["persona_key"],
+                None if only_snapshot or early else keys["emotional_arc_key"],
+                None if only_snapshot or early else keys["training_topic_key"],
                 json.dumps(snapshot), f"{keys['persona_name']} · {keys['training_topic']}", meta["total_turns"],
                 "edge_case" if keys["emotional_arc_key"] in DEFAULT_EDGE_CASE_ARCS else "template",
                 _quality(conv), "approved" if path else "pending_review",

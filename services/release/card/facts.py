@@ -30,6 +30,15 @@ class Generator(BaseModel):
     version: str | None = None
 
 
+class LabelCount(BaseModel):
+    """One persona, arc or topic of a release: its name as readers know it, its key as the data files
+    spell it (`persona_key`, `arc_key`, `topic_key`: what a filter needs), and its conversations."""
+
+    name: str
+    key: str
+    conversations: int
+
+
 class CardFacts(BaseModel):
     """Everything numeric (or counted) that the card states, computed from the released tables."""
 
@@ -37,9 +46,9 @@ class CardFacts(BaseModel):
     supervised_examples: int
     messages: int
     mean_messages: float
-    personas: list[tuple[str, int]]
-    arcs: list[tuple[str, int]]
-    topics: list[tuple[str, int]]
+    personas: list[LabelCount]
+    arcs: list[LabelCount]
+    topics: list[LabelCount]
     cells_covered: int
     cells_possible: int
     edge_case_conversations: int
@@ -65,8 +74,13 @@ class CardFacts(BaseModel):
                              self.mean_conversation_bytes, self.p95_conversation_bytes, self.max_length,
                              len(self.personas),
                              len(self.arcs), len(self.topics)]
-        values += [n for group in (self.personas, self.arcs, self.topics) for _, n in group]
+        values += [label.conversations for group in (self.personas, self.arcs, self.topics) for label in group]
         return {fmt_number(v) for v in values if v is not None}
+
+    def label_text(self) -> str:
+        """Every name and key the card prints (their digits are not figures: '529' in a topic's key)."""
+        return " ".join(f"{label.name} {label.key}" for group in (self.personas, self.arcs, self.topics)
+                        for label in group)
 
 
 def fmt_number(value: Any) -> str:
@@ -76,9 +90,16 @@ def fmt_number(value: Any) -> str:
     return f"{int(value):,}"
 
 
-def _counts(table: pa.Table, column: str) -> list[tuple[str, int]]:
-    counts = Counter(table.column(column).to_pylist())
-    return sorted(((str(k), v) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+def _counts(table: pa.Table, dimension: str) -> list[LabelCount]:
+    """Conversations per label, most first; a key's name is the first its conversations give."""
+    keys = table.column(f"{dimension}_key").to_pylist()
+    names = table.column(f"{dimension}_name").to_pylist()
+    counts = Counter(keys)
+    shown: dict[str, str] = {}
+    for key, name in zip(keys, names, strict=True):
+        shown.setdefault(key, str(name or key))
+    return sorted((LabelCount(name=shown[k], key=str(k), conversations=n) for k, n in counts.items()),
+                  key=lambda label: (-label.conversations, label.name, label.key))
 
 
 def _round(value: Any) -> float | None:
@@ -99,8 +120,8 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantP
     return CardFacts(
         conversations=n, supervised_examples=pairs.num_rows, messages=messages,
         mean_messages=round(messages / n, 1) if n else 0.0,
-        personas=_counts(conversations, "persona_name"), arcs=_counts(conversations, "arc_name"),
-        topics=_counts(conversations, "topic_name"),
+        personas=_counts(conversations, "persona"), arcs=_counts(conversations, "arc"),
+        topics=_counts(conversations, "topic"),
         cells_covered=cells, cells_possible=all_cells or cells,
         edge_case_conversations=int(pc.sum(pc.equal(conversations.column("tier"), "edge_case")).as_py() or 0),
         crisis_conversations=int(pc.sum(pc.equal(conversations.column("arc_key"), "crisis_to_referral")).as_py() or 0),

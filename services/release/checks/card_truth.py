@@ -42,9 +42,7 @@ def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cel
         facts = compute_facts(conversations, pairs, profile, all_cells)
         if facts != b.facts:
             problems.append(Place(detail="the card's figures differ from the data files"))
-        allowed = facts.numbers() | set(card_numbers(" ".join(
-            [n for group in (facts.personas, facts.arcs, facts.topics) for n, _ in group]
-            + [LICENSE_TEXTS.get(tier.license, "")])))
+        allowed = facts.numbers() | set(card_numbers(facts.label_text() + " " + LICENSE_TEXTS.get(tier.license, "")))
         allowed.add(str(b.manifest.get("citation_year")))
         allowed |= set(card_numbers(" ".join(str(v) for v in (b.manifest.get("generator") or {}).values() if v)))
         problems += [Place(detail=f"the card states {number}, which no figure of the data gives")

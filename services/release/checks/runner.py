@@ -9,6 +9,7 @@ from services.release import bundle as bundles
 from services.release.checks.card_truth import check_card
 from services.release.checks.content import check_responses
 from services.release.checks.duplicates import check_duplicates
+from services.release.checks.labels import check_labels
 from services.release.checks.leakage import check_leakage
 from services.release.checks.links import check_gate_form, check_links
 from services.release.checks.pii import check_personal_data
@@ -19,8 +20,8 @@ from services.strategy.sampling import TierSelection
 
 
 def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelection], profile: ConsultantProfile | None,
-               all_cells: int) -> TierReport:
-    """Every check of one tier, on the files as built."""
+               all_cells: int, ds: LoadedDataset | None = None) -> TierReport:
+    """Every check of one tier, on the files as built (and, given the dataset, where its keys came from)."""
     conversations, _ = released_tables(b)
     results = [*check_personal_data(conversations, b.card),
                check_leakage(plan, b.tier, b.conversation_ids, selections),
@@ -30,6 +31,8 @@ def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelectio
                check_links(b)]
     if (form := check_gate_form(b, plan)) is not None:
         results.append(form)
+    if ds is not None:
+        results.append(check_labels(ds, b.conversation_ids))
     return TierReport(tier=b.tier, checks=results)
 
 
@@ -46,6 +49,6 @@ def check_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelectio
     all_cells = persona_arc_cells(ds)
     reports = {}
     for name, b in built.items():
-        reports[name] = check_tier(b, plan, selections, ds.consultant_profile, all_cells)
+        reports[name] = check_tier(b, plan, selections, ds.consultant_profile, all_cells, ds)
         attach_report(b, reports[name])
     return reports
