@@ -147,3 +147,25 @@ def local_hub(local_hub_server: LocalHub) -> Iterator[LocalHub]:
 @pytest.fixture
 def hub_settings(local_hub: LocalHub) -> HubSettings:
     return HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, backoff=0.01)
+
+
+# --- the loop: a released landscape with threads, likers and form answers ------------------------
+@pytest.fixture
+def landscape(local_hub: LocalHub) -> LocalHub:
+    from tests.support.feedback_landscape import seed_landscape
+
+    return seed_landscape(local_hub)
+
+
+@pytest.fixture
+def published():
+    from tests.support.feedback_landscape import published_landscape
+
+    return published_landscape()
+
+
+@pytest.fixture
+def index():
+    from tests.support.feedback_landscape import landscape_index
+
+    return landscape_index()

@@ -24,7 +24,10 @@ LAYERS: dict[str, set[str]] = {
     "hub": {"dataset", "strategy", "release", "supabase", "utils"},
     "marketing": {"dataset", "strategy", "release", "utils"},
     "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "hub", "utils"},
-    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "utils"},
+    "feedback": {"dataset", "strategy", "supabase", "hub", "utils"},
+    "batch": {"dataset", "demo", "feedback", "utils"},
+    "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "feedback", "batch",
+            "utils"},
 }
 
 

@@ -3,7 +3,8 @@
 Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --out DIR`, `brief … --out FILE`,
 `share … --tier T [--conversation ID] --out DIR`,
 `publish DIR|ZIP [--repo-id ORG/NAME] [--dry-run] [--private] [--gated auto|manual]`,
-`leads [--repo-id ORG/NAME] [--csv FILE]`, `traction snapshot`, `demo --out PATH`.
+`leads [--repo-id ORG/NAME] [--csv FILE]`, `traction snapshot`, `demo --out PATH`,
+`feedback [--repo-id ORG/NAME] [--json]`, `reply ORG/NAME NUM --text TEXT`, `next-batch PATH … --out FILE`.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
 Each command lives in its own module and imports what it needs when it runs, so `stats` starts
@@ -33,8 +34,11 @@ DEMO_CONVERSATIONS, DEMO_SEED = 242, 20251203  # services.demo's defaults (a tes
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
     "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo", "brief": "brief",
-    "share": "share", "leads": "leads", "traction": "traction",
+    "share": "share", "leads": "leads", "traction": "traction", "feedback": "feedback", "reply": "reply",
+    "next-batch": "next_batch",
 }
+SCAFFOLDING_HELP = ("the platform's scaffolding as JSON ({personas, emotional_arcs, training_topics, "
+                    "prompt_templates}): a conversation that has only a name gets the key of the row of that name")
 GOAL_NAMES = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")  # services.strategy.advice.GOALS
 
 
@@ -46,6 +50,7 @@ def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     which.add_argument("--plan", help="a plan file (YAML or JSON)")
     p.add_argument("--seed", type=int, help="override the preset's seed")
     p.add_argument("--privacy-url", help="the privacy notice the lead forms link to (sets the plan's privacy_url)")
+    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP)
     return p
 
 
@@ -58,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "supabase://training-files/NAME-OR-ID or supabase://conversations (with "
                                 f"{SUPABASE_ENV[0]} and {SUPABASE_ENV[1]} set)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP)
     p = _with_plan(sub.add_parser("plan", help="apply a release plan: each tier's conversations and figures"))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p = _with_plan(sub.add_parser("bundle", help="build each released tier, check it, write it"))
@@ -82,6 +88,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("leads", help="the lead ledger: Hub access requests and landing-page leads, one row a person")
     p.add_argument("--repo-id", help="only this repo or Space (ORG/NAME)")
     p.add_argument("--csv", help="also write the ledger as CSV, for the CRM")
+    p = sub.add_parser("feedback", help="what people said: every released repo's threads, likers, form answers")
+    p.add_argument("--repo-id", help="exactly this repo or Space (read whether or not the history holds it)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (notes and warnings on stderr)")
+    p.add_argument("--source", help="data whose persona, arc and topic names the themes look for (an export, "
+                                    f"'{DEMO_SOURCE}', supabase://…)")
+    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP + " (default: Supabase's tables when configured, else "
+                                         "the demo's)")
+    p = sub.add_parser("reply", help="answer a thread on the Hub")
+    p.add_argument("repo_id", metavar="ORG/NAME")
+    p.add_argument("num", type=int, help="the discussion's number")
+    p.add_argument("--text", required=True, help="the reply (markdown)")
+    p.add_argument("--repo-type", choices=["dataset", "space"], default="dataset")
+    p = sub.add_parser("next-batch", help="the next generation batch: the platform's batch body, from coverage "
+                                          "gaps and feedback")
+    p.add_argument("path", help=f"the current data: an export, '{DEMO_SOURCE}', or supabase://…")
+    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP + " (default: the demo's for the demo data, else Supabase's "
+                                         "tables when configured, else the data's own keys, without ids)")
+    p.add_argument("--feedback", help="themes from a file `feedback --json` wrote")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--total", type=int, help="conversations in the batch (default 24)")
+    size.add_argument("--budget", type=float, help="USD to spend (at $0.45 a conversation)")
+    p.add_argument("--edge-share", type=float, help="share of edge-case conversations, 0-1 (default: the "
+                                                    "scaffolding's share of edge arcs)")
+    p.add_argument("--name", default="Next batch", help="the batch's name on the platform")
+    p.add_argument("--out", required=True, help="the JSON body to write")
     p = sub.add_parser("traction", help="traction over time")
     p.add_argument("action", choices=["snapshot"], help="snapshot: store one snapshot per published repo (daily)")
     p = sub.add_parser("demo", help="write the demo export (or a scaled copy) to a file")

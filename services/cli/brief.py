@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Select, build and check the plan's tiers, then write the brief."""
     goals = goals_from(args.goal)
     plan = plan_from(args)
-    ds = load(args.path)
+    ds = load(args.path, args.scaffolding)
     selections = sampling.select_plan(ds, plan)
     built = bundle.build_plan(ds, plan, selections)
     reports = runner.check_plan(ds, plan, selections, built)

@@ -20,7 +20,7 @@ STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
 def run(args: argparse.Namespace) -> int:
     """Build, check and write each released tier's folder and zip; 1 if a tier is blocked."""
     plan = plan_from(args)
-    ds = load(args.path)
+    ds = load(args.path, args.scaffolding)
     selections = sampling.select_plan(ds, plan)
     errors = [s.error for s in selections.values() if s.error]
     for error in errors:

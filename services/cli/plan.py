@@ -36,7 +36,7 @@ def plan_report(ds: LoadedDataset, plan: plans.Plan) -> dict:
 def run(args: argparse.Namespace) -> int:
     """Print each tier's figures (or the JSON document); 1 if a tier's rules cannot be met."""
     plan = plan_from(args)
-    ds = load(args.path)
+    ds = load(args.path, args.scaffolding)
     report = plan_report(ds, plan)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -23,7 +23,7 @@ from services.utils.files import write_atomic
 def run(args: argparse.Namespace) -> int:
     """Write the share image and excerpt of one conversation, or of each featured one."""
     plan = plan_from(args)
-    ds = load(args.path)
+    ds = load(args.path, args.scaffolding)
     if args.tier not in {t.name for t in plan.tiers}:
         raise ReleaseError(f"plan '{plan.name}' has no tier '{args.tier}' (its tiers: "
                            f"{', '.join(t.name for t in plan.tiers)})")

@@ -12,15 +12,21 @@ from services.dataset.loader import LoadedDataset, load_dataset
 SUPABASE_SCHEME = "supabase://"
 
 
-def load(path: str) -> LoadedDataset:
-    """The dataset a command works on (raises the loader's or Supabase's error, mapped by the CLI)."""
+def load(path: str, scaffolding: str | None = None) -> LoadedDataset:
+    """The dataset a command works on (raises the loader's or Supabase's error, mapped by the CLI).
+    `scaffolding`: a scaffolding file whose names give keys to conversations that have only names."""
+    names = None
+    if scaffolding:
+        from services.dataset.scaffolding import read_scaffolding
+
+        names = read_scaffolding(scaffolding).names()
     if path == DEMO_SOURCE and not Path(path).exists():
         from services.demo import generator as demo
 
-        return load_dataset(demo.demo_bytes(), "demo dataset")
+        return load_dataset(demo.demo_bytes(), "demo dataset", scaffolding_names=names)
     if path.startswith(SUPABASE_SCHEME):
         return _load_supabase(path)
-    return load_dataset(path)
+    return load_dataset(path, scaffolding_names=names)
 
 
 def _load_supabase(uri: str) -> LoadedDataset:

@@ -37,7 +37,7 @@ def _text(ds: LoadedDataset, out: summary.DatasetStats) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the dataset's headline figures and findings (or the `stats --json` document)."""
-    ds = load(args.path)
+    ds = load(args.path, args.scaffolding)
     out = summary.dataset_stats(ds)
     print(out.to_json() if args.json else _text(ds, out))
     return EXIT_OK

@@ -3,6 +3,7 @@ else the local files (the same choice the app makes from its secrets)."""
 
 from __future__ import annotations
 
+from services.feedback import likers
 from services.hub import history as release_history
 from services.hub import snapshots
 from services.supabase.client import SupabaseSession, connect
@@ -18,6 +19,11 @@ def supabase_session() -> SupabaseSession | None:
 def history(session: SupabaseSession | None) -> release_history.History:
     """`dataset_releases`, or the local history file."""
     return release_history.SupabaseHistory(session) if session else release_history.JsonlHistory()
+
+
+def liker_store(session: SupabaseSession | None) -> likers.SightingStore:
+    """`liker_sightings`, or the local likers file."""
+    return likers.supabase_sightings(session) if session else likers.jsonl_sightings()
 
 
 def snapshot_store(session: SupabaseSession | None) -> snapshots.SnapshotStore:

@@ -38,10 +38,15 @@ SCAFFOLDING: dict[str, tuple[str, tuple[str, ...]]] = {
 DIMENSION_OF: dict[str, Dimension] = {"personas": "persona", "emotional_arcs": "arc", "training_topics": "topic"}
 
 
+_SCAFFOLDING_EXTRA = {"personas": ("is_active",), "emotional_arcs": ("tier", "is_active"),
+                      "training_topics": ("category", "is_active")}
+TEMPLATE_COLUMNS = "id,template_name,tier,emotional_arc_type"
+
+
 def scaffolding_columns(table: str) -> str:
     """The columns of a scaffolding table the studio reads."""
     key, names = SCAFFOLDING[table]
-    return ",".join(("id", key, *names))
+    return ",".join(("id", key, *names, *_SCAFFOLDING_EXTRA[table]))
 
 
 def scaffolding_names(scaffolding: dict[str, list[dict[str, Any]]]) -> ScaffoldingNames:

@@ -26,6 +26,7 @@ from services.supabase.errors import SupabaseError
 from services.supabase.rows import (
     CONVERSATION_COLUMNS,
     SCAFFOLDING,
+    TEMPLATE_COLUMNS,
     TRAINING_FILE_COLUMNS,
     TrainingFileRow,
     conversation_index,
@@ -131,6 +132,11 @@ def load_training_file(session: SupabaseSession, ident: str, progress: Progress 
 def read_scaffolding(session: SupabaseSession) -> dict[str, list[dict[str, Any]]]:
     """The personas, arcs and topics tables (ids, keys, names): they name keys and recover them."""
     return {table: fetch_all(session, table, scaffolding_columns(table)) for table in SCAFFOLDING}
+
+
+def read_scaffolding_templates(session: SupabaseSession) -> list[dict[str, Any]]:
+    """The `prompt_templates` table (ids, names, tiers, the arc each generates): the batch body's `templateId`."""
+    return fetch_all(session, "prompt_templates", TEMPLATE_COLUMNS)
 
 
 def read_scaffolding_names(session: SupabaseSession) -> ScaffoldingNames | None:

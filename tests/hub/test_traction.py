@@ -31,8 +31,9 @@ def test_downloads_likes_discussions_and_requests(local_hub, hub_settings):
     seed(local_hub)
     t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
     assert (t.downloads, t.downloads_all_time, t.likes, t.gated, t.error) == (1234, 5678, 56, "auto", None)
-    assert [d.title for d in t.discussions] == ["Question 1", "Question 2", "Question 3"]
-    assert t.discussions[2].is_pull_request and t.discussions[0].url.endswith(f"/datasets/{REPO}/discussions/1")
+    # the Hub lists discussions newest first (../shared/HUB-FACTS.md; the test Hub does too since issue #21)
+    assert [d.title for d in t.discussions] == ["Question 3", "Question 2", "Question 1"]
+    assert t.discussions[0].is_pull_request and t.discussions[2].url.endswith(f"/datasets/{REPO}/discussions/1")
     assert [(r.status, r.email) for r in t.requests] == [("pending", "ada@example.com"),
                                                          ("accepted", "bob@example.org")]
     assert t.requests[0].requested_at == datetime(2026, 11, 26, 10, tzinfo=UTC)

@@ -104,7 +104,10 @@ class Repo:
     downloads: int = 0
     downloads_all_time: int = 0
     likes: int = 0
+    # Threads as the Hub's discussion details answer: num, title, status, isPullRequest, createdAt,
+    # author ({name}, absent for a deleted account), events[]; plus `locked` (refuses comments).
     discussions: list[dict] = field(default_factory=list)
+    likers: list[dict] = field(default_factory=list)  # [{user, fullname, avatarUrl}], as /likers lists them
     access_requests: list[dict] = field(default_factory=list)
     created: str = field(default_factory=_now)
     type: str = "dataset"  # dataset | space
@@ -201,6 +204,7 @@ def rate_limit_headers(reset_in: int = 0, quota: int = 500) -> dict[str, str]:
 # A missing repo is `RepoNotFound` in `X-Error-Code` (huggingface_hub's `hf_raise_for_status` maps it,
 # and a 401 on a repo URL, to RepositoryNotFoundError).
 REPO_NOT_FOUND = {"X-Error-Code": "RepoNotFound"}
+DISCUSSION_PAGE_SIZE = 3  # threads per page of a discussion listing (the Hub's is 50; small pages test paging)
 PAGE_SIZE = 2  # items per page of a listing (the Hub's pages are larger; small ones make every test page)
 
 
@@ -300,6 +304,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 with hub.lock:
                     status, payload, raw, content_type = self._route(path)
             except _Error as exc:
+                self._body()  # a refused request's body must not stay on the kept-alive connection
                 self._send(exc.status, {"error": exc.message, **exc.extra}, headers=exc.headers)
                 return
             if fault and fault.after and fault.delay:  # the work is done; its answer is late (a stall)
@@ -584,9 +589,10 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 return 200, [{"id": c.oid, "title": c.message, "message": c.message, "date": c.date,
                               "authors": [{"user": c.author}]} for c in reversed(repo.commits)], None, json_type
             if kind == "discussions":
+                return self._discussions(self._repo(repo_id, user), repo_id, rest[1:], query, user)
+            if kind == "likers":
                 repo = self._repo(repo_id, user)
-                return 200, {"discussions": repo.discussions, "count": len(repo.discussions), "start": 0,
-                             "numItemsPerPage": 50}, None, json_type
+                return 200, self._page(repo.likers, urlsplit(self.path).path, query), None, json_type
             if kind == "user-access-request" and rest[1:] == ["handle"] and self.command == "POST":
                 return self._handle_request(self._repo(repo_id, user, write=True))
             if kind == "user-access-request":
@@ -595,6 +601,59 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 listed = [r for r in repo.access_requests if r["status"] == status]
                 return 200, self._page(listed, urlsplit(self.path).path, query), None, json_type
             raise _Error(404, f"no route for {kind}")
+
+        # --- discussions: what get_repo_discussions / get_discussion_details / comment_discussion call ---
+        def _discussions(self, repo: Repo, repo_id: str, rest: list[str], query: dict,
+                         user: User | None) -> tuple[int, object, None, str]:
+            """`GET …/discussions?p=&type=&status=&author=` → `{discussions, count, start, numItemsPerPage}`,
+            newest first, a fixed page size (the client pages until `start + len(discussions) >= count`,
+            hf_api.get_repo_discussions); `GET …/discussions/{num}?diff=1` → the thread with its `events`
+            (and `changes.base`, `filesWithConflicts` for a pull request, which the client reads);
+            `POST …/discussions/{num}/comment {comment}` → `{newMessage: event}` (comment_discussion), for a
+            token that may write discussions (a read token may not), refused on a locked thread."""
+            json_type = "application/json"
+            kind = repo.type
+            if not rest:
+                wanted = [t for t in sorted(repo.discussions, key=lambda t: -t["num"])
+                          if query.get("type", ["all"])[0] in {"all", "pull_request" if t.get("isPullRequest")
+                                                                else "discussion"}
+                          and query.get("status", ["all"])[0] in {"all", t.get("status", "open")}
+                          and ("author" not in query or (t.get("author") or {}).get("name") == query["author"][0])]
+                page = int(query.get("p", ["0"])[0])
+                start = page * DISCUSSION_PAGE_SIZE
+                shown = [{k: v for k, v in t.items() if k not in {"events", "locked"}}
+                         | {"repo": {"name": repo_id, "type": kind}}
+                         for t in wanted[start:start + DISCUSSION_PAGE_SIZE]]
+                return 200, {"discussions": shown, "count": len(wanted), "start": start,
+                             "numItemsPerPage": DISCUSSION_PAGE_SIZE}, None, json_type
+            thread = next((t for t in repo.discussions if str(t["num"]) == rest[0]), None)
+            if thread is None:
+                raise _Error(404, "Discussion not found")
+            if rest[1:] == ["comment"] and self.command == "POST":
+                body = self._body()  # read first: a refused request must not leave its body on the connection
+                if user is None:
+                    raise _Error(401, "Invalid credentials in Authorization header")
+                if user.token_role == "read":
+                    raise _Error(403, "You don't have the rights to write to discussions: your token is read-only")
+                if thread.get("locked"):
+                    raise _Error(403, "This discussion is locked: new comments are not allowed")
+                text = json.loads(body or b"{}").get("comment", "")
+                if not text.strip():
+                    raise _Error(400, "comment is required")
+                event = {"id": hashlib.sha1(f"{repo_id}{thread['num']}{len(thread.get('events', []))}{text}".encode())
+                         .hexdigest()[:24], "type": "comment", "createdAt": _now(),
+                         "author": {"name": user.name, "fullname": user.name.title(), "type": "user"},
+                         "data": {"edited": False, "hidden": False,
+                                  "latest": {"raw": text, "html": f"<p>{text}</p>", "updatedAt": _now()}}}
+                thread.setdefault("events", []).append(event)
+                return 200, {"newMessage": event}, None, json_type
+            if rest[1:]:
+                raise _Error(404, "no route")
+            detail = {k: v for k, v in thread.items() if k != "locked"} | {"repo": {"name": repo_id, "type": kind}}
+            detail.setdefault("events", [])
+            if thread.get("isPullRequest"):
+                detail |= {"changes": {"base": "refs/heads/main"}, "filesWithConflicts": [], "diff": ""}
+            return 200, detail, None, json_type
 
         def _handle_request(self, repo: Repo) -> tuple[int, object, None, str]:
             """`POST …/user-access-request/handle` with `{user | requestId, status, rejectionReason}`: the
@@ -727,3 +786,26 @@ def serve_local_hub() -> Iterator[LocalHub]:
 
     with serve("local-hub", handler):
         yield hub
+
+
+def comment_event(author: str | None, text: str, at: str, hidden: bool = False, edited: bool = False) -> dict:
+    """A `comment` event as discussion details list it; a deleted account has no `author`, a hidden
+    comment keeps no text (the Hub empties it; huggingface_hub reads `data.latest.raw`)."""
+    return {"id": hashlib.sha1(f"{author}{at}{text}".encode()).hexdigest()[:24], "type": "comment", "createdAt": at,
+            **({"author": {"name": author, "fullname": author.title(), "type": "user"}} if author else {}),
+            "data": {"edited": edited, "hidden": hidden,
+                     "latest": {"raw": "" if hidden else text, "html": "" if hidden else f"<p>{text}</p>",
+                                "updatedAt": at}}}
+
+
+def thread(num: int, title: str, author: str | None, at: str, comments: list[dict] | None = None,
+           status: str = "open", pull_request: bool = False, locked: bool = False, body: str = "") -> dict:
+    """A discussion as the Hub keeps it: its opening post is its first comment event."""
+    return {"num": num, "title": title, "status": status, "isPullRequest": pull_request, "createdAt": at,
+            **({"author": {"name": author, "type": "user"}} if author else {}),
+            "events": [comment_event(author, body or title, at), *(comments or [])], "locked": locked}
+
+
+def liker(user: str) -> dict:
+    """A liker as `/likers` lists it."""
+    return {"user": user, "fullname": user.title(), "avatarUrl": f"/avatars/{user}.png"}

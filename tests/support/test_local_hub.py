@@ -79,3 +79,79 @@ def test_a_static_space_page_embeds_its_app_with_the_query_string_and_hides_a_pr
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(f"{local_hub.url}/spaces/{SPACE}", timeout=5)
     assert err.value.code == 404
+
+
+# --- discussions and likers (the loop, issue #21), as the client reads and writes them ----------------
+def _threads(local_hub, repo_id: str = "brightrun/eq-full", space: bool = False):
+    from tests.support.local_hub import Commit, Repo, comment_event, liker, thread
+
+    repo = Repo(id=repo_id, type="space" if space else "dataset", sdk="static" if space else None, likes=5)
+    repo.commits.append(Commit("0" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
+    repo.discussions = [thread(n, f"Thread {n}", f"user{n}", f"2026-11-2{n}T10:00:00.000Z") for n in range(1, 8)]
+    repo.discussions[1]["events"].append(comment_event(None, "from a deleted account", "2026-11-22T11:00:00.000Z"))
+    repo.discussions[2]["events"].append(comment_event("troll", "rude", "2026-11-23T11:00:00.000Z", hidden=True))
+    repo.discussions.append(thread(8, "Adding `refs/convert/parquet`", "parquet-converter", "2026-11-28T10:00:00.000Z",
+                                   pull_request=True))
+    repo.discussions.append(thread(9, "gone", None, "2026-11-29T10:00:00.000Z", status="closed"))
+    repo.likers = [liker(f"fan{i}") for i in range(5)]
+    (local_hub.spaces if space else local_hub.repos)[repo_id] = repo
+    return repo
+
+
+@pytest.mark.parametrize("space", [False, True], ids=["dataset", "space"])
+def test_discussions_are_listed_newest_first_on_every_page(api, local_hub, space):
+    from tests.support.local_hub import DISCUSSION_PAGE_SIZE
+
+    _threads(local_hub, space=space)
+    kind = "space" if space else "dataset"
+    listed = list(api.get_repo_discussions("brightrun/eq-full", repo_type=kind))
+    assert [d.num for d in listed] == [9, 8, 7, 6, 5, 4, 3, 2, 1]  # every page, newest first
+    assert DISCUSSION_PAGE_SIZE < 9  # so the client paged
+    assert listed[0].author == "deleted" and listed[1].is_pull_request and listed[1].author == "parquet-converter"
+    assert listed[0].repo_type == kind
+    prs = list(api.get_repo_discussions("brightrun/eq-full", repo_type=kind, discussion_type="pull_request"))
+    assert [d.num for d in prs] == [8]
+    closed = list(api.get_repo_discussions("brightrun/eq-full", repo_type=kind, discussion_status="closed"))
+    assert [d.num for d in closed] == [9]
+    mine = list(api.get_repo_discussions("brightrun/eq-full", repo_type=kind, author="user3"))
+    assert [d.num for d in mine] == [3]
+
+
+def test_a_thread_has_its_events_a_hidden_comment_no_text_a_deleted_author_no_name(api, local_hub):
+    _threads(local_hub)
+    details = api.get_discussion_details("brightrun/eq-full", 3, repo_type="dataset")
+    opening, hidden = details.events
+    assert (opening.author, opening.content) == ("user3", "Thread 3")
+    assert hidden.hidden and hidden.content == "" and hidden.author == "troll"
+    deleted = api.get_discussion_details("brightrun/eq-full", 2, repo_type="dataset").events[1]
+    assert deleted.author == "deleted"
+    pr = api.get_discussion_details("brightrun/eq-full", 8, repo_type="dataset")
+    assert pr.is_pull_request and pr.target_branch == "refs/heads/main"
+
+
+def test_a_comment_lands_unless_the_token_is_read_only_or_the_thread_locked(api, local_hub, hub_settings):
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from services.hub.config import HubSettings
+    from tests.conftest import HUB_READ_TOKEN
+
+    repo = _threads(local_hub)
+    comment = api.comment_discussion("brightrun/eq-full", 4, "Thanks, **noted**.", repo_type="dataset")
+    assert comment.author == "owner" and comment.content == "Thanks, **noted**."
+    assert repo.discussions[3]["events"][-1]["data"]["latest"]["raw"] == "Thanks, **noted**."
+    reader = hub_api.client(HubSettings(token=HUB_READ_TOKEN, endpoint=local_hub.url))
+    with pytest.raises(HfHubHTTPError) as err:
+        reader.comment_discussion("brightrun/eq-full", 4, "no", repo_type="dataset")
+    assert err.value.response.status_code == 403
+    repo.discussions[4]["locked"] = True
+    with pytest.raises(HfHubHTTPError) as err:
+        api.comment_discussion("brightrun/eq-full", 5, "no", repo_type="dataset")
+    assert err.value.response.status_code == 403 and "locked" in err.value.server_message
+
+
+def test_likers_come_on_every_page(api, local_hub):
+    from tests.support.local_hub import PAGE_SIZE
+
+    _threads(local_hub)
+    likers = [u.username for u in api.list_repo_likers("brightrun/eq-full", repo_type="dataset")]
+    assert likers == [f"fan{i}" for i in range(5)] and len(likers) > PAGE_SIZE

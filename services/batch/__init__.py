@@ -1,0 +1,11 @@
+"""The next generation batch: from coverage gaps and feedback to the platform's batch body.
+
+- `coverage`: how many conversations each persona × arc × topic cell of the scaffolding holds.
+- `demand`: what feedback asks for, as (dimension, key) counts, from feedback's typed themes (live,
+  or the file `cli feedback --json` writes).
+- `choice`: the deterministic, explainable choice of cells, each with its reasons.
+- `body`: the body of the platform's `POST /api/conversations/generate-batch` (a pydantic mirror of
+  its schema), the summary (pairs, cost, time) and the `curl` line. The studio never calls the platform.
+
+Layer rule: imports `dataset`, `demo`, `feedback` (its models only) and `utils`; never Streamlit.
+"""

@@ -1,0 +1,109 @@
+"""`feedback [--repo-id ORG/NAME] [--json]`: what people said about every released repo, or exactly one.
+
+Every discussion (all pages) with its comments, the likers, the gate form's answers and the landing
+Space's feedback form (Supabase, service role), with themes. Unanswered threads first, oldest first.
+`--json` prints one object on stdout; notes and warnings go to stderr. Exit 0 when everything was
+read, 1 when a repo or a source could not be (what was read is still printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from services.cli import EXIT_FAILED, EXIT_OK, stores
+from services.feedback.inbox import NO_SUPABASE, read_inbox
+from services.feedback.models import FeedbackRead, ThemeKind, Thread
+from services.feedback.settings import feedback_settings
+from services.feedback.themes import ThemeIndex, excerpt
+from services.hub import api as hub_api
+from services.hub.config import hub_settings
+from services.hub.history import published_repos
+
+
+def theme_index(args: argparse.Namespace, session: object) -> tuple[ThemeIndex, str]:
+    """The names themes look for: the data's (`--source`) and the scaffolding's (a file, Supabase, the demo)."""
+    from services.cli.scaffolding import resolve_scaffolding
+    from services.feedback.themes import index_for
+
+    data: dict[ThemeKind, Iterable[tuple[str, str]]] = {}
+    if args.source:
+        from services.cli.source import load
+
+        ds = load(args.source, args.scaffolding)
+        c = ds.columns
+        data = {"persona": zip(c.persona_key, c.persona_name, strict=True),
+                "arc": zip(c.arc_key, c.arc_name, strict=True), "topic": zip(c.topic_key, c.topic_name, strict=True)}
+    scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=True)
+    rows: dict[ThemeKind, list[tuple[str, list[str | None]]]] | None = None
+    if scaffolding is not None:
+        rows = {"persona": [(p.persona_key, [p.name, p.archetype]) for p in scaffolding.personas],
+                "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
+                "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
+    return index_for(data, rows), where
+
+
+def _age(at: datetime) -> str:
+    days = (datetime.now(UTC) - at).days
+    return "today" if days < 1 else f"{days} d"
+
+
+def _print_thread(t: Thread) -> None:
+    state = "answered" if t.answered else f"UNANSWERED {_age(t.created_at)}"
+    kind = "PR" if t.is_pull_request else "discussion"
+    print(f"  [{state}] {t.repo_id} #{t.num} ({kind}, {t.status}) {excerpt(t.title, 80)} — {t.author}, "
+          f"{t.created_at:%Y-%m-%d}" + (f"  themes: {', '.join(t.themes)}" if t.themes else ""))
+    print(f"      {t.url}")
+    for c in t.comments:
+        text = "(hidden comment)" if c.hidden else excerpt(c.text, 140)
+        print(f"      {c.created_at:%Y-%m-%d} {c.author}{' (team)' if c.owner_side else ''}: {text}")
+
+
+def print_text(read: FeedbackRead) -> None:
+    """The inbox for a terminal: threads unanswered first, then each repo's likers, form answers, themes."""
+    threads = read.threads()
+    unanswered = sum(not t.answered for t in threads)
+    print(f"{len(threads):,} thread(s), {unanswered:,} unanswered, from {len(read.repos):,} repo(s)"
+          + (f"; {read.automated():,} automated thread(s) left out" if read.automated() else ""))
+    for t in threads:
+        _print_thread(t)
+    for r in read.repos:
+        if r.error is None or r.likes is not None:
+            print(f"{r.repo_id} ({r.repo_type}): {r.likes or 0:,} like(s)"
+                  + (f" — {', '.join(r.likers)}" if r.likers else ""))
+    if read.form_answers:
+        print(f"{len(read.form_answers):,} form answer(s):")
+        for a in read.form_answers:
+            print(f"  {a.created_at:%Y-%m-%d} {a.source} {a.repo_id}: {excerpt(a.text, 120)}"
+                  + (f"  themes: {', '.join(a.themes)}" if a.themes else ""))
+    if read.themes:
+        print("themes: " + ", ".join(f"{t.theme} ({t.count})" for t in read.themes))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the inbox and print it; say what could not be read."""
+    settings = hub_settings()
+    session = stores.supabase_session()
+    repos = published_repos(stores.history(session).read())
+    index, names_from = theme_index(args, session)
+    read = read_inbox(hub_api.client(settings), settings, repos, session, feedback_settings(), index, args.repo_id,
+                      stores.liker_store(session))
+    if not repos and args.repo_id is None:
+        read.notes.append("no repo has been published (the release history holds none): no thread was read")
+    if args.json:
+        print(read.model_dump_json(indent=2, exclude={"repos": {"__all__": {"threads": {"__all__": {"matches"}}}},
+                                                      "form_answers": {"__all__": {"matches"}}}))
+    else:
+        print_text(read)
+    print(f"note: themes look for the names of {names_from}", file=sys.stderr)
+    for note in read.notes:
+        print(f"note: {note}", file=sys.stderr)
+    errors = [f"{r.repo_id}: {r.error}" for r in read.repos if r.error]
+    for problem in [*errors, *read.problems]:
+        print(f"warning: {problem}", file=sys.stderr)
+    return EXIT_FAILED if errors or read.problems else EXIT_OK
+
+
+__all__ = ["NO_SUPABASE", "print_text", "run"]

@@ -1,0 +1,53 @@
+"""`next-batch PATH [--scaffolding FILE] [--feedback FILE] [--total N | --budget USD] [--edge-share F]
+[--name NAME] --out FILE`: the platform's batch body for the next generation batch.
+
+The scaffolding is the file given, else the demo's for the demo data, else Supabase's tables when
+configured, else the data's own keys (then the body names keys: the platform needs ids, and the
+command says how to export them). A broken scaffolding or feedback file is refused in words naming
+the file and the row; nothing is written then. The studio never calls the platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from services.batch.body import curl_line, duration
+from services.batch.demand import read_feedback_file
+from services.batch.plan import BatchRequest, plan_batch
+from services.cli import DEMO_SOURCE, EXIT_OK, stores
+from services.cli.scaffolding import demo_scaffolding, resolve_scaffolding
+from services.cli.source import load
+from services.utils.files import write_atomic
+
+
+def run(args: argparse.Namespace) -> int:
+    """Choose the batch, write its body, print the summary."""
+    if args.scaffolding or args.path != DEMO_SOURCE:
+        session = None if args.scaffolding else stores.supabase_session()
+        scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=False)
+    else:
+        scaffolding, where = demo_scaffolding(), "the demo scaffolding"
+    themes = read_feedback_file(args.feedback) if args.feedback else []
+    ds = load(args.path, args.scaffolding)
+    try:
+        plan = plan_batch(ds, scaffolding, themes, BatchRequest(name=args.name, total=args.total,
+                                                                budget_usd=args.budget, edge_share=args.edge_share))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = write_atomic(Path(args.out), plan.data)
+    s = plan.summary
+    print(f"{s.conversations:,} conversations ({s.edge_cases:,} edge cases), about {s.expected_pairs:,} training "
+          f"pairs, ${s.cost_usd:,.2f}, about {duration(s.seconds)} at {plan.body.concurrentProcessing} at a time")
+    print(f"cells from {where}; feedback: {len(themes):,} theme(s)"
+          + (f" from {args.feedback}" if args.feedback else ""))
+    for pick in plan.choice.picks:
+        print(f"  {pick.tier:9} {pick.persona} × {pick.arc} × {pick.topic}: {'; '.join(pick.reasons)}")
+    print(f"written: {path}")
+    if s.with_ids:
+        print(f"send it: {curl_line(path.name)}")
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
