@@ -25,6 +25,10 @@ PAGES = {
         ("app_pages/leads.py", "Leads", ":material/contacts:"),
         ("app_pages/traction.py", "Traction", ":material/trending_up:"),
     ],
+    "Loop": [
+        ("app_pages/feedback.py", "Feedback", ":material/forum:"),
+        ("app_pages/next_batch.py", "Next batch", ":material/playlist_add:"),
+    ],
 }
 
 

@@ -25,7 +25,7 @@ LAYERS: dict[str, set[str]] = {
     "marketing": {"dataset", "strategy", "release", "utils"},
     "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "hub", "utils"},
     "feedback": {"dataset", "strategy", "supabase", "hub", "utils"},
-    "batch": {"dataset", "demo", "feedback", "utils"},
+    "batch": {"dataset", "demo", "feedback", "supabase", "utils"},
     "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "feedback", "batch",
             "utils"},
 }

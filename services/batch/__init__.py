@@ -4,8 +4,9 @@
 - `demand`: what feedback asks for, as (dimension, key) counts, from feedback's typed themes (live,
   or the file `cli feedback --json` writes).
 - `choice`: the deterministic, explainable choice of cells, each with its reasons.
+- `scaffolding`: which scaffolding to plan over (a file, Supabase's tables, the demo's).
 - `body`: the body of the platform's `POST /api/conversations/generate-batch` (a pydantic mirror of
   its schema), the summary (pairs, cost, time) and the `curl` line. The studio never calls the platform.
 
-Layer rule: imports `dataset`, `demo`, `feedback` (its models only) and `utils`; never Streamlit.
+Layer rule: imports `dataset`, `demo`, `feedback` (its models only), `supabase` and `utils`; never Streamlit.
 """

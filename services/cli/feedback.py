@@ -21,11 +21,12 @@ from services.feedback.themes import ThemeIndex, excerpt
 from services.hub import api as hub_api
 from services.hub.config import hub_settings
 from services.hub.history import published_repos
+from services.supabase.client import SupabaseSession
 
 
-def theme_index(args: argparse.Namespace, session: object) -> tuple[ThemeIndex, str]:
+def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the data's (`--source`) and the scaffolding's (a file, Supabase, the demo)."""
-    from services.cli.scaffolding import resolve_scaffolding
+    from services.batch.scaffolding import resolve_scaffolding
     from services.feedback.themes import index_for
 
     data: dict[ThemeKind, Iterable[tuple[str, str]]] = {}

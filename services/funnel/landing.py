@@ -6,6 +6,8 @@ never ticked in advance, with its exact wording and that wording's version store
 The page posts to Supabase's `leads` table (db/migrations/20261127_leads.sql) with the project's
 publishable key, which may be public; a service-role key is refused here, before it could leak.
 A hidden field turns away naive bots (the page answers as if it worked, and stores nothing).
+A second, short form asks what visitors would like next (free text up to 1,000 characters, an
+optional email kept only with its own consent) and posts to the `feedback` table the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from pydantic import BaseModel, SecretStr
 from services.marketing.kit import Excerpt
 from services.release.card.facts import CardFacts
 from services.release.errors import ReleaseError
-from services.strategy.consent import CONSENT_VERSION, DELIVERY_WORDING, MARKETING_WORDING, ROLES
+from services.strategy.consent import (
+    CONSENT_VERSION,
+    DELIVERY_WORDING,
+    FEEDBACK_CONSENT_VERSION,
+    FEEDBACK_CONTACT_WORDING,
+    FEEDBACK_QUESTION,
+    MARKETING_WORDING,
+    ROLES,
+)
 from services.supabase.config import key_role
 
 TEMPLATE = Path(__file__).with_name("landing.html.j2")
@@ -51,10 +61,12 @@ def landing_page(title: str, summary: str, license_id: str, facts: CardFacts, ex
     if key_role(key) not in PUBLIC_ROLES:  # `sb_publishable_…` keys and anon JWTs read as "anon"
         raise ReleaseError("the landing page needs the project's publishable (anon) key: this key is not one, "
                            "and a public page must never carry a service-role key")
-    config = {"endpoint": f"{form.supabase_url.rstrip('/')}/rest/v1/leads", "key": key,
-              "consent_version": CONSENT_VERSION, "space_id": form.space_id, "tier": form.tier,
-              "download": form.download, "file": form.file_name}
+    rest = f"{form.supabase_url.rstrip('/')}/rest/v1"
+    config = {"endpoint": f"{rest}/leads", "feedback_endpoint": f"{rest}/feedback", "key": key,
+              "consent_version": CONSENT_VERSION, "feedback_consent_version": FEEDBACK_CONSENT_VERSION,
+              "space_id": form.space_id, "tier": form.tier, "download": form.download, "file": form.file_name}
     return _template().render(
         title=title, summary=summary, license=license_id, facts=facts, excerpt=excerpt, roles=ROLES,
         delivery_wording=DELIVERY_WORDING, marketing_wording=MARKETING_WORDING, privacy_url=form.privacy_url,
-        consent_version=CONSENT_VERSION, config=config)
+        consent_version=CONSENT_VERSION, feedback_question=FEEDBACK_QUESTION,
+        feedback_contact_wording=FEEDBACK_CONTACT_WORDING, config=config)

@@ -11,7 +11,7 @@ import pytest
 
 from services.batch.body import NIL_UUID, GenerateBatchBody, KeyedBatchBody
 from services.batch.plan import BatchRequest, plan_batch
-from services.cli.scaffolding import demo_scaffolding
+from services.batch.scaffolding import demo_scaffolding
 from services.demo.scaffolding import UNUSED_ARCS
 from services.feedback.models import ThemeCount
 

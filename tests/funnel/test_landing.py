@@ -44,9 +44,11 @@ def test_the_page_says_what_the_file_holds_and_asks_consent_the_right_way(eq100)
     assert f"{facts.supervised_examples:,} supervised examples in {facts.conversations:,} conversations" in html
     assert excerpt.persona in html
     assert re.search(r'<input type="email" name="email" required', html)
-    delivery, marketing = re.findall(r'<input type="checkbox" name="(\w+)"([^>]*)>', html)
+    delivery, marketing, contact = re.findall(r'<input type="checkbox" name="(\w+)"([^>]*)>', html)
     assert delivery == ("delivery_consent", " required")  # the point of the form
     assert marketing == ("marketing_consent", "")  # separate, optional, never ticked in advance
+    assert contact == ("contact_consent", "")  # the feedback form's own consent, never ticked in advance
+    assert '<textarea name="message" required maxlength="1000"' in html
     assert "checked" not in html and MARKETING_WORDING in html
     assert 'href="https://brightrun.ai/privacy"' in html and CONSENT_VERSION in html
     assert 'name="website"' in html  # the honeypot
@@ -88,3 +90,37 @@ def test_a_visitor_submits_the_form_and_the_lead_lands_unreadable_to_the_page(eq
         rows = db.execute("SELECT email, name, marketing_consent, consent_version, space_id, tier, utm_campaign "
                           "FROM leads").fetchall()
     assert rows == [("grace@example.org", "Grace", True, CONSENT_VERSION, "brightrun/eq-100", "eq-100", "preview")]
+
+
+@pytest.mark.browser
+@NEEDS_CHROMIUM
+def test_a_visitor_suggests_what_comes_next_and_it_lands_unreadable_to_the_page(eq100, supabase, tmp_path: Path):
+    """Issue #21: the landing Space's feedback form writes to `feedback` with the anon key; an email is
+    kept only with its own box ticked."""
+    with psycopg.connect(supabase.db_uri, autocommit=True) as db:
+        db.execute("DELETE FROM feedback")
+    page_file = tmp_path / "index.html"
+    page_file.write_text(_page(eq100, _form(supabase.url, supabase.key("anon"))), encoding="utf-8")
+    with chromium_page(900, 1600) as page:
+        page.goto(page_file.as_uri())
+        page.click("#feedback button[type=submit]")
+        assert page.locator("#feedback-result").inner_text() == "Please write a suggestion first."
+        page.fill("#feedback textarea[name=message]", "More Roth IRA Conversion conversations <b>please</b>")
+        page.fill("#feedback input[name=email]", "ada@example.org")
+        page.click("#feedback button[type=submit]")
+        assert "Tick the box" in page.locator("#feedback-result").inner_text()
+        page.check("#feedback input[name=contact_consent]")
+        page.click("#feedback button[type=submit]")
+        page.get_by_text("Thank you: we read every suggestion.").wait_for(timeout=15_000)
+        page.fill("#feedback textarea[name=message]", "And a Spanish version.")
+        page.click("#feedback button[type=submit]")
+        page.wait_for_function("document.querySelector('#feedback textarea').value === ''", timeout=15_000)
+    with psycopg.connect(supabase.db_uri) as db:
+        rows = db.execute("SELECT message, email, contact_consent, consent_version, space_id, tier FROM feedback "
+                          "ORDER BY created_at").fetchall()
+    from services.strategy.consent import FEEDBACK_CONSENT_VERSION
+
+    assert rows == [
+        ("More Roth IRA Conversion conversations <b>please</b>", "ada@example.org", True, FEEDBACK_CONSENT_VERSION,
+         "brightrun/eq-100", "eq-100"),
+        ("And a Spanish version.", None, False, None, "brightrun/eq-100", "eq-100")]

@@ -1,0 +1,75 @@
+"""Next batch: the next generation batch for the platform, from what the data lacks and what people ask for.
+
+Deterministic and explained: every chosen conversation says why. The studio writes the platform's
+batch body; the owner sends it (the page shows the `curl` line). Nothing is sent from here.
+"""
+
+import streamlit as st
+
+from components.batch import charts, inputs
+from components.dataset.source import current_dataset
+from components.feedback import state as feedback_state
+from services.batch import body as platform
+from services.batch.choice import default_edge_share
+from services.batch.plan import plan_batch, scaffolding_from_data
+from services.dataset.report import LoadError
+from services.hub.config import HubConfigError
+
+st.title("Next batch")
+st.caption("Fill the gaps the data has and lift what people ask for, without letting one key take the batch. "
+           "The result is the body of the platform's `POST /api/conversations/generate-batch`.")
+try:
+    ds = current_dataset()
+except LoadError as exc:
+    st.error(f"**The data cannot be read.** {exc}")
+    st.stop()
+
+st.subheader("Inputs")
+scaffolding, where = inputs.scaffolding(ds.name == "demo dataset")
+st.caption(f":material/account_tree: Cells from {where}.")
+live, live_said = None, "no feedback (the Hub is not configured)"
+try:
+    got = feedback_state.inbox(ds)
+    if not isinstance(got, HubConfigError):
+        live, live_said = got[0].themes, f"the Feedback page's live themes ({len(got[0].themes)} theme(s))"
+except (LoadError, OSError) as exc:
+    live_said = f"no live feedback (the release history cannot be read: {exc})"
+themes, themes_from = inputs.themes(live, live_said)
+st.caption(f":material/forum: Feedback from {themes_from}.")
+request = inputs.knobs(default_edge_share(scaffolding or scaffolding_from_data(ds)))
+
+try:
+    plan = plan_batch(ds, scaffolding, themes, request)
+except ValueError as exc:
+    st.error(f"**No batch.** {exc}", icon=":material/error:")
+    st.stop()
+for note in plan.notes:
+    st.info(note, icon=":material/info:")
+
+s = plan.summary
+m = st.columns(4)
+m[0].metric("Conversations", f"{s.conversations:,}", help=f"{s.edge_cases:,} edge cases", border=True)
+m[1].metric("Training pairs (expected)", f"{s.expected_pairs:,}", help="the data's mean pairs per conversation",
+            border=True)
+m[2].metric("Cost", f"${s.cost_usd:,.2f}", border=True)
+m[3].metric("Time", platform.duration(s.seconds), help=f"{plan.body.concurrentProcessing} at a time", border=True)
+
+st.subheader("Coverage before → after")
+st.altair_chart(charts.coverage_heatmaps(charts.coverage_frame(plan.choice.before, plan.choice.after)))
+
+st.subheader("What the batch generates, and why")
+st.dataframe([{"#": i + 1, "tier": p.tier, "persona": p.persona, "arc": p.arc, "topic": p.topic,
+               "why": "; ".join(p.reasons)} for i, p in enumerate(plan.choice.picks)],
+             hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
+
+st.subheader("The body")
+file_name = "next-batch.json"
+st.download_button("Download the body (JSON)", plan.data, file_name=file_name, mime="application/json",
+                   icon=":material/download:", key="next_batch.download", type="primary")
+if s.with_ids:
+    st.caption("Send it yourself (the platform's URL and your session are placeholders):")
+    st.code(platform.curl_line(file_name), language="bash")
+else:
+    st.warning("This body names keys: the platform needs ids. " + platform.HOW_TO_EXPORT_IDS, icon=":material/key:")
+with st.expander("The body as JSON"):
+    st.code(plan.data.decode(), language="json")

@@ -1,0 +1,77 @@
+"""The inbox as the Feedback page (and the Next batch page's live themes) read it: cached five minutes
+per token and set of repos, cleared by Refresh or by a reply. Owns no widget keys."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from components.hub.client import client, published, settings, token_id
+from components.supabase.connection import supabase_session
+from services.dataset.loader import LoadedDataset
+from services.feedback import likers
+from services.feedback.inbox import read_inbox
+from services.feedback.models import FeedbackRead
+from services.feedback.settings import feedback_settings
+from services.feedback.themes import ThemeIndex, index_for
+from services.hub.config import HubConfigError, HubSettings
+from services.hub.history import PublishedRepo
+
+TTL = 300
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except StreamlitSecretNotFoundError:
+        return {}
+
+
+def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
+    """The names themes look for: the dataset's, and the scaffolding's (Supabase's tables or the demo's)."""
+    from services.batch.scaffolding import resolve_scaffolding
+
+    data = {}
+    if ds is not None:
+        c = ds.columns
+        data = {"persona": list(zip(c.persona_key, c.persona_name, strict=True)),
+                "arc": list(zip(c.arc_key, c.arc_name, strict=True)),
+                "topic": list(zip(c.topic_key, c.topic_name, strict=True))}
+    try:
+        scaffolding, where = resolve_scaffolding(None, supabase_session(), demo_fallback=True)
+    except Exception as exc:  # a Supabase that cannot be read: the data's names alone, and say so
+        return index_for(data), f"the data's names (the scaffolding could not be read: {exc})"
+    rows = None
+    if scaffolding is not None:
+        rows = {"persona": [(p.persona_key, [p.name, p.archetype]) for p in scaffolding.personas],
+                "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
+                "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
+    return index_for(data, rows), f"the data's names and {where}"
+
+
+def sightings() -> likers.SightingStore:
+    session = supabase_session()
+    return likers.supabase_sightings(session) if session else likers.jsonl_sightings()
+
+
+@st.cache_data(ttl=TTL, show_spinner="Reading what people said on the Hub…")
+def _read(key: str, repos_key: str, index_key: str, _repos: list[PublishedRepo], _settings: HubSettings,
+          _index: ThemeIndex) -> FeedbackRead:
+    return read_inbox(client(_settings), _settings, _repos, supabase_session(), feedback_settings(_secrets()),
+                      _index, sightings=sightings())
+
+
+def inbox(ds: LoadedDataset | None) -> tuple[FeedbackRead, str] | HubConfigError:
+    """The inbox for every published repo, at most five minutes old, and where theme names came from."""
+    hub = settings()
+    if isinstance(hub, HubConfigError):
+        return hub
+    repos, repos_key = published()
+    index, names_from = theme_index(ds)
+    index_key = str(hash(tuple(sorted(index.phrases.items()))))
+    return _read(token_id(hub), repos_key, index_key, repos, hub, index), names_from
+
+
+def forget() -> None:
+    """Read again on the next run (Refresh, or after a reply)."""
+    _read.clear()

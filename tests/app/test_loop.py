@@ -1,0 +1,118 @@
+"""Feedback and Next batch pages through AppTest: the inbox from the test Hub (unanswered first, bots
+left out, hidden text never shown), a reply behind the guard that makes the thread read answered, and
+the next batch on the demo data with its reasons, heatmap and download."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from services.hub.history import JsonlHistory, ReleaseRecord
+from tests.app.conftest import TIMEOUT, no_exception
+from tests.app.test_supabase import page_text
+from tests.conftest import HUB_TOKEN
+from tests.support.feedback_landscape import FULL, SPACE
+from tests.support.streamlit_server import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def released(landscape, monkeypatch, tmp_path):
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))
+    monkeypatch.setenv("STUDIO_LIKERS_FILE", str(tmp_path / "likers.jsonl"))
+    for name in ("SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for repo_id, tier, kind in ((FULL, "full", "dataset"), (SPACE, "eq-100", "space")):
+        JsonlHistory().append(ReleaseRecord(actor="owner", tier=tier, repo_id=repo_id, repo_type=kind,
+                                            outcome="published", tag="v1"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield landscape
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(hub, page: str, token: bool = True) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if token:
+        at.secrets["HF_ENDPOINT"] = hub.url
+        at.secrets["HF_TOKEN"] = HUB_TOKEN
+    at.secrets["publishing"] = {"password": PASSWORD}
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def test_the_inbox_lists_human_threads_unanswered_first_with_counts(released):
+    at = _open(released, "app_pages/feedback.py")
+    no_exception(at)
+    m = {x.label: x.value for x in at.metric}
+    assert (m["Threads"], m["Unanswered"], m["Likers"], m["Form answers"]) == ("4", "3", "4", "1")
+    labels = [e.label for e in at.expander if "#" in e.label]
+    assert labels[0].startswith("🟠") and FULL.replace("/", "/") in labels[0].replace("\\", "")
+    assert labels[-1].startswith("✅")  # the answered thread last
+    assert any("automated thread" in c.value for c in at.caption)
+    text = page_text(at)
+    assert "spam spam" not in text  # a hidden comment's text never reaches the page
+    assert "A hidden comment" in text
+    assert HUB_TOKEN not in text
+
+
+def test_filters_keep_what_they_say(released):
+    at = _open(released, "app_pages/feedback.py")
+    at.segmented_control(key="feedback.answered").set_value("Answered").run()
+    no_exception(at)
+    assert [e.label for e in at.expander if "#" in e.label] == [
+        e for e in [e.label for e in at.expander if "#" in e.label] if e.startswith("✅")]
+    at.segmented_control(key="feedback.answered").set_value(None).run()
+    at.multiselect(key="feedback.themes").set_value(["license"]).run()
+    assert len([e for e in at.expander if "#" in e.label]) == 1
+
+
+def test_a_reply_from_the_page_lands_and_the_thread_reads_answered(released):
+    at = _open(released, "app_pages/feedback.py")
+    at.text_input(key="publish_gate.password").input(PASSWORD)
+    at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
+    key = f"feedback.reply.{FULL}.1"
+    at.text_area(key=f"{key}.text").input("Thanks! A **Roth** set is next.").run()
+    assert at.button(key=f"{key}.send").disabled  # the confirmation first
+    at.checkbox(key=f"{key}.confirm").check().run()
+    at.button(key=f"{key}.send").click().run()
+    no_exception(at)
+    assert any(f"Replied on {FULL} #1" in s.value for s in at.success)
+    events = next(t for t in released.repos[FULL].discussions if t["num"] == 1)["events"]
+    assert events[-1]["data"]["latest"]["raw"] == "Thanks! A **Roth** set is next."
+    assert {x.label: x.value for x in at.metric}["Unanswered"] == "2"
+
+
+def test_without_a_token_the_page_says_how(released):
+    at = _open(released, "app_pages/feedback.py", token=False)
+    no_exception(at)
+    assert any("The Hub is not configured" in i.value for i in at.info)
+
+
+def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(released):
+    at = _open(released, "app_pages/next_batch.py", token=False)
+    no_exception(at)
+    m = {x.label: x.value for x in at.metric}
+    assert (m["Conversations"], m["Cost"]) == ("24", "$10.80")
+    reasons = at.dataframe[0].value
+    for arc in ("fear_to_confidence", "grief_to_rebuilding", "resentment_to_understanding"):
+        assert any(f"arc `{arc}` has 0 conversations" in why for why in reasons["why"])
+    body = json.loads(next(c.value for c in at.code if c.language == "json"))
+    assert len(body["parameterSets"]) == 24
+    assert any("curl -X POST" in c.value for c in at.code)
+    at.number_input(key="next_batch.total").set_value(6).run()
+    assert {x.label: x.value for x in at.metric}["Conversations"] == "6"
+
+
+def test_next_batch_lifts_what_the_live_feedback_asks_for(released):
+    at = _open(released, "app_pages/next_batch.py")
+    no_exception(at)
+    assert any("live themes" in c.value for c in at.caption)
+    reasons = at.dataframe[0].value
+    assert any("topic `roth_ira_conversion` asked for in 1 thread" in why for why in reasons["why"])
