@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.hub.client import history
 from services.dataset.report import LoadError
+from services.hub.history import versions_table
 
 OUTCOME = {"published": "published", "up_to_date": "up to date", "refused": "refused", "failed": "failed"}
 
@@ -33,5 +34,10 @@ c3.metric("Refused or failed", sum(r.outcome in {"refused", "failed"} for r in r
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={"when": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                             "link": st.column_config.LinkColumn(display_text="open")})
+versions = versions_table(records)
+if versions:
+    st.subheader("Versions side by side")
+    st.caption("What each published version of a tier held: the next release's card says what changed.")
+    st.dataframe(pd.DataFrame(versions), hide_index=True, width="stretch")
 st.download_button("Download the history (CSV)", lambda: table.to_csv(index=False), file_name="releases.csv",
                    mime="text/csv", icon=":material/download:")

@@ -10,6 +10,7 @@ import streamlit as st
 from components.hub import charts
 from components.hub.client import client, forget_release_records, published, release_records, settings, token_id
 from components.hub.funnel_state import snapshot_store
+from components.strategy.plan_state import current_plan
 from components.supabase.connection import supabase_session
 from services.dataset.report import LoadError
 from services.funnel import stages
@@ -98,6 +99,27 @@ if funnel.empty:
 else:
     st.altair_chart(charts.funnel_bars(funnel), width="stretch")
 st.caption(f":material/visibility_off: {stages.VIEWS_MISSING}")
+
+st.subheader("Targets of the first days")
+plan_targets = current_plan().targets
+first = min((r.released_at for r in records if r.outcome == "published"), default=None)
+if first is None:
+    st.caption("No release with a commit yet: the targets start counting at the first one.")
+else:
+    cols = st.columns(2)
+    for col, progress in zip(cols, stages.first_days(mine, first, plan_targets), strict=True):
+        with col:
+            if progress.actual is None:
+                col.metric(f"{progress.name.capitalize()} by {progress.window_ends:%Y-%m-%d}",
+                           "not measured", help="no snapshot in the window measured it", border=True)
+                continue
+            col.metric(f"{progress.name.capitalize()} by {progress.window_ends:%Y-%m-%d}",
+                       f"{progress.actual:,} of {progress.target:,}", border=True,
+                       help=f"the plan's target for the first {plan_targets.days} days; measured "
+                            f"{progress.measured_at:%Y-%m-%d %H:%M} UTC")
+            st.progress(progress.share or 0.0)
+    st.caption(f"Targets come from the plan (Strategy page): {plan_targets.leads:,} leads and "
+               f"{plan_targets.downloads:,} downloads in the first {plan_targets.days} days.")
 
 st.subheader("Now")
 newest = {s.repo_id: s for s in stages.latest(mine)}

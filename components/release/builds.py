@@ -14,12 +14,16 @@ from typing import Any
 import streamlit as st
 
 from components.dataset.cache import dataset_key
-from components.hub.client import endpoint
+from components.feedback.state import latest_themes
+from components.hub.client import endpoint, release_records
 from services.dataset.loader import LoadedDataset
+from services.dataset.report import LoadError
 from services.dataset.summary import persona_arc_cells
 from services.funnel.space import LeadCapture, space_files
+from services.hub.history import previous_releases
 from services.release import bundle as bundles
 from services.release.card.render import CardText
+from services.release.card.whats_new import PreviousReleases
 from services.release.checks import runner
 from services.release.checks.report import Override, TierReport
 from services.strategy.plans import Plan
@@ -36,10 +40,19 @@ def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: P
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _finished(key: str, plan_json: str, tier: str, text_json: str, hub_url: str, _data: bundles.TierData,
-              _plan: Plan, _text: CardText) -> bundles.Bundle:
+def _finished(key: str, plan_json: str, tier: str, text_json: str, hub_url: str, previous_json: str,
+              themes: tuple[str, ...], _data: bundles.TierData, _plan: Plan, _text: CardText,
+              _previous: PreviousReleases | None) -> bundles.Bundle:
     """The card and manifest for one version of the words (hashing the files is not free)."""
-    return bundles.finish_bundle(_data, _plan, _text, hub_url)
+    return bundles.finish_bundle(_data, _plan, _text, hub_url, _previous, themes)
+
+
+def _previous() -> PreviousReleases | None:
+    """The tiers' earlier releases from the history (None when it cannot be read: no "What's new" then)."""
+    try:
+        return previous_releases(release_records())
+    except (LoadError, OSError):
+        return None
 
 
 def card_text(tier: str) -> CardText:
@@ -102,7 +115,10 @@ def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelect
     key, plan_json = dataset_key(ds), plan.model_dump_json()
     data = _tier_data(key, plan_json, tier, ds, plan, selections[tier])
     text = card_text(tier)
-    finished = _finished(key, plan_json, tier, text.model_dump_json(), endpoint(), data, plan, text)
+    previous = _previous()
+    themes = tuple(latest_themes())
+    finished = _finished(key, plan_json, tier, text.model_dump_json(), endpoint(),
+                         previous.model_dump_json() if previous else "", themes, data, plan, text, previous)
     # A copy per run: the session's overrides go into its manifest, never into the shared one.
     built = dataclasses.replace(finished, files=dict(finished.files), manifest=dict(finished.manifest))
     report = _report(key, plan_json, text.model_dump_json(), tier, built, plan, selections, ds).model_copy(

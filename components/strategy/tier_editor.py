@@ -105,13 +105,22 @@ def plan_editor(plan: Plan, version: int, arcs: list[str], topics: list[str]) ->
                                      "It names Supabase as the processor and how to unsubscribe.").strip() or None
     if (problem := host_problem(privacy_url)) and any(t.captures_leads for t in plan.tiers):
         c3.caption(f":material/warning: The lead forms cannot go live without it: {problem}.")
+    t1, t2, t3 = st.columns(3)
+    target_leads = t1.number_input("Target: leads", min_value=0, value=plan.targets.leads, step=5, key=k + "t_leads",
+                                   help="landing-page leads and Hub access requests; the Traction page measures them")
+    target_downloads = t2.number_input("Target: downloads", min_value=0, value=plan.targets.downloads, step=10,
+                                       key=k + "t_downloads")
+    target_days = t3.number_input("…in the first days", min_value=1, max_value=90, value=plan.targets.days,
+                                  key=k + "t_days")
     tiers = []
     for tier in plan.tiers:
         with st.expander(f"**{tier.name}** · {CHANNELS[tier.channel]}", expanded=False):
             tiers.append(_edit_tier(plan, tier, version, arcs, topics, privacy_url))
     try:
         return Plan.model_validate({**plan.model_dump(), "seed": int(seed), "trainable_threshold": int(threshold),
-                                    "privacy_url": privacy_url, "tiers": [t.model_dump() for t in tiers]})
+                                    "privacy_url": privacy_url, "tiers": [t.model_dump() for t in tiers],
+                                    "targets": {"leads": int(target_leads), "downloads": int(target_downloads),
+                                                "days": int(target_days)}})
     except ValidationError as exc:
         st.error("These rules do not make a valid plan: "
                  + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _with_plan(sub.add_parser("bundle", help="build each released tier, check it, write it"))
     p.add_argument("--out", required=True, help="folder for the bundles (one folder or zip per tier)")
     p.add_argument("--no-image", action="store_true", help="leave out the coverage chart image")
+    p.add_argument("--feedback", help="themes from a file `feedback --json` wrote: a card's \"What's new\" names "
+                                      "the ones its release answers")
     p = sub.add_parser("publish", help="publish a tier written by `bundle`: a Hub tier's folder to a dataset repo, "
                                        "a download tier's zip as its landing Space")
     p.add_argument("dir", help="the tier's release folder (release/preview) or zip (release/eq-100.zip)")

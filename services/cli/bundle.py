@@ -6,15 +6,32 @@ import argparse
 import sys
 from pathlib import Path
 
+from services.batch.demand import read_feedback_file
 from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
+from services.dataset.report import LoadError
 from services.hub.config import hub_endpoint
 from services.release import bundle
+from services.release.card.whats_new import PreviousReleases
 from services.release.checks import runner as checks
 from services.strategy import sampling
 
 STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
+
+
+def _previous() -> PreviousReleases | None:
+    """The tiers' earlier releases (the history `publish` writes to), for each card's "What's new"."""
+    from services.cli import stores
+    from services.hub.history import previous_releases
+
+    history = stores.history(stores.supabase_session())
+    try:
+        return previous_releases(history.read())
+    except (LoadError, OSError) as exc:
+        print(f"warning: the release history in the {history.where} cannot be read, so no card says what is "
+              f"new: {exc}", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     # The cards link the tiers where `publish` will put them: on the Hub HF_ENDPOINT names.
-    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=hub_endpoint())
+    previous = _previous()
+    themes = [t.theme for t in read_feedback_file(args.feedback)] if args.feedback else []
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=hub_endpoint(),
+                              previous=previous, themes=themes)
     reports = checks.check_plan(ds, plan, selections, built)
     out = Path(args.out)
     for name, b in built.items():

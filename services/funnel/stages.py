@@ -7,9 +7,12 @@ would be the first stage of both, but the Hub publishes no view counts: the page
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from pydantic import BaseModel
 
 from services.hub.snapshots import TractionSnapshot
+from services.strategy.plans import Targets
 
 VIEWS_MISSING = ("Views are not in the funnel: the Hub publishes no page-view counts for repos or Spaces, only "
                  "downloads (last 30 days and all time) and likes.")
@@ -53,3 +56,36 @@ def stages(snapshots: list[TractionSnapshot]) -> list[Stage]:
         out += [Stage(path=path, stage=name, value=value, order=i) for i, (name, value) in enumerate(steps)
                 if value is not None]
     return out
+
+
+class TargetProgress(BaseModel):
+    """One target of the release's first days, against what the snapshots measured (None: not measured)."""
+
+    name: str
+    target: int
+    actual: int | None
+    measured_at: datetime | None = None
+    window_ends: datetime
+
+    @property
+    def share(self) -> float | None:
+        """How far along, 0 to 1 (None when not measured; 1 for a target of 0)."""
+        if self.actual is None:
+            return None
+        return 1.0 if self.target == 0 else min(1.0, self.actual / self.target)
+
+
+def first_days(snapshots: list[TractionSnapshot], first_release: datetime, targets: Targets) -> list[TargetProgress]:
+    """Leads and downloads by the end of the first `targets.days` days after `first_release`, from the last
+    snapshot of each repo taken in that window. A figure no snapshot measured stays None: never a 0."""
+    ends = first_release + timedelta(days=targets.days)
+    inside = latest([s for s in snapshots if first_release <= s.taken_at <= ends])
+    when = max((s.taken_at for s in inside), default=None)
+    requests = [s for s in inside if s.requests_pending is not None]
+    landing = _total(inside, "landing_leads")
+    asked = sum((s.requests_pending or 0) + (s.requests_accepted or 0) + (s.requests_rejected or 0)
+                for s in requests) if requests else None
+    leads = None if landing is None and asked is None else (landing or 0) + (asked or 0)
+    return [TargetProgress(name="leads", target=targets.leads, actual=leads, measured_at=when, window_ends=ends),
+            TargetProgress(name="downloads", target=targets.downloads, actual=_total(inside, "downloads_all_time"),
+                           measured_at=when, window_ends=ends)]

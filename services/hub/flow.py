@@ -20,6 +20,8 @@ from services.hub.errors import HubError
 from services.hub.history import History, ReleaseRecord
 from services.hub.publish import PublishOptions, PublishResult, Step, publish
 from services.release.bundle import manifest_blocked
+from services.release.card.facts import CardFacts
+from services.release.card.whats_new import ReleaseSummary
 
 
 class ReleaseContext(BaseModel):
@@ -32,6 +34,7 @@ class ReleaseContext(BaseModel):
     supervised_examples: int | None = None
     overrides: list[str] = Field(default_factory=list)
     blocked: list[str] = Field(default_factory=list, description="blocking checks no override covers")
+    summary: ReleaseSummary | None = None
 
 
 def context_from_manifest(manifest: dict[str, Any]) -> ReleaseContext:
@@ -39,10 +42,15 @@ def context_from_manifest(manifest: dict[str, Any]) -> ReleaseContext:
     counts = manifest.get("counts") or {}
     overrides = [f"{', '.join(o.get('checks', []))} overridden by {o.get('by', 'owner')}: "
                  f"{o.get('reason') or 'no reason'}" for o in manifest.get("check_overrides") or []]
+    try:
+        summary = ReleaseSummary.from_facts(CardFacts.model_validate(manifest["facts"])) if manifest.get("facts") \
+            else None
+    except ValueError:  # a manifest of an older release: its record keeps no summary
+        summary = None
     return ReleaseContext(tier=manifest.get("tier", "?"), plan_name=(manifest.get("plan") or {}).get("name"),
                           plan_sha256=manifest.get("plan_sha256"), conversations=counts.get("conversations"),
                           supervised_examples=counts.get("supervised_examples"), overrides=overrides,
-                          blocked=manifest_blocked(manifest))
+                          blocked=manifest_blocked(manifest), summary=summary)
 
 
 class Attempt(BaseModel):
@@ -60,7 +68,8 @@ def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context:
     base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "repo_type": options.repo_type,
             "plan_name": context.plan_name,
             "plan_sha256": context.plan_sha256, "conversations": context.conversations,
-            "supervised_examples": context.supervised_examples, "overrides": context.overrides}
+            "supervised_examples": context.supervised_examples, "overrides": context.overrides,
+            "summary": context.summary}
     if context.blocked:
         message = f"refused: blocked by the checks ({', '.join(context.blocked)}) and not overridden"
         out = Attempt(record=ReleaseRecord(**base, outcome="refused", message=message), error=message,

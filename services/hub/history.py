@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from services.release.card.whats_new import PreviousReleases, ReleaseSummary
 from services.strategy.links import RepoType
 from services.supabase.client import SupabaseSession
 from services.supabase.log import TableLog
@@ -41,6 +42,8 @@ class ReleaseRecord(BaseModel):
     supervised_examples: int | None = None
     overrides: list[str] = Field(default_factory=list, description="checks overridden, with who and why")
     message: str = ""
+    summary: ReleaseSummary | None = Field(default=None, description="what the release held: the next one's "
+                                                                     "\"What's new\" compares with it")
 
 
 class History(Protocol):
@@ -91,6 +94,37 @@ class PublishedRepo(BaseModel):
     repo_id: str
     repo_type: RepoType = "dataset"
     tier: str
+
+
+def previous_releases(records: list[ReleaseRecord]) -> PreviousReleases:
+    """Every published release that kept its summary, newest first, for the next "What's new"."""
+    kept = [r for r in sorted(records, key=lambda r: r.released_at, reverse=True)
+            if r.outcome == "published" and r.summary is not None]
+    return PreviousReleases(releases=[(r.tier, r.summary.model_copy(update={"tag": r.tag}))
+                                      for r in kept if r.summary is not None])
+
+
+def versions_table(records: list[ReleaseRecord]) -> list[dict[str, object]]:
+    """Each tier's published versions side by side: one row per (tier, figure), one column per tag,
+    oldest first, from the summaries the records kept."""
+    kept = sorted((r for r in records if r.outcome == "published" and r.summary is not None),
+                  key=lambda r: r.released_at)
+    rows: list[dict[str, object]] = []
+    for tier in dict.fromkeys(r.tier for r in kept):
+        mine = [r for r in kept if r.tier == tier]
+        figures: dict[str, list[object]] = {"conversations": [], "supervised examples": [], "personas": [],
+                                            "emotional arcs": [], "topics": [], "average quality": []}
+        for r in mine:
+            s = r.summary
+            assert s is not None
+            for name, value in (("conversations", s.conversations), ("supervised examples", s.supervised_examples),
+                                ("personas", len(s.personas)), ("emotional arcs", len(s.arcs)),
+                                ("topics", len(s.topics)), ("average quality", s.quality_avg)):
+                figures[name].append(value)
+        labels = [r.tag or f"{r.released_at:%Y-%m-%d}" for r in mine]
+        rows += [{"tier": tier, "figure": name, **dict(zip(labels, values, strict=True))}
+                 for name, values in figures.items()]
+    return rows
 
 
 def published_repos(records: list[ReleaseRecord]) -> list[PublishedRepo]:

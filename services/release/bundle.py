@@ -14,6 +14,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from services.release import convert
 from services.release.card.facts import CardFacts, Generator, compute_facts
 from services.release.card.image import coverage_png
 from services.release.card.render import CardText, render_card
+from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
 from services.release.errors import BundleDirError, ReleaseError
 from services.strategy.links import HUB_URL, ReleaseLinks, default_repo_id
 from services.strategy.plans import Plan, Tier
@@ -184,12 +186,18 @@ def _generator(ds: LoadedDataset) -> Generator | None:
     return Generator(model=meta.target_model, format=meta.format_spec, version=meta.version)
 
 
-def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_url: str = HUB_URL) -> Bundle:
-    """The card, the license, the manifest: the bundle as it will be released, its links on `hub_url`."""
+def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_url: str = HUB_URL,
+                  previous: PreviousReleases | None = None, themes: Iterable[str] = ()) -> Bundle:
+    """The card, the license, the manifest: the bundle as it will be released, its links on `hub_url`.
+    `previous`: the tiers' earlier releases: a tier released before says what is new since
+    (`themes`: the feedback themes people raised, for the ones this release answers)."""
     tier, facts = data.tier, data.facts
     links = ReleaseLinks.for_plan(plan, hub_url)
+    before = previous.before(tier.name, ReleaseSummary.from_facts(facts)) if previous is not None else None
+    news = whats_new(before, facts, themes) if before is not None else None
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
-                       _example(data.conversations, tier.featured_conversation), data.image, data.generator, links)
+                       _example(data.conversations, tier.featured_conversation), data.image, data.generator, links,
+                       news)
     files = dict(data.data_files)
     files["README.md"] = card.encode("utf-8")
     if tier.channel == "download" or tier.license == "other":  # the Hub asks for the text of an 'other' license
@@ -211,15 +219,17 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_
         "facts": facts.model_dump(mode="json"), "citation_year": data.year,
         "files": {path: {"sha256": digest, "bytes": len(files[path])} for path, digest in bundle.sha256().items()},
         "check_overrides": [],
+        "whats_new": news.model_dump(mode="json") if news is not None else None,
     }
     files[MANIFEST] = manifest_bytes(bundle.manifest)
     return bundle
 
 
 def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: CardText | None = None,
-                 with_image: bool = True, hub_url: str = HUB_URL) -> Bundle:
+                 with_image: bool = True, hub_url: str = HUB_URL, previous: PreviousReleases | None = None,
+                 themes: Iterable[str] = ()) -> Bundle:
     """Everything one tier releases, in memory."""
-    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text, hub_url)
+    return finish_bundle(prepare_tier(ds, plan, selection, with_image), plan, text, hub_url, previous, themes)
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -229,10 +239,12 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 
 def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
                texts: dict[str, CardText] | None = None, with_image: bool = True,
-               hub_url: str = HUB_URL) -> dict[str, Bundle]:
-    """A bundle for every released tier whose selection could be built."""
-    texts = texts or {}
-    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image, hub_url)
+               hub_url: str = HUB_URL, previous: PreviousReleases | None = None,
+               themes: Iterable[str] = ()) -> dict[str, Bundle]:
+    """A bundle for every released tier whose selection could be built (`previous`: the tiers' earlier
+    releases, for their "What's new")."""
+    texts, themes = texts or {}, list(themes)
+    return {name: build_bundle(ds, plan, sel, texts.get(name), with_image, hub_url, previous, themes)
             for name, sel in selections.items()
             if plan.tier(name).channel in BUILDABLE and sel.error is None}
 

@@ -142,12 +142,21 @@ class Tier(_Model):
         return self.channel in LEAD_CHANNELS
 
 
+class Targets(_Model):
+    """What the owner hopes a release does in its first days: the Traction page shows actuals against it."""
+
+    leads: int = Field(default=30, ge=0, description="landing-page leads and Hub access requests")
+    downloads: int = Field(default=50, ge=0, description="downloads of the released dataset repos")
+    days: int = Field(default=7, ge=1, le=90, description="how long after the first release they count")
+
+
 class Plan(_Model):
     name: str
     description: str = ""
     seed: int = 0
     privacy_url: str | None = Field(default=None, description="the privacy notice every lead form links to")
     trainable_threshold: int = Field(default=DEFAULT_TRAINABLE, ge=1)
+    targets: Targets = Field(default_factory=Targets)
     tiers: list[Tier] = Field(min_length=1)
 
     @field_validator("tiers")

@@ -65,7 +65,7 @@ def _unlock(at: AppTest) -> AppTest:
 
 def _record(history, repo_id: str, tier: str, repo_type: str = "dataset", **extra) -> None:
     history.append(ReleaseRecord(actor="owner", tier=tier, repo_id=repo_id, repo_type=repo_type,
-                                 outcome="published", tag="v1", **extra))
+                                 outcome="published", **{"tag": "v1", **extra}))
 
 
 def test_the_ledger_stays_behind_the_publishing_guard(seeded):
@@ -171,3 +171,27 @@ def test_snapshots_that_cannot_be_read_are_not_shown_as_none(seeded, monkeypatch
     captions = [c.value for c in at.caption]
     assert "No snapshot yet." not in captions and "Nothing measured yet." not in captions
     assert any("The stored snapshots could not be read" in c for c in captions)
+
+
+def test_the_releases_page_shows_the_versions_side_by_side(seeded):
+    from services.release.card.whats_new import ReleaseSummary
+
+    v1 = ReleaseSummary(conversations=242, supervised_examples=731, personas={"a": 80}, arcs={"x": 242},
+                        topics={"t": 242}, quality_avg=3.0)
+    v2 = v1.model_copy(update={"conversations": 300, "supervised_examples": 905, "arcs": {"x": 250, "y": 50}})
+    _record(JsonlHistory(), FULL, "full", summary=v1)
+    _record(JsonlHistory(), FULL, "full", summary=v2, tag="v2")
+    at = _open(seeded, "app_pages/releases.py")
+    no_exception(at)
+    versions = at.dataframe[1].value.set_index("figure")
+    assert (versions.loc["conversations", "v1"], versions.loc["conversations", "v2"]) == (242, 300)
+    assert (versions.loc["emotional arcs", "v1"], versions.loc["emotional arcs", "v2"]) == (1, 2)
+
+
+def test_traction_shows_the_plans_targets_against_the_first_days(seeded):
+    _record(JsonlHistory(), FULL, "full")
+    at = _open(seeded, "app_pages/traction.py")
+    no_exception(at)
+    m = {x.label.split(" by ")[0]: x.value for x in at.metric}
+    assert m["Leads"] == "2 of 30"  # the two access requests the Hub lists, against the plan's default target
+    assert m["Downloads"] == "10 of 50"

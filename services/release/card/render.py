@@ -19,6 +19,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from pydantic import BaseModel
 
 from services.release.card.facts import CardFacts, Generator, fmt_number, size_category
+from services.release.card.whats_new import WhatsNew
 from services.strategy.gate_form import gate_yaml
 from services.strategy.links import ReleaseLinks
 from services.strategy.plans import Plan, Tier
@@ -114,8 +115,10 @@ def _landing_label(plan: Plan, links: ReleaseLinks, tier: Tier) -> str:
 
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
                 example: dict[str, Any] | None = None, image: str | None = None,
-                generator: Generator | None = None, links: ReleaseLinks | None = None) -> str:
-    """The README.md of the tier's bundle; `links` place the plan's tiers on the Hub it goes to."""
+                generator: Generator | None = None, links: ReleaseLinks | None = None,
+                news: WhatsNew | None = None) -> str:
+    """The README.md of the tier's bundle; `links` place the plan's tiers on the Hub it goes to;
+    `news`: what this release adds to the tier's previous one."""
     links = links or ReleaseLinks.for_plan(plan)
     cta = tier.calls_to_action
     landing = links.call_to_action(plan, tier.name)
@@ -128,7 +131,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
     rendered = _template().render(
         card_data=card_data(plan, tier, text, facts).to_yaml(),
         text=text, f=facts, ctas=ctas, siblings=links.siblings(tier.name), license=tier.license, repo_id=repo_id,
-        year=year, example=example,
+        year=year, example=example, news=news,
         download=tier.channel == "download", generator=generator,
         image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",

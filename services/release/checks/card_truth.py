@@ -7,8 +7,9 @@ from huggingface_hub import DatasetCard
 
 from services.dataset.schema import ConsultantProfile
 from services.release.bundle import Bundle
-from services.release.card.facts import compute_facts
+from services.release.card.facts import CardFacts, compute_facts
 from services.release.card.render import LICENSE_TEXTS, card_numbers
+from services.release.card.whats_new import WhatsNew, whats_new
 from services.release.checks.released import released_tables
 from services.release.checks.report import CheckResult, Place, found, passed
 from services.strategy.plans import Plan
@@ -25,6 +26,23 @@ def _config_problems(b: Bundle) -> list[Place]:
     if {c.get("config_name") for c in configs} != CONFIG_NAMES:
         problems.append(Place(detail="the card's configs are not conversations and training_pairs"))
     return problems
+
+
+def _whats_new_numbers(b: Bundle, facts: CardFacts, problems: list[Place]) -> set[str]:
+    """The numbers of the "What's new" section, recomputed from the previous release the manifest names
+    and the facts of the files: a section that no longer matches them is a problem."""
+    recorded = b.manifest.get("whats_new")
+    if not recorded:
+        return set()
+    try:
+        kept = WhatsNew.model_validate(recorded)
+    except ValueError:
+        problems.append(Place(detail="the manifest's \"What's new\" cannot be read"))
+        return set()
+    again = whats_new(kept.previous, facts, kept.answers)
+    if again.model_dump(exclude={"answers"}) != kept.model_dump(exclude={"answers"}):
+        problems.append(Place(detail="\"What's new\" differs from the previous release and the data files"))
+    return kept.numbers()
 
 
 def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cells: int) -> CheckResult:
@@ -44,6 +62,7 @@ def check_card(b: Bundle, plan: Plan, profile: ConsultantProfile | None, all_cel
             problems.append(Place(detail="the card's figures differ from the data files"))
         allowed = facts.numbers() | set(card_numbers(facts.label_text() + " " + LICENSE_TEXTS.get(tier.license, "")))
         allowed.add(str(b.manifest.get("citation_year")))
+        allowed |= _whats_new_numbers(b, facts, problems)
         allowed |= set(card_numbers(" ".join(str(v) for v in (b.manifest.get("generator") or {}).values() if v)))
         problems += [Place(detail=f"the card states {number}, which no figure of the data gives")
                      for number in card_numbers(b.card) if number not in allowed]
