@@ -40,7 +40,7 @@ def main() -> None:
     page = st.navigation({
         section: [st.Page(path, title=title, icon=icon, default=path == "app_pages/overview.py")
                   for path, title, icon in pages]
-        for section, pages in PAGES.items()})
+        for section, pages in PAGES.items()}, expanded=True)  # every page in view: the loop's pages come last
     sidebar_picker()
     page.run()
 

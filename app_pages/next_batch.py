@@ -27,15 +27,15 @@ except LoadError as exc:
 st.subheader("Inputs")
 scaffolding, where = inputs.scaffolding(ds.name == "demo dataset")
 st.caption(f":material/account_tree: Cells from {where}.")
-live, live_said = None, "no feedback (the Hub is not configured)"
+live, live_said = None, "none yet: the Hub is not configured (a `feedback --json` file can stand in)"
 try:
     got = feedback_state.inbox(ds)
     if not isinstance(got, HubConfigError):
-        live, live_said = got[0].themes, f"the Feedback page's live themes ({len(got[0].themes)} theme(s))"
+        live, live_said = got[0].themes, f"the Feedback page's live read ({len(got[0].themes)} theme(s))"
 except (LoadError, OSError) as exc:
-    live_said = f"no live feedback (the release history cannot be read: {exc})"
+    live_said = f"none: the release history cannot be read ({exc})"
 themes, themes_from = inputs.themes(live, live_said)
-st.caption(f":material/forum: Feedback from {themes_from}.")
+st.caption(f":material/forum: Feedback themes: {themes_from}.")
 request = inputs.knobs(default_edge_share(scaffolding or scaffolding_from_data(ds)))
 
 try:

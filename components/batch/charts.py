@@ -25,12 +25,13 @@ def coverage_frame(before: Coverage, after: Coverage) -> pd.DataFrame:
 def coverage_heatmaps(frame: pd.DataFrame) -> alt.FacetChart:
     """Conversations per persona × arc, before and after; an empty cell shows as 0 in a pale square."""
     base = alt.Chart(frame).encode(
-        x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-40, labelLimit=200)),
+        x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-60, labelLimit=200, labelOverlap=False)),
         y=alt.Y("persona:N", title="Persona"))
     cells = base.mark_rect(stroke="#ddd").encode(
         color=alt.Color("conversations:Q", title="Conversations", scale=alt.Scale(scheme="blues")),
         tooltip=[alt.Tooltip("persona:N"), alt.Tooltip("arc:N"), alt.Tooltip("conversations:Q"),
                  alt.Tooltip("added:Q", title="Added by the batch")])
     labels = base.mark_text(fontSize=11).encode(text="conversations:Q")
-    return alt.layer(cells, labels).properties(width=alt.Step(44), height=alt.Step(30)).facet(
-        column=alt.Column("moment:N", title=None, sort=["before", "after the batch"]))
+    return alt.layer(cells, labels).properties(width=alt.Step(40), height=alt.Step(28)).facet(
+        row=alt.Row("moment:N", title=None, sort=["before", "after the batch"],
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))

@@ -59,8 +59,9 @@ def thread_view(t: Thread, index: int, actor: str | None, reply_to: ReplyAction 
     """One thread: state, themes with their words, every comment as text, the link, the reply."""
     state = "answered" if t.answered else f"unanswered · {_age(t.created_at)}"
     kind = "pull request" if t.is_pull_request else "discussion"
-    with st.expander(f"{'✅' if t.answered else '🟠'} {plain(t.repo_id)} #{t.num} · {plain(t.title)}",
-                     expanded=not t.answered and index < 3):
+    with st.expander(f"{'Answered' if t.answered else 'Unanswered'} · {plain(t.repo_id)} #{t.num} · "
+                     f"{plain(t.title)}", expanded=not t.answered and index < 3,
+                     icon=":material/task_alt:" if t.answered else ":material/mark_chat_unread:"):
         st.caption(f"{kind} · {t.status} · {state} · opened by {plain(t.author)} on {t.created_at:%Y-%m-%d}")
         for match in t.matches:
             st.caption(f":material/sell: **{plain(match.theme)}** — matched: {plain(', '.join(match.words))}")

@@ -52,9 +52,9 @@ def test_the_inbox_lists_human_threads_unanswered_first_with_counts(released):
     no_exception(at)
     m = {x.label: x.value for x in at.metric}
     assert (m["Threads"], m["Unanswered"], m["Likers"], m["Form answers"]) == ("4", "3", "4", "1")
-    labels = [e.label for e in at.expander if "#" in e.label]
-    assert labels[0].startswith("🟠") and FULL.replace("/", "/") in labels[0].replace("\\", "")
-    assert labels[-1].startswith("✅")  # the answered thread last
+    labels = [e.label.replace("\\", "") for e in at.expander if "#" in e.label]
+    assert labels[0].startswith(f"Unanswered · {FULL} #1 · Great data")  # unanswered, oldest first
+    assert labels[-1].startswith(f"Answered · {FULL} #2")  # the answered thread last
     assert any("automated thread" in c.value for c in at.caption)
     text = page_text(at)
     assert "spam spam" not in text  # a hidden comment's text never reaches the page
@@ -66,8 +66,7 @@ def test_filters_keep_what_they_say(released):
     at = _open(released, "app_pages/feedback.py")
     at.segmented_control(key="feedback.answered").set_value("Answered").run()
     no_exception(at)
-    assert [e.label for e in at.expander if "#" in e.label] == [
-        e for e in [e.label for e in at.expander if "#" in e.label] if e.startswith("✅")]
+    assert [e.label.split(" · ")[0] for e in at.expander if "#" in e.label] == ["Answered"]
     at.segmented_control(key="feedback.answered").set_value(None).run()
     at.multiselect(key="feedback.themes").set_value(["license"]).run()
     assert len([e for e in at.expander if "#" in e.label]) == 1
@@ -113,6 +112,6 @@ def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(releas
 def test_next_batch_lifts_what_the_live_feedback_asks_for(released):
     at = _open(released, "app_pages/next_batch.py")
     no_exception(at)
-    assert any("live themes" in c.value for c in at.caption)
+    assert any("the Feedback page's live read" in c.value for c in at.caption)
     reasons = at.dataframe[0].value
     assert any("topic `roth_ira_conversion` asked for in 1 thread" in why for why in reasons["why"])

@@ -68,11 +68,11 @@ def test_a_lead_from_the_live_landing_page_meets_a_hub_request_on_the_leads_page
     with chromium_page(1200, 1600) as page:
         page.goto(link)  # the card's call to action, as a visitor follows it
         space = page.frame_locator("#space")
-        space.locator("input[name=email]").fill("grace@example.org")
-        space.locator("input[name=name]").fill("Grace")
-        space.locator("input[name=delivery_consent]").check()
-        space.locator("input[name=marketing_consent]").check()
-        space.locator("button[type=submit]").click()
+        space.locator("#lead input[name=email]").fill("grace@example.org")
+        space.locator("#lead input[name=name]").fill("Grace")
+        space.locator("#lead input[name=delivery_consent]").check()
+        space.locator("#lead input[name=marketing_consent]").check()
+        space.locator("#lead button[type=submit]").click()
         download = space.locator("#download")
         download.wait_for(timeout=15_000)
         href = download.get_attribute("href")

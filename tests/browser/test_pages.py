@@ -15,6 +15,7 @@ PAGES = {  # name: (path, charts at least, a text the page must show)
     "quality": ("quality", 6, "Emotional movement"),
     "strategy-page": ("strategy", 3, "The three strategies at a glance"),
     "card": ("card", 0, "Dataset Details"),
+    "next-batch": ("next_batch", 1, "What the batch generates, and why"),  # its heatmap draws in Vega
 }
 
 

@@ -75,16 +75,16 @@ def test_a_visitor_submits_the_form_and_the_lead_lands_unreadable_to_the_page(eq
     page_file.write_text(_page(eq100, _form(supabase.url, supabase.key("anon"))), encoding="utf-8")
     with chromium_page(900, 1400) as page:
         page.goto(f"{page_file.as_uri()}?utm_source=huggingface&utm_medium=dataset_card&utm_campaign=preview")
-        page.fill("input[name=email]", "not-an-email")
-        page.check("input[name=delivery_consent]")
-        page.click("button[type=submit]")
+        page.fill("#lead input[name=email]", "not-an-email")
+        page.check("#lead input[name=delivery_consent]")
+        page.click("#lead button[type=submit]")
         assert page.locator("#result").inner_text() == "Please enter a valid email address."
-        page.fill("input[name=email]", "grace@example.org")
-        page.fill("input[name=name]", "Grace")
-        page.check("input[name=marketing_consent]")
-        page.click("button[type=submit]")
+        page.fill("#lead input[name=email]", "grace@example.org")
+        page.fill("#lead input[name=name]", "Grace")
+        page.check("#lead input[name=marketing_consent]")
+        page.click("#lead button[type=submit]")
         page.locator("#download").wait_for(timeout=15_000)
-        page.click("button[type=submit]")  # twice: still one lead
+        page.click("#lead button[type=submit]")  # twice: still one lead
         page.locator("#download").wait_for(timeout=15_000)
     with psycopg.connect(supabase.db_uri) as db:
         rows = db.execute("SELECT email, name, marketing_consent, consent_version, space_id, tier, utm_campaign "
