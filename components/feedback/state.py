@@ -4,9 +4,8 @@ per token and set of repos, cleared by Refresh or by a reply. Owns no widget key
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
-from components.hub.client import client, published, settings, token_id
+from components.hub.client import app_secrets, client, published, settings, token_id
 from components.supabase.connection import supabase_session
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
@@ -18,13 +17,6 @@ from services.hub.config import HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
 
 TTL = 300
-
-
-def _secrets() -> dict:
-    try:
-        return st.secrets.to_dict()
-    except StreamlitSecretNotFoundError:
-        return {}
 
 
 def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
@@ -63,7 +55,7 @@ def _latest() -> dict[str, list[str]]:
 @st.cache_data(ttl=TTL, show_spinner="Reading what people said on the Hub…")
 def _read(key: str, repos_key: str, index_key: str, _repos: list[PublishedRepo], _settings: HubSettings,
           _index: ThemeIndex) -> FeedbackRead:
-    read = read_inbox(client(_settings), _settings, _repos, supabase_session(), feedback_settings(_secrets()),
+    read = read_inbox(client(_settings), _settings, _repos, supabase_session(), feedback_settings(app_secrets()),
                       _index, sightings=sightings())
     _latest()[key] = [t.theme for t in read.themes]
     return read

@@ -24,7 +24,9 @@ IDENTITY_TTL = 300
 RECORDS_TTL = 60
 
 
-def _secrets() -> dict:
+def app_secrets() -> dict:
+    """`st.secrets` as a plain dict, empty without a secrets file (every setting then comes from the
+    environment or its default)."""
     try:
         return st.secrets.to_dict()
     except StreamlitSecretNotFoundError:
@@ -33,14 +35,14 @@ def _secrets() -> dict:
 
 def settings() -> HubSettings | HubConfigError:
     try:
-        return hub_settings(_secrets())
+        return hub_settings(app_secrets())
     except HubConfigError as exc:
         return exc
 
 
 def endpoint() -> str:
     """The Hub releases go to, token or not: cards link their sibling tiers there."""
-    return hub_endpoint(_secrets())
+    return hub_endpoint(app_secrets())
 
 
 def token_id(s: HubSettings) -> str:

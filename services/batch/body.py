@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -49,17 +49,6 @@ class ParameterSet(BaseModel):
     tier: Tier
 
 
-class GenerateBatchBody(BaseModel):
-    """What the platform's endpoint accepts (its zod schema, mirrored)."""
-
-    name: str = Field(min_length=1)
-    parameterSets: list[ParameterSet] = Field(min_length=1)  # noqa: N815
-    concurrentProcessing: int = Field(default=CONCURRENCY, ge=1, le=10)  # noqa: N815
-    errorHandling: Literal["stop", "continue"] = "continue"  # noqa: N815
-    priority: Literal["low", "normal", "high"] = "normal"
-    userId: str | None = None  # noqa: N815
-
-
 class KeyedParameters(BaseModel):
     persona_key: str
     emotional_arc_key: str
@@ -72,14 +61,24 @@ class KeyedParameterSet(BaseModel):
     tier: Tier
 
 
-class KeyedBatchBody(BaseModel):
-    """The same batch by keys: what the studio can say without the scaffolding's ids (not sendable)."""
+SetT = TypeVar("SetT", ParameterSet, KeyedParameterSet)
+
+
+class BatchBody(BaseModel, Generic[SetT]):
+    """The body's shape (its zod schema, mirrored), over the kind of parameter set it carries."""
 
     name: str = Field(min_length=1)
-    parameterSets: list[KeyedParameterSet] = Field(min_length=1)  # noqa: N815
+    parameterSets: list[SetT] = Field(min_length=1)  # noqa: N815 - the platform's field names
     concurrentProcessing: int = Field(default=CONCURRENCY, ge=1, le=10)  # noqa: N815
     errorHandling: Literal["stop", "continue"] = "continue"  # noqa: N815
     priority: Literal["low", "normal", "high"] = "normal"
+    userId: str | None = None  # noqa: N815
+
+
+GenerateBatchBody = BatchBody[ParameterSet]
+"""What the platform's endpoint accepts."""
+KeyedBatchBody = BatchBody[KeyedParameterSet]
+"""The same batch by keys: what the studio can say without the scaffolding's ids (not sendable)."""
 
 
 class BatchSummary(BaseModel):
