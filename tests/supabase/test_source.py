@@ -215,3 +215,22 @@ def test_cli_service_failure_exits_1(supabase, monkeypatch, capsys):
     monkeypatch.setenv("SUPABASE_KEY", supabase.key())
     code, _, err = run_cli(capsys, "stats", "supabase://conversations")
     assert code == 1 and "cannot connect" in err
+
+
+def test_the_scaffolding_tables_read_with_their_ids_for_the_next_batch(supabase, supabase_session):
+    """Issue #21: the next batch plans over Supabase's scaffolding tables (ids, tiers) when configured."""
+    from services.batch.plan import BatchRequest, plan_batch
+    from services.batch.scaffolding import resolve_scaffolding
+    from services.demo import catalog as cat
+
+    scaffolding, where = resolve_scaffolding(None, supabase_session, demo_fallback=False)
+    assert where == "Supabase's scaffolding tables" and scaffolding is not None
+    assert sorted(p.persona_key for p in scaffolding.personas) == sorted(p.key for p in cat.PERSONAS)
+    assert len(scaffolding.emotional_arcs) == len(cat.ARCS) and len(scaffolding.training_topics) == len(cat.TOPICS)
+    assert {a.arc_key for a in scaffolding.emotional_arcs if a.tier == "edge_case"} == {
+        "crisis_to_referral", "hostility_to_boundary", "overwhelm_to_triage"}
+    assert scaffolding.has_ids and scaffolding.prompt_templates == []  # the seed keeps no templates
+    names = scaffolding.names()
+    assert names.key_for("persona", "Jennifer Martinez - The Anxious Planner") == "anxious_planner"
+    plan = plan_batch(None, scaffolding, [], BatchRequest(total=6))
+    assert plan.summary.with_ids and len(plan.body.parameterSets) == 6
