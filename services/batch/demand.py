@@ -51,6 +51,6 @@ def asked_for(themes: Iterable[ThemeCount], scaffolding: Scaffolding) -> Asked:
     out: Asked = {}
     for theme in themes:
         kind = theme.kind
-        if kind != "lexicon" and theme.theme in active[kind]:
+        if kind != "lexicon" and theme.theme in active[kind] and theme.count > 0:
             out[(kind, theme.theme)] = out.get((kind, theme.theme), 0) + theme.count
     return out

@@ -84,7 +84,7 @@ class ThemeCount(BaseModel):
 
     theme: str
     kind: ThemeKind
-    count: int
+    count: int = Field(ge=1)
     words: list[str] = Field(default_factory=list)
 
 
