@@ -16,6 +16,7 @@ from services.feedback.reply import reply
 from services.hub import snapshots
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub.errors import HubError
+from services.supabase.errors import SupabaseError
 
 
 def _refresh() -> None:
@@ -126,7 +127,7 @@ else:
 st.subheader("Likers")
 try:
     first_seen = {(s.repo_id, s.username): s.first_seen for s in state.sightings().read()}
-except Exception as exc:  # a store that cannot be read costs the dates, not the likers
+except (SupabaseError, OSError) as exc:  # a store that cannot be read costs the dates, not the likers
     first_seen = {}
     st.caption(f":material/warning: When each liker was first seen could not be read: {exc}")
 likers = [{"repo": r.repo_id, "liker": u, "first seen": first_seen.get((r.repo_id, u))}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.supabase.connection import supabase_session
+from components.batch.scaffolding_state import current_scaffolding
 from services.batch import body as platform
 from services.batch.demand import read_feedback_file
 from services.batch.plan import BatchRequest
-from services.batch.scaffolding import demo_scaffolding, resolve_scaffolding
+from services.batch.scaffolding import demo_scaffolding
 from services.dataset.report import LoadError
 from services.dataset.scaffolding import Scaffolding, parse_scaffolding
 from services.feedback.models import ThemeCount
+from services.supabase.errors import SupabaseError
 
 SIZE_KEY, TOTAL_KEY, BUDGET_KEY = "next_batch.size", "next_batch.total", "next_batch.budget"
 EDGE_KEY, FEEDBACK_SHARE_KEY, NAME_KEY = "next_batch.edge_share", "next_batch.feedback_share", "next_batch.name"
@@ -57,15 +58,11 @@ def scaffolding(is_demo: bool) -> tuple[Scaffolding | None, str]:
         except LoadError as exc:
             st.error(f"**This scaffolding file cannot be used.** {exc}", icon=":material/error:")
             st.stop()
-    session = supabase_session()
-    if session is not None:
-        try:
-            return resolve_scaffolding(None, session, demo_fallback=False)
-        except Exception as exc:  # said, then the demo's or the data's own keys
-            st.warning(f"Supabase's scaffolding tables could not be read: {exc}", icon=":material/warning:")
-    if is_demo:
-        return demo_scaffolding(), "the demo scaffolding (3 personas, 10 arcs, 17 topics, with ids)"
-    return None, "the data alone"
+    try:
+        return current_scaffolding(demo_fallback=is_demo)
+    except SupabaseError as exc:  # said, then the demo's or the data's own keys
+        st.warning(f"Supabase's scaffolding tables could not be read: {exc}", icon=":material/warning:")
+    return (demo_scaffolding(), "the demo scaffolding") if is_demo else (None, "the data alone")
 
 
 def themes(live: list[ThemeCount] | None, live_said: str) -> tuple[list[ThemeCount], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.batch.scaffolding_state import current_scaffolding
 from components.hub.client import app_secrets, client, published, settings, token_id
 from components.supabase.connection import supabase_session
 from services.dataset.loader import LoadedDataset
@@ -15,14 +16,13 @@ from services.feedback.settings import feedback_settings
 from services.feedback.themes import ThemeIndex, index_for
 from services.hub.config import HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
+from services.supabase.errors import SupabaseError
 
 TTL = 300
 
 
 def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the dataset's, and the scaffolding's (Supabase's tables or the demo's)."""
-    from services.batch.scaffolding import resolve_scaffolding
-
     data = {}
     if ds is not None:
         c = ds.columns
@@ -30,8 +30,8 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
                 "arc": list(zip(c.arc_key, c.arc_name, strict=True)),
                 "topic": list(zip(c.topic_key, c.topic_name, strict=True))}
     try:
-        scaffolding, where = resolve_scaffolding(None, supabase_session(), demo_fallback=True)
-    except Exception as exc:  # a Supabase that cannot be read: the data's names alone, and say so
+        scaffolding, where = current_scaffolding(demo_fallback=True)
+    except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
         return index_for(data), f"the data's names (the scaffolding could not be read: {exc})"
     rows = None
     if scaffolding is not None:

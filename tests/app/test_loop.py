@@ -115,3 +115,25 @@ def test_next_batch_lifts_what_the_live_feedback_asks_for(released):
     assert any("the Feedback page's live read" in c.value for c in at.caption)
     reasons = at.dataframe[0].value
     assert any("topic `roth_ira_conversion` asked for in 1 thread" in why for why in reasons["why"])
+
+
+def test_next_batch_plans_over_supabases_scaffolding_tables(supabase, monkeypatch):
+    """With Supabase configured, the cells and ids come from its tables (the demo data stays the source)."""
+    for name in ("SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["connections"] = {"supabase": {"url": supabase.url, "key": supabase.key()}}
+    at.run()
+    at.switch_page("app_pages/next_batch.py").run()
+    no_exception(at)
+    assert any("Cells from Supabase's scaffolding tables" in c.value for c in at.caption)
+    import psycopg
+
+    with psycopg.connect(supabase.db_uri) as db:
+        persona_ids = {str(i) for (i,) in db.execute("SELECT id FROM personas")}
+    body = json.loads(next(c.value for c in at.code if c.language == "json"))
+    assert {s["parameters"]["persona_id"] for s in body["parameterSets"]} <= persona_ids
+    st.cache_data.clear()
+    st.cache_resource.clear()
