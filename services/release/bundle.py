@@ -21,12 +21,11 @@ from typing import Any
 
 import msgspec
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from services import __version__
 from services.dataset.loader import LoadedDataset
 from services.dataset.summary import persona_arc_cells
-from services.release import convert
+from services.release import convert, parquet
 from services.release.card.facts import CardFacts, Generator, compute_facts
 from services.release.card.image import coverage_png
 from services.release.card.render import CardText, render_card
@@ -100,10 +99,9 @@ class Bundle:
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
-    """A table as Parquet (zstd), as the Hub's dataset viewer and `datasets` read it."""
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", use_dictionary=True, write_statistics=True)
-    return buffer.getvalue()
+    """A table as one Parquet file (zstd, page index), as the Hub's dataset viewer and `datasets` read it."""
+    (data,) = parquet.config_files("table", table, parquet.ParquetLimits(file_bytes=2**62)).values()
+    return data
 
 
 def jsonl_bytes(table: pa.Table) -> bytes:
@@ -149,10 +147,13 @@ class TierData:
     year: int
     source: dict[str, str]
     generator: Generator | None = None
+    data_paths: dict[str, str] | None = None  # config → its Parquet file or shard glob (Hub tiers)
 
 
-def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True) -> TierData:
-    """A tier's tables, facts and data files (everything but the card); kept-back tiers refused."""
+def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True,
+                 limits: parquet.ParquetLimits = parquet.DEFAULT_LIMITS) -> TierData:
+    """A tier's tables, facts and data files (everything but the card); kept-back tiers refused.
+    Parquet is shaped by `limits` (row groups and shards by size, `services.release.parquet`)."""
     tier = plan.tier(selection.tier)
     if tier.channel not in BUILDABLE:
         raise ReleaseError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
@@ -163,12 +164,16 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
     facts = compute_facts(conversations, pairs, ds.consultant_profile, all_cells)
     files: dict[str, bytes] = {}
     image = None
+    paths: dict[str, str] | None = None
     if tier.channel == "download":
         files["conversations.jsonl"] = jsonl_bytes(conversations)
         files["training_pairs.jsonl"] = jsonl_bytes(pairs)
     else:
-        files["data/conversations.parquet"] = parquet_bytes(conversations)
-        files["data/training_pairs.parquet"] = parquet_bytes(pairs)
+        paths = {}
+        for config, table in (("conversations", conversations), ("training_pairs", pairs)):
+            written = parquet.config_files(config, table, limits)
+            files.update(written)
+            paths[config] = parquet.data_files_glob(config, list(written))
         png = coverage_png(conversations) if with_image else None
         if png is not None:
             files["assets/coverage.png"] = png
@@ -176,7 +181,7 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
     return TierData(tier=tier, repo_id=default_repo_id(plan, tier), conversations=conversations, pairs=pairs,
                     facts=facts, data_files=files, image=image, year=_year(ds),
                     source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint},
-                    generator=_generator(ds))
+                    generator=_generator(ds), data_paths=paths)
 
 
 def _generator(ds: LoadedDataset) -> Generator | None:
@@ -197,7 +202,7 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_
     news = whats_new(before, facts, themes) if before is not None else None
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year,
                        _example(data.conversations, tier.featured_conversation), data.image, data.generator, links,
-                       news)
+                       news, data.data_paths)
     files = dict(data.data_files)
     files["README.md"] = card.encode("utf-8")
     if tier.channel == "download" or tier.license == "other":  # the Hub asks for the text of an 'other' license

@@ -25,11 +25,18 @@ from services.strategy.links import ReleaseLinks
 from services.strategy.plans import Plan, Tier
 
 TEMPLATE = Path(__file__).with_name("dataset_card.md.j2")
-CONFIGS = [
-    {"config_name": "conversations", "default": True,
-     "data_files": [{"split": "train", "path": "data/conversations.parquet"}]},
-    {"config_name": "training_pairs", "data_files": [{"split": "train", "path": "data/training_pairs.parquet"}]},
-]
+SINGLE_FILES = {"conversations": "data/conversations.parquet", "training_pairs": "data/training_pairs.parquet"}
+
+
+def hub_configs(paths: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The card's `configs` for a Hub tier: each config's file, or the glob of its shards."""
+    paths = paths or SINGLE_FILES
+    return [{"config_name": "conversations", "default": True,
+             "data_files": [{"split": "train", "path": paths["conversations"]}]},
+            {"config_name": "training_pairs", "data_files": [{"split": "train", "path": paths["training_pairs"]}]}]
+
+
+CONFIGS = hub_configs()
 # A download tier's zip holds JSON Lines at its root: its README's configs point there, so
 # `load_dataset(<unzipped folder>, "conversations")` reads what the zip holds.
 DOWNLOAD_CONFIGS = [
@@ -74,9 +81,11 @@ class CardText(BaseModel):
     limitations: str = ""
 
 
-def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts) -> DatasetCardData:
-    """The card's YAML header: license, configs, tags, size, and the access form for gated tiers."""
-    configs = DOWNLOAD_CONFIGS if tier.channel == "download" else CONFIGS
+def card_data(plan: Plan, tier: Tier, text: CardText, facts: CardFacts,
+              data_paths: dict[str, str] | None = None) -> DatasetCardData:
+    """The card's YAML header: license, configs, tags, size, and the access form for gated tiers.
+    `data_paths`: each config's Parquet file or shard glob (one file per config by default)."""
+    configs = DOWNLOAD_CONFIGS if tier.channel == "download" else hub_configs(data_paths)
     extra: dict[str, Any] = {"configs": configs, "tags": TAGS}
     if tier.channel == "hub_gated" and tier.gating is not None:
         extra.update(gate_yaml(tier.gating, plan.privacy_url))
@@ -116,7 +125,7 @@ def _landing_label(plan: Plan, links: ReleaseLinks, tier: Tier) -> str:
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
                 example: dict[str, Any] | None = None, image: str | None = None,
                 generator: Generator | None = None, links: ReleaseLinks | None = None,
-                news: WhatsNew | None = None) -> str:
+                news: WhatsNew | None = None, data_paths: dict[str, str] | None = None) -> str:
     """The README.md of the tier's bundle; `links` place the plan's tiers on the Hub it goes to;
     `news`: what this release adds to the tier's previous one."""
     links = links or ReleaseLinks.for_plan(plan)
@@ -129,7 +138,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
         "generate": cta.generate_url, "generate_label": "generate your own",
     }
     rendered = _template().render(
-        card_data=card_data(plan, tier, text, facts).to_yaml(),
+        card_data=card_data(plan, tier, text, facts, data_paths).to_yaml(),
         text=text, f=facts, ctas=ctas, siblings=links.siblings(tier.name), license=tier.license, repo_id=repo_id,
         year=year, example=example, news=news,
         download=tier.channel == "download", generator=generator,

@@ -3,6 +3,8 @@ does not give (the facts are computed again from the released files and compared
 
 from __future__ import annotations
 
+import fnmatch
+
 from huggingface_hub import DatasetCard
 
 from services.dataset.schema import ConsultantProfile
@@ -22,7 +24,7 @@ def _config_problems(b: Bundle) -> list[Place]:
     configs = DatasetCard(b.card).data.to_dict().get("configs") or []
     problems = [Place(detail=f"config '{config['config_name']}' points at a missing file {data_file['path']}")
                 for config in configs for data_file in config.get("data_files", [])
-                if data_file["path"] not in b.files]
+                if not any(fnmatch.fnmatchcase(path, data_file["path"]) for path in b.files)]
     if {c.get("config_name") for c in configs} != CONFIG_NAMES:
         problems.append(Place(detail="the card's configs are not conversations and training_pairs"))
     return problems

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from services.release.bundle import Bundle
+from services.release.parquet import config_paths
 
 
 def released_tables(b: Bundle) -> tuple[pa.Table, pa.Table]:
@@ -28,8 +29,11 @@ def released_tables(b: Bundle) -> tuple[pa.Table, pa.Table]:
 
         return (read("conversations.jsonl", CONVERSATIONS_SCHEMA),
                 read("training_pairs.jsonl", TRAINING_PAIRS_SCHEMA))
-    return (pq.read_table(io.BytesIO(b.files["data/conversations.parquet"])),
-            pq.read_table(io.BytesIO(b.files["data/training_pairs.parquet"])))
+    def read_config(config: str) -> pa.Table:
+        paths = config_paths(config, b.files)
+        return pa.concat_tables([pq.read_table(io.BytesIO(b.files[p])) for p in paths])
+
+    return read_config("conversations"), read_config("training_pairs")
 
 
 def released_texts(conversations: pa.Table) -> Iterator[tuple[str, int | None, str]]:

@@ -15,6 +15,7 @@ from services.release.checks.links import check_gate_form, check_links
 from services.release.checks.pii import check_personal_data
 from services.release.checks.released import released_tables
 from services.release.checks.report import TierReport
+from services.release.checks.shape import check_shape
 from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
 
@@ -31,6 +32,8 @@ def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelectio
                check_links(b)]
     if (form := check_gate_form(b, plan)) is not None:
         results.append(form)
+    if (shape := check_shape(b)) is not None:
+        results.append(shape)
     if ds is not None:
         results.append(check_labels(ds, b.conversation_ids))
     return TierReport(tier=b.tier, checks=results)
