@@ -13,7 +13,7 @@ from services.feedback import likers
 from services.feedback.inbox import read_inbox
 from services.feedback.models import FeedbackRead
 from services.feedback.settings import feedback_settings
-from services.feedback.themes import ThemeIndex, index_for
+from services.feedback.themes import ThemeIndex, index_of
 from services.hub.config import HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
 from services.supabase.errors import SupabaseError
@@ -23,22 +23,11 @@ TTL = 300
 
 def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the dataset's, and the scaffolding's (Supabase's tables or the demo's)."""
-    data = {}
-    if ds is not None:
-        c = ds.columns
-        data = {"persona": list(zip(c.persona_key, c.persona_name, strict=True)),
-                "arc": list(zip(c.arc_key, c.arc_name, strict=True)),
-                "topic": list(zip(c.topic_key, c.topic_name, strict=True))}
     try:
         scaffolding, where = current_scaffolding(demo_fallback=True)
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
-        return index_for(data), f"the data's names (the scaffolding could not be read: {exc})"
-    rows = None
-    if scaffolding is not None:
-        rows = {"persona": [(p.persona_key, [p.name, p.archetype]) for p in scaffolding.personas],
-                "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
-                "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
-    return index_for(data, rows), f"the data's names and {where}"
+        return index_of(ds, None), f"the data's names (the scaffolding could not be read: {exc})"
+    return index_of(ds, scaffolding), f"the data's names and {where}"
 
 
 def sightings() -> likers.SightingStore:

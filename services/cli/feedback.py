@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from services.cli import EXIT_FAILED, EXIT_OK, stores
 from services.feedback.inbox import NO_SUPABASE, read_inbox
-from services.feedback.models import FeedbackRead, ThemeKind, Thread
+from services.feedback.models import FeedbackRead, Thread
 from services.feedback.settings import feedback_settings
 from services.feedback.themes import ThemeIndex, excerpt
 from services.hub import api as hub_api
@@ -27,23 +26,15 @@ from services.supabase.client import SupabaseSession
 def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the data's (`--source`) and the scaffolding's (a file, Supabase, the demo)."""
     from services.batch.scaffolding import resolve_scaffolding
-    from services.feedback.themes import index_for
+    from services.feedback.themes import index_of
 
-    data: dict[ThemeKind, Iterable[tuple[str, str]]] = {}
+    ds = None
     if args.source:
         from services.cli.source import load
 
         ds = load(args.source, args.scaffolding)
-        c = ds.columns
-        data = {"persona": zip(c.persona_key, c.persona_name, strict=True),
-                "arc": zip(c.arc_key, c.arc_name, strict=True), "topic": zip(c.topic_key, c.topic_name, strict=True)}
     scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=True)
-    rows: dict[ThemeKind, list[tuple[str, list[str | None]]]] | None = None
-    if scaffolding is not None:
-        rows = {"persona": [(p.persona_key, [p.name, p.archetype]) for p in scaffolding.personas],
-                "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
-                "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
-    return index_for(data, rows), where
+    return index_of(ds, scaffolding), where
 
 
 def _age(at: datetime) -> str:

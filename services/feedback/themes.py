@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from services.dataset.keys import slug
+from services.dataset.loader import LoadedDataset
+from services.dataset.scaffolding import Scaffolding
 from services.feedback.models import ThemeCount, ThemeKind, ThemeMatch
 
 # Phrases, as words joined by spaces (matched on whole words of the normalised text).
@@ -115,3 +117,19 @@ def index_for(keys_and_names: Mapping[ThemeKind, Iterable[tuple[str, str]]],
     """The theme index of a dataset's (key, name) pairs per dimension and, when known, the scaffolding's rows."""
     return ThemeIndex.build(labels_from(keys_and_names.get("persona", ()), keys_and_names.get("arc", ()),
                                         keys_and_names.get("topic", ()), scaffolding))
+
+
+def index_of(ds: LoadedDataset | None, scaffolding: Scaffolding | None) -> ThemeIndex:
+    """The theme index of a dataset's keys and names and, when known, the platform's scaffolding rows."""
+    data: dict[ThemeKind, list[tuple[str, str]]] = {}
+    if ds is not None:
+        c = ds.columns
+        data = {"persona": list(zip(c.persona_key, c.persona_name, strict=True)),
+                "arc": list(zip(c.arc_key, c.arc_name, strict=True)),
+                "topic": list(zip(c.topic_key, c.topic_name, strict=True))}
+    rows: dict[ThemeKind, Iterable[tuple[str, Sequence[str | None]]]] | None = None
+    if scaffolding is not None:
+        rows = {"persona": [(p.persona_key, [p.name, p.archetype]) for p in scaffolding.personas],
+                "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
+                "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
+    return index_for(data, rows)
