@@ -35,6 +35,7 @@ PAGES = {
 def main() -> None:
     """One script run: page config, navigation, the sidebar's source picker, the chosen page."""
     from components.dataset.source import sidebar_picker
+    from components.hub import sandbox
 
     st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
     page = st.navigation({
@@ -42,6 +43,8 @@ def main() -> None:
                   for path, title, icon in pages]
         for section, pages in PAGES.items()}, expanded=True)  # every page in view: the loop's pages come last
     sidebar_picker()
+    sandbox.sidebar_panel()
+    sandbox.banner()
     page.run()
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from components.dataset.source import current_dataset
 from components.release.builds import add_override, card_text, pick_released_tier, set_card_text, tier_release
 from components.strategy.plan_state import current_plan, selections
-from services.release.card.render import CardText
+from services.release.card.render import COVERAGE_IMAGE, CardText, card_body
 from services.release.checks.report import confirmation_phrase, override
 from services.release.errors import OverrideError
 
@@ -37,11 +37,11 @@ else:
 
 preview, edit, report_tab, files = st.tabs(["Preview", "Edit the words", "Checks", "Files"])
 with preview:
-    body = built.card.split("\n---\n", 1)[-1]
+    body = card_body(built.card)
     if built.channel != "download" and "assets/coverage.png" in built.files:
         st.image(built.files["assets/coverage.png"], caption="assets/coverage.png", width=640)
     with st.container(border=True):
-        st.markdown(body.replace("![Conversations per persona and emotional arc](assets/coverage.png)", ""))
+        st.markdown(body.replace(COVERAGE_IMAGE, ""))
     with st.expander("YAML header (what the Hub reads)"):
         st.code(built.card.split("\n---\n", 1)[0].removeprefix("---\n"), language="yaml")
 

@@ -37,7 +37,8 @@ except (LoadError, OSError) as exc:
     st.error(f"**The release history cannot be read.** {exc}")
     st.stop()
 if isinstance(got, HubConfigError):
-    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
+    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE} Or turn the **Sandbox** on in the sidebar: its seeded "
+            "story shows what this page does.", icon=":material/key_off:")
     st.stop()
 read, names_from = got
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")

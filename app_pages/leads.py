@@ -7,10 +7,9 @@ Leads are personal data: the page shows them only to those who may publish.
 import streamlit as st
 
 from components.funnel import ledger_panel
-from components.hub.client import client, forget_release_records, published, settings, token_id
+from components.hub.client import client, forget_release_records, published, records, settings, token_id
 from components.hub.funnel_state import decision_log
 from components.hub.publish_gate import publisher
-from components.supabase.connection import supabase_session
 from services.dataset.report import LoadError
 from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
@@ -21,7 +20,7 @@ TTL = 60
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the access requests and the leads…")
 def _ledger(key: str, repos_key: str, _repos: list[PublishedRepo], _settings: HubSettings) -> LedgerRead:
-    return read_ledger(client(_settings), _settings, _repos, supabase_session())
+    return read_ledger(client(_settings), _settings, _repos, records().leads)
 
 
 
@@ -40,7 +39,8 @@ if actor is None:
     st.stop()
 hub = settings()
 if isinstance(hub, HubConfigError):
-    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
+    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE} Or turn the **Sandbox** on in the sidebar: its seeded "
+            "story shows what this page does.", icon=":material/key_off:")
     st.stop()
 try:
     repos, repos_key = published()

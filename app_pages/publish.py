@@ -7,18 +7,27 @@ import pandas as pd
 import streamlit as st
 
 from components.dataset.source import current_dataset
-from components.hub.client import client, forget_release_records, history, identity, settings
+from components.hub import sandbox
+from components.hub.client import (
+    client,
+    endpoint,
+    forget_release_records,
+    history,
+    identity,
+    lead_capture,
+    settings,
+)
 from components.hub.publish_gate import publisher
 from components.release.builds import landing_space, pick_released_tier, tier_release
 from components.strategy.plan_state import current_plan, selections
-from components.supabase.connection import lead_capture
 from services.funnel.space import INDEX
 from services.hub import flow as release_flow
 from services.hub import readiness
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
-from services.hub.dry_run import dry_run
+from services.hub.dry_run import against_nothing, dry_run
 from services.hub.errors import HubError
 from services.release.bundle import MANIFEST
+from services.release.card.render import COVERAGE_IMAGE, card_body
 from services.release.errors import ReleaseError
 from services.strategy.links import repo_type
 
@@ -40,17 +49,21 @@ if kind == "space":
                "README and the zip. The page's form stores each lead in Supabase, then reveals the download link.")
 
 hub = settings()
+offline = isinstance(hub, HubConfigError)  # no Hub at all: the release is shown, compared with nothing
 if isinstance(hub, HubConfigError):
-    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
-    st.stop()
-api = client(hub)
-who = identity(hub)
-if isinstance(who, HubError):
-    st.error(readiness.identity_problem(who))
-    st.stop()
-orgs = ", ".join(who.orgs) or "none"
-st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint} · organisations: {orgs} · "
-           f"{who.describe()}")
+    st.info(f"No Hub is in use, so this is what publishing would send, compared with nothing. {HOW_TO_CONFIGURE} "
+            "Or turn the **Sandbox** on in the sidebar to rehearse the whole release.", icon=":material/key_off:")
+    api = who = None
+else:
+    api = client(hub)
+    who = identity(hub)
+    if isinstance(who, HubError):
+        st.error(readiness.identity_problem(who))
+        st.stop()
+    orgs = ", ".join(who.orgs) or "none"
+    where = "the **sandbox Hub**" if sandbox.active() else hub.endpoint
+    st.caption(f":material/account_circle: Acting as **{who.name}** on {where} · organisations: {orgs} · "
+               f"{who.describe()}")
 
 # --- settings of this release -----------------------------------------------------------------
 c1, c2, c3 = st.columns([3, 1, 1])
@@ -72,40 +85,46 @@ files = built.files
 if kind == "space":
     capture = lead_capture()
     if isinstance(capture, str):
-        st.info(capture, icon=":material/key_off:")
-        st.stop()
-    try:
-        files = landing_space(built, options.repo_id, hub.endpoint, capture)
-    except ReleaseError as exc:
-        st.error(f"**The landing page cannot be built.** {exc}", icon=":material/web_asset_off:")
-        st.stop()
-    report = readiness.with_landing_check(report, built, files[INDEX].decode("utf-8"),
-                                          urlsplit(capture.supabase_url).hostname or "")
+        st.info(capture + " Until then, the files below are the tier's zip and card, without the landing page.",
+                icon=":material/key_off:")
+    else:
+        try:
+            files = landing_space(built, options.repo_id, endpoint(), capture)
+        except ReleaseError as exc:
+            st.error(f"**The landing page cannot be built.** {exc}", icon=":material/web_asset_off:")
+            st.stop()
+        report = readiness.with_landing_check(report, built, files[INDEX].decode("utf-8"),
+                                              urlsplit(capture.supabase_url).hostname or "")
 if warning := readiness.gating_warning(spec, gate):
     st.warning(warning, icon=":material/lock_open:")
 namespace = options.repo_id.split("/")[0]
-if not who.can_write(namespace, options.repo_id):
+if who is not None and not who.can_write(namespace, options.repo_id):
     st.error(f"**{who.name}** cannot publish to `{namespace}`: the token is read-only or the account has no write "
              "access to that organisation.")
 
 # --- dry run (the default view) ----------------------------------------------------------------
 compared = readiness.release_identity(options.repo_id, built.files[MANIFEST], files.get(INDEX, b""))
 stored = st.session_state.setdefault(DRY_RUN_KEY, {}).get(tier)
-refresh = st.button("Run the dry run again", icon=":material/refresh:", key=f"publish.{tier}.refresh")
-if refresh or stored is None or stored[0] != compared:
+refresh = st.button("Run the dry run again", icon=":material/refresh:", key=f"publish.{tier}.refresh",
+                    disabled=offline)
+if api is None or isinstance(hub, HubConfigError):
+    seen = against_nothing(options.repo_id, files, kind)
+elif refresh or stored is None or stored[0] != (hub.endpoint, compared):
     try:
         with st.spinner("Comparing with the Hub…"):
             seen = dry_run(api, hub, options.repo_id, files, kind)
     except HubError as exc:
         st.error(f"**The dry run failed.** {exc}")
         st.stop()
-    st.session_state[DRY_RUN_KEY][tier] = (compared, seen)
+    st.session_state[DRY_RUN_KEY][tier] = ((hub.endpoint, compared), seen)
 else:
     seen = stored[1]
 
 st.subheader("Dry run")
 st.caption("Nothing has been sent. This is what publishing would change, against "
-           + (f"the Hub's head `{seen.head[:8]}`." if seen.exists else f"a new repo `{options.repo_id}`."))
+           + ("nothing: no Hub is in use, so every file is new." if offline
+              else f"the Hub's head `{seen.head[:8]}`." if seen.exists and seen.head
+              else f"a new repo `{options.repo_id}`."))
 m = st.columns(4)
 for col, status in zip(m, ("added", "changed", "unchanged", "deleted"), strict=True):
     col.metric(status.capitalize(), seen.count(status), border=True)
@@ -116,6 +135,10 @@ if seen.up_to_date:
             "publishing makes no new commit.", icon=":material/check:")
 else:
     st.caption(f"Publishing makes one commit and tags it **{seen.next_tag}**.")
+
+if "README.md" in files:
+    with st.expander("The card, as the Hub will show it", icon=":material/description:"):
+        st.markdown(card_body(files["README.md"].decode("utf-8")).replace(COVERAGE_IMAGE, ""))
 
 if seen.card_errors:
     st.error("**The Hub refuses this card's YAML** (its own validation, asked during the dry run):\n"
@@ -130,6 +153,9 @@ st.dataframe(pd.DataFrame([{"check": c.name, "status": c.status, "result": c.sum
 
 # --- publish ----------------------------------------------------------------------------------
 st.subheader("Publish")
+if who is None or api is None or isinstance(hub, HubConfigError):
+    st.info("Publishing needs a Hub: add a token (see above), or rehearse in the sandbox.", icon=":material/key_off:")
+    st.stop()
 actor = publisher()
 writable = who.can_write(namespace, options.repo_id)
 why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors))
@@ -156,8 +182,9 @@ if stored_result is not None and stored_result.record.tier == tier:
     else:
         r = stored_result.result
         done = "is already up to date" if r.outcome == "up_to_date" else "is published"
+        hub_name = "the sandbox Hub" if sandbox.active() else "the Hub"
         st.success(f"**{r.repo_id}** {done}: commit `{r.commit[:8]}`" + (f", tag **{r.tag}**" if r.tag else "")
-                   + f". [Open it on the Hub]({r.url})"
+                   + f". [Open it on {hub_name}]({r.url})"
                    + (f" · [the plan's collection]({hub.endpoint}/collections/{r.collection})" if r.collection else ""),
                    icon=":material/celebration:")
         if r.warning:

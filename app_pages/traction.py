@@ -8,10 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from components.hub import charts
-from components.hub.client import client, forget_release_records, published, release_records, settings, token_id
+from components.hub.client import (
+    client,
+    forget_release_records,
+    published,
+    records,
+    release_records,
+    settings,
+    token_id,
+)
 from components.hub.funnel_state import snapshot_store
 from components.strategy.plan_state import current_plan
-from components.supabase.connection import supabase_session
 from services.dataset.report import LoadError
 from services.funnel import stages
 from services.funnel.sources import TractionRead, read_traction
@@ -30,7 +37,7 @@ def _read(key: str, repos_key: str, _repos: list[PublishedRepo],
     """One read of every repo, stored as snapshots (once per minute, whoever is looking), and every
     snapshot kept so far (or why they cannot be read): the page's reruns read neither again."""
     store = snapshot_store()
-    read = read_traction(client(_settings), _settings, _repos, supabase_session(), store)
+    read = read_traction(client(_settings), _settings, _repos, records().leads, store)
     try:
         return read, store.read()
     except (LoadError, OSError) as exc:
@@ -48,10 +55,11 @@ def _refresh() -> None:
 st.title("Traction")
 hub = settings()
 if isinstance(hub, HubConfigError):
-    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE}", icon=":material/key_off:")
+    st.info(f"The Hub is not configured. {HOW_TO_CONFIGURE} Or turn the **Sandbox** on in the sidebar: its seeded "
+            "story shows what this page does.", icon=":material/key_off:")
     st.stop()
 try:
-    records = release_records()
+    history_records = release_records()
     repos, repos_key = published()
 except (LoadError, OSError) as exc:
     st.error(f"**The release history cannot be read.** {exc}")
@@ -81,7 +89,7 @@ st.caption(f"{len(times)} snapshot(s) in {snapshot_store().where}" + (f", from {
                                                             f"{times[-1]:%Y-%m-%d %H:%M} UTC" if times else "")
            + ". Dashed lines mark releases.")
 series = snapshots.series(mine)
-events = snapshots.release_events(records)
+events = snapshots.release_events(history_records)
 if series.empty:
     st.caption("No snapshot yet." if snapshots_read else "The stored snapshots could not be read (above): the "
                "history over time is not shown.")
@@ -102,7 +110,7 @@ st.caption(f":material/visibility_off: {stages.VIEWS_MISSING}")
 
 st.subheader("Targets of the first days")
 plan_targets = current_plan().targets
-first = min((r.released_at for r in records if r.outcome == "published"), default=None)
+first = min((r.released_at for r in history_records if r.outcome == "published"), default=None)
 if first is None:
     st.caption("No release with a commit yet: the targets start counting at the first one.")
 else:

@@ -24,7 +24,8 @@ FIRST_PAGE_MODULES = (
 
 
 def warm_up() -> None:
-    """Load the default (demo) dataset into the shared cache, then import the first page's modules."""
+    """Load the default (demo) dataset into the shared cache, then import the first page's modules,
+    then start the sandbox when the pages will use it (no Hub token): its first start seeds it."""
     try:
         from components.dataset import source
 
@@ -33,10 +34,23 @@ def warm_up() -> None:
             importlib.import_module(name)
     except Exception:  # a warm-up is an optimisation: never let it take the server down
         _LOG.exception("warm-up failed; the first page will do the work itself")
+    try:
+        from components.hub import sandbox
+
+        if sandbox.default_on():
+            sandbox.current()
+    except Exception:  # the pages start it themselves, and say what went wrong
+        _LOG.exception("the sandbox could not be started; the pages will try again")
 
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """`st.App` lifespan: start the warm-up and serve at once (the server does not wait for it)."""
+    """`st.App` lifespan: start the warm-up and serve at once (the server does not wait for it); stop
+    the sandbox's Hub with the server."""
     threading.Thread(target=warm_up, name="studio-warm-up", daemon=True).start()
-    yield
+    try:
+        yield
+    finally:
+        from services.sandbox import runtime
+
+        runtime.close_all()

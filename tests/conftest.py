@@ -15,12 +15,12 @@ from streamlit import config as streamlit_config
 from services.dataset.loader import LoadedDataset, load_dataset
 from services.demo import generator as demo
 from services.hub.config import HubSettings
+from services.sandbox.hub_server import LocalHub, serve_local_hub
+from services.sandbox.hub_server import User as HubUser
 from services.supabase.client import SupabaseSession, connect
 from services.supabase.config import settings_from
 from tests.support import postgrest_binary
 from tests.support.exports import export_bytes, make_conversation
-from tests.support.local_hub import LocalHub, serve_local_hub
-from tests.support.local_hub import User as HubUser
 from tests.support.supabase_stack import PLATFORM_SKIP, SupabaseStack
 from tests.support.supabase_stack import supabase_stack as start_supabase_stack
 
@@ -32,8 +32,13 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 # (monkeypatch, `at.secrets`); the app started by browser tests is isolated the same way
 # (tests/support/streamlit_server.py).
 for _name in ("SUPABASE_URL", "SUPABASE_KEY", "SUPABASE_PUBLISHABLE_KEY", "HF_TOKEN", "HF_ENDPOINT",
-              "STUDIO_PUBLISH_PASSWORD", "STUDIO_RELEASES_FILE", "STUDIO_TRACTION_FILE", "STUDIO_DECISIONS_FILE"):
+              "STUDIO_PUBLISH_PASSWORD", "STUDIO_RELEASES_FILE", "STUDIO_TRACTION_FILE", "STUDIO_DECISIONS_FILE",
+              "STUDIO_LIKERS_FILE", "STUDIO_SANDBOX"):
     os.environ.pop(_name, None)
+# The sandbox (on whenever a page has no Hub token) lives in a folder of this run, on a free port: never the
+# checkout's `.sandbox/`, never the port a developer's running studio holds.
+os.environ["STUDIO_SANDBOX_DIR"] = tempfile.mkdtemp(prefix="lms-sandbox-")
+os.environ["STUDIO_SANDBOX_PORT"] = "0"
 _NO_SECRETS = Path(tempfile.mkdtemp(prefix="lms-tests-")) / "secrets.toml"
 _NO_SECRETS.write_text("")
 streamlit_config.set_option("secrets.files", [str(_NO_SECRETS)])

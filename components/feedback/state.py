@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.batch.scaffolding_state import current_scaffolding
-from components.hub.client import app_secrets, client, published, settings, token_id
-from components.supabase.connection import supabase_session
+from components.hub.client import app_secrets, client, published, records, settings, token_id
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox
@@ -31,8 +30,7 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
 
 
 def sightings() -> likers.SightingStore:
-    session = supabase_session()
-    return likers.supabase_sightings(session) if session else likers.jsonl_sightings()
+    return records().likers
 
 
 @st.cache_resource
@@ -44,7 +42,7 @@ def _latest() -> dict[str, list[str]]:
 @st.cache_data(ttl=TTL, show_spinner="Reading what people said on the Hub…")
 def _read(key: str, repos_key: str, index_key: str, _repos: list[PublishedRepo], _settings: HubSettings,
           _index: ThemeIndex) -> FeedbackRead:
-    read = read_inbox(client(_settings), _settings, _repos, supabase_session(), feedback_settings(app_secrets()),
+    read = read_inbox(client(_settings), _settings, _repos, records().answers, feedback_settings(app_secrets()),
                       _index, sightings=sightings())
     _latest()[key] = [t.theme for t in read.themes]
     return read

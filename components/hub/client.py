@@ -1,7 +1,8 @@
 """The Hub client, who it acts as, and where releases are recorded: shared by the Release pages.
 
 The token comes from `st.secrets["HF_TOKEN"]` or the environment and stays inside `HubSettings`
-(a `SecretStr`); caches are keyed by a hash of it, never by the token itself.
+(a `SecretStr`); caches are keyed by a hash of it, never by the token itself. While the sandbox is
+on (`components.hub.sandbox`), the settings, the endpoint and every record are the sandbox's.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import streamlit as st
 from huggingface_hub import HfApi
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from components.hub import sandbox
+from components.supabase.connection import lead_capture as supabase_lead_capture
 from components.supabase.connection import supabase_session
+from services.funnel.space import LeadCapture
 from services.hub import api as hub_api
 from services.hub import history as release_history
 from services.hub.api import Identity
 from services.hub.config import HubConfigError, HubSettings, hub_endpoint, hub_settings
 from services.hub.errors import HubError
 from services.hub.history import PublishedRepo
+from services.records.stores import Records, real_records
 
 IDENTITY_TTL = 300
 RECORDS_TTL = 60
@@ -34,6 +39,9 @@ def app_secrets() -> dict:
 
 
 def settings() -> HubSettings | HubConfigError:
+    """The sandbox's settings while it is on, else the configured token's (or why there is none)."""
+    if sandbox.active():
+        return sandbox.current().settings()
     try:
         return hub_settings(app_secrets())
     except HubConfigError as exc:
@@ -42,7 +50,7 @@ def settings() -> HubSettings | HubConfigError:
 
 def endpoint() -> str:
     """The Hub releases go to, token or not: cards link their sibling tiers there."""
-    return hub_endpoint(app_secrets())
+    return sandbox.current().url if sandbox.active() else hub_endpoint(app_secrets())
 
 
 def token_id(s: HubSettings) -> str:
@@ -70,10 +78,14 @@ def identity(s: HubSettings) -> Identity | HubError:
         return exc
 
 
+def records() -> Records:
+    """The sandbox's records while it is on; else Supabase's tables when configured, else local files."""
+    return sandbox.current().records if sandbox.active() else real_records(supabase_session())
+
+
 def history() -> release_history.History:
-    """Supabase's `dataset_releases` when Supabase is configured, else the local JSON-lines file."""
-    session = supabase_session()
-    return release_history.SupabaseHistory(session) if session else release_history.JsonlHistory()
+    """Where releases are recorded (see `records`)."""
+    return records().history
 
 
 @st.cache_data(ttl=RECORDS_TTL, show_spinner=False)
@@ -98,3 +110,9 @@ def published() -> tuple[list[PublishedRepo], str]:
 def forget_release_records() -> None:
     """After a publish: the next look-up reads the record just written."""
     _records.clear()
+
+
+def lead_capture() -> LeadCapture | str:
+    """Where a landing page's form posts: the sandbox itself while it is on, else the Supabase project
+    (or what is missing)."""
+    return sandbox.current().lead_capture() if sandbox.active() else supabase_lead_capture()

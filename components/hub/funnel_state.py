@@ -1,23 +1,18 @@
-"""Where the funnel's records go, for the app: Supabase tables when configured, else local files.
-
-The same choice `client.history()` makes for releases: snapshots in `traction_snapshots`, decisions
-in `access_decisions`.
-"""
+"""Where the funnel's records go, for the app: the current world's (`client.records`): the sandbox's
+files, else Supabase's tables when configured, else local files."""
 
 from __future__ import annotations
 
-from components.supabase.connection import supabase_session
-from services.hub import requests as access
+from components.hub.client import records
 from services.hub import snapshots
+from services.records.stores import DecisionLog
 
 
 def snapshot_store() -> snapshots.SnapshotStore:
-    """`traction_snapshots`, or `releases/traction.jsonl`."""
-    s = supabase_session()
-    return snapshots.supabase_store(s) if s else snapshots.jsonl_store()
+    """`traction_snapshots`, `releases/traction.jsonl`, or the sandbox's."""
+    return records().snapshots
 
 
-def decision_log() -> access.JsonlLog[access.AccessDecision] | access.TableLog[access.AccessDecision]:
-    """`access_decisions`, or `releases/access-decisions.jsonl`."""
-    s = supabase_session()
-    return access.supabase_decisions(s) if s else access.jsonl_decisions()
+def decision_log() -> DecisionLog:
+    """`access_decisions`, `releases/access-decisions.jsonl`, or the sandbox's."""
+    return records().decisions

@@ -4,7 +4,9 @@ Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --ou
 `share … --tier T [--conversation ID] --out DIR`,
 `publish DIR|ZIP [--repo-id ORG/NAME] [--dry-run] [--private] [--gated auto|manual]`,
 `leads [--repo-id ORG/NAME] [--csv FILE]`, `traction snapshot`, `demo --out PATH`,
-`feedback [--repo-id ORG/NAME] [--json]`, `reply ORG/NAME NUM --text TEXT`, `next-batch PATH … --out FILE`.
+`feedback [--repo-id ORG/NAME] [--json]`, `reply ORG/NAME NUM --text TEXT`, `next-batch PATH … --out FILE`,
+`sandbox reset|status`. `--sandbox` (before the command, or STUDIO_SANDBOX=1) points every Hub command
+and every record at the local sandbox: nothing leaves the machine.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
 Each command lives in its own module and imports what it needs when it runs, so `stats` starts
@@ -35,8 +37,9 @@ SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
     "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo", "brief": "brief",
     "share": "share", "leads": "leads", "traction": "traction", "feedback": "feedback", "reply": "reply",
-    "next-batch": "next_batch",
+    "next-batch": "next_batch", "sandbox": "sandbox",
 }
+HUB_COMMANDS = frozenset({"bundle", "publish", "leads", "traction", "feedback", "reply", "sandbox"})  # --sandbox moves
 SCAFFOLDING_HELP = ("the platform's scaffolding as JSON ({personas, emotional_arcs, training_topics, "
                     "prompt_templates}): a conversation that has only a name gets the key of the row of that name")
 GOAL_NAMES = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")  # services.strategy.advice.GOALS
@@ -57,6 +60,8 @@ def _with_plan(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """Every command and its arguments (parsing imports nothing heavy)."""
     parser = argparse.ArgumentParser(prog="python -m services.cli", description="Lead Magnet Studio command line")
+    parser.add_argument("--sandbox", action="store_true", help="work against the local sandbox Hub and keep every "
+                                                               "record in .sandbox/ (or set STUDIO_SANDBOX=1)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("stats", help="what an export contains, and what is wrong with it")
     p.add_argument("path", help=f"training.json, training.jsonl or enriched.json; '{DEMO_SOURCE}' for the demo data; "
@@ -123,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"number of conversations (default {DEMO_CONVERSATIONS})")
     p.add_argument("--seed", type=int, default=DEMO_SEED)
     p.add_argument("--jsonl", action="store_true", help="write the training.jsonl variant")
+    p = sub.add_parser("sandbox", help="the local sandbox Hub: start it over from the seeded story, or say where it is")
+    p.add_argument("action", choices=["reset", "status"])
     return parser
 
 
@@ -130,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure becomes one line on stderr and an exit status."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command in HUB_COMMANDS and (args.sandbox or args.command == "sandbox" or _sandbox_env()):
+            from services.cli import stores
+
+            stores.use_sandbox()
         command = importlib.import_module(f"services.cli.{COMMANDS[args.command]}")
         return command.run(args)
     except Exception as exc:
@@ -138,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code, line = exit_code(exc)
         print(line, file=sys.stderr)
         return code
+
+
+def _sandbox_env() -> bool:
+    return os.environ.get("STUDIO_SANDBOX", "").strip().lower() in {"1", "true", "yes", "on"}  # runtime.wanted
 
 
 def exit_now(code: int) -> None:

@@ -11,7 +11,6 @@ from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
 from services.dataset.report import LoadError
-from services.hub.config import hub_endpoint
 from services.release import bundle
 from services.release.card.whats_new import PreviousReleases
 from services.release.checks import runner as checks
@@ -25,7 +24,7 @@ def _previous() -> PreviousReleases | None:
     from services.cli import stores
     from services.hub.history import previous_releases
 
-    history = stores.history(stores.supabase_session())
+    history = stores.records().history
     try:
         return previous_releases(history.read())
     except (LoadError, OSError) as exc:
@@ -36,6 +35,8 @@ def _previous() -> PreviousReleases | None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, check and write each released tier's folder and zip; 1 if a tier is blocked."""
+    from services.cli import stores
+
     plan = plan_from(args)
     ds = load(args.path, args.scaffolding)
     selections = sampling.select_plan(ds, plan)
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     # The cards link the tiers where `publish` will put them: on the Hub HF_ENDPOINT names.
     previous = _previous()
     themes = [t.theme for t in read_feedback_file(args.feedback)] if args.feedback else []
-    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=hub_endpoint(),
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=stores.endpoint(),
                               previous=previous, themes=themes)
     reports = checks.check_plan(ds, plan, selections, built)
     out = Path(args.out)

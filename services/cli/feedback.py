@@ -18,7 +18,6 @@ from services.feedback.models import FeedbackRead, Thread
 from services.feedback.settings import feedback_settings
 from services.feedback.themes import ThemeIndex, excerpt
 from services.hub import api as hub_api
-from services.hub.config import hub_settings
 from services.hub.history import published_repos
 from services.supabase.client import SupabaseSession
 
@@ -76,12 +75,12 @@ def print_text(read: FeedbackRead) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the inbox and print it; say what could not be read."""
-    settings = hub_settings()
-    session = stores.supabase_session()
-    repos = published_repos(stores.history(session).read())
-    index, names_from = theme_index(args, session)
-    read = read_inbox(hub_api.client(settings), settings, repos, session, feedback_settings(), index, args.repo_id,
-                      stores.liker_store(session))
+    settings = stores.hub()
+    records = stores.records()
+    repos = published_repos(records.history.read())
+    index, names_from = theme_index(args, None if stores.sandbox() else stores.supabase_session())
+    read = read_inbox(hub_api.client(settings), settings, repos, records.answers, feedback_settings(), index,
+                      args.repo_id, records.likers)
     if not repos and args.repo_id is None:
         read.notes.append("no repo has been published (the release history holds none): no thread was read")
     if args.json:

@@ -16,7 +16,6 @@ from services.cli import EXIT_FAILED, EXIT_OK, stores
 from services.funnel import ledger
 from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub import api as hub_api
-from services.hub.config import hub_settings
 from services.hub.history import published_repos
 from services.utils.files import write_atomic
 
@@ -42,11 +41,11 @@ def _nothing_found(read: LedgerRead, repo_id: str | None, history_where: str) ->
 
 def run(args: argparse.Namespace) -> int:
     """Print the ledger (and write it as CSV); say what could not be read."""
-    settings = hub_settings()
-    session = stores.supabase_session()
-    history = stores.history(session)
+    settings = stores.hub()
+    records = stores.records()
+    history = records.history
     repos = published_repos(history.read())
-    read = read_ledger(hub_api.client(settings), settings, repos, session, args.repo_id)
+    read = read_ledger(hub_api.client(settings), settings, repos, records.leads, args.repo_id)
     if read.outside_history:
         print(f"note: {read.outside_history} is not in the release history; it was read from the Hub all the same",
               file=sys.stderr)

@@ -14,11 +14,10 @@ from pathlib import Path
 
 from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, stores
 from services.cli.errors import PUBLISH_EXIT
-from services.funnel.space import lead_capture_from, space_files, zip_contents
+from services.funnel.space import space_files, zip_contents
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
 from services.hub import publish as hub_publish
-from services.hub.config import hub_settings
 from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
 from services.release import bundle
@@ -34,7 +33,7 @@ def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, 
         data = path.read_bytes()
         manifest, _ = zip_contents(data)
         space_id = repo_id or manifest["repo_id"]
-        capture = lead_capture_from()
+        capture = stores.lead_capture()
         if capture is None:
             raise BundleDirError(f"a landing Space needs {ENV_URL} and {ENV_PUBLISHABLE} (the project's publishable "
                                  "key, which the public page carries)")
@@ -48,7 +47,7 @@ def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, 
 
 def run(args: argparse.Namespace) -> int:
     """Dry run, or publish a tier (folder or zip) to the Hub and record the attempt."""
-    settings = hub_settings()
+    settings = stores.hub()
     files, manifest, kind, repo_id = _release(Path(args.dir), args.repo_id, settings.endpoint)
     if problem := hub_publish.repo_id_problem(repo_id):
         raise HubError("bad_repo_id", problem, "checking the repo id")
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         return EXIT_FAILED if context.blocked else EXIT_OK
     out = release_flow.attempt(api, settings, files, context, options, seen, f"{identity.name} (command line)",
-                               stores.history(stores.supabase_session()), step=lambda text: print(f"  … {text}"))
+                               stores.records().history, step=lambda text: print(f"  … {text}"))
     if out.history_error:
         print(f"warning: {out.history_error}", file=sys.stderr)
     if out.result is None:

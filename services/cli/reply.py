@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from services.cli import EXIT_OK
+from services.cli import EXIT_OK, stores
 from services.feedback.reply import reply
 from services.hub import api as hub_api
-from services.hub.config import hub_settings
 
 
 def run(args: argparse.Namespace) -> int:
     """Post the reply and say where it is."""
-    settings = hub_settings()
+    settings = stores.hub()
     api = hub_api.client(settings)
     me = hub_api.whoami(api, settings).name
     comment = reply(api, settings, args.repo_id, args.num, args.text, args.repo_type, me)

@@ -1,13 +1,29 @@
-"""Where the CLI keeps and reads its records: Supabase when SUPABASE_URL / SUPABASE_KEY are set,
-else the local files (the same choice the app makes from its secrets)."""
+"""Which Hub a command talks to and where it keeps and reads its records: the sandbox with
+`--sandbox` (or STUDIO_SANDBOX=1); else the configured Hub, and Supabase when SUPABASE_URL /
+SUPABASE_KEY are set, else the local files (the same choice the app makes from its secrets)."""
 
 from __future__ import annotations
 
-from services.feedback import likers
-from services.hub import history as release_history
-from services.hub import snapshots
+from services.funnel.space import LeadCapture, lead_capture_from
+from services.hub.config import HubSettings, hub_endpoint, hub_settings
+from services.records.stores import Records, real_records
+from services.sandbox.runtime import Sandbox, open_sandbox
 from services.supabase.client import SupabaseSession, connect
 from services.supabase.config import settings_from_env
+
+_SANDBOX: list[Sandbox] = []  # the sandbox this run works against, once `use_sandbox` is called
+
+
+def use_sandbox() -> Sandbox:
+    """From now on, every command's Hub and records are the sandbox's (started when not running)."""
+    if not _SANDBOX:
+        _SANDBOX.append(open_sandbox())
+    return _SANDBOX[0]
+
+
+def sandbox() -> Sandbox | None:
+    """The sandbox this run works against, if any."""
+    return _SANDBOX[0] if _SANDBOX else None
 
 
 def supabase_session() -> SupabaseSession | None:
@@ -16,16 +32,25 @@ def supabase_session() -> SupabaseSession | None:
     return connect(settings) if settings else None
 
 
-def history(session: SupabaseSession | None) -> release_history.History:
-    """`dataset_releases`, or the local history file."""
-    return release_history.SupabaseHistory(session) if session else release_history.JsonlHistory()
+def records() -> Records:
+    """The sandbox's records, or the real ones (Supabase's tables, or the local files)."""
+    box = sandbox()
+    return box.records if box else real_records(supabase_session())
 
 
-def liker_store(session: SupabaseSession | None) -> likers.SightingStore:
-    """`liker_sightings`, or the local likers file."""
-    return likers.supabase_sightings(session) if session else likers.jsonl_sightings()
+def hub() -> HubSettings:
+    """The sandbox's Hub, or the configured one (HubConfigError when there is no token)."""
+    box = sandbox()
+    return box.settings() if box else hub_settings()
 
 
-def snapshot_store(session: SupabaseSession | None) -> snapshots.SnapshotStore:
-    """`traction_snapshots`, or the local traction file."""
-    return snapshots.supabase_store(session) if session else snapshots.jsonl_store()
+def endpoint() -> str:
+    """The Hub releases go to (cards link their siblings there), token or not."""
+    box = sandbox()
+    return box.url if box else hub_endpoint()
+
+
+def lead_capture() -> LeadCapture | None:
+    """Where a landing page's form posts: the sandbox, or SUPABASE_URL with its publishable key."""
+    box = sandbox()
+    return box.lead_capture() if box else lead_capture_from()

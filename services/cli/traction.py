@@ -14,22 +14,21 @@ import sys
 from services.cli import EXIT_FAILED, EXIT_OK, stores
 from services.funnel.sources import NO_SUPABASE, read_traction
 from services.hub import api as hub_api
-from services.hub.config import hub_settings
 from services.hub.history import published_repos
 from services.hub.snapshots import SERIES
 
 
 def run(args: argparse.Namespace) -> int:
     """Take one snapshot per published repo and print what it recorded."""
-    settings = hub_settings()
-    session = stores.supabase_session()
-    history = stores.history(session)
+    settings = stores.hub()
+    records = stores.records()
+    history = records.history
     repos = published_repos(history.read())
     if not repos:
         print(f"no snapshot taken: the release history in the {history.where} holds no published repo")
         return EXIT_OK
-    store = stores.snapshot_store(session)
-    read = read_traction(hub_api.client(settings), settings, repos, session, store)
+    store = records.snapshots
+    read = read_traction(hub_api.client(settings), settings, repos, records.leads, store)
     for snap in read.snapshots:
         figures = ", ".join(f"{label} {getattr(snap, key):,}" for key, label in SERIES.items()
                             if getattr(snap, key) is not None)

@@ -8,6 +8,8 @@ email was left: like leads, they are read back with the service role only.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Protocol
 
 from huggingface_hub import HfApi
 from pydantic import BaseModel
@@ -19,6 +21,7 @@ from services.hub.requests import all_requests, gate_of
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 from services.supabase.tables import fetch_all
+from services.utils.jsonl import JsonlLog
 
 TABLE = "feedback"
 COLUMNS = "id, created_at, message, space_id, tier, contact_consent"
@@ -57,14 +60,46 @@ def gate_answers(api: HfApi, settings: HubSettings, repo_id: str, index: ThemeIn
     return out
 
 
-def landing_answers(session: SupabaseSession, index: ThemeIndex) -> list[FormAnswer]:
-    """Every landing-form answer; SupabaseError (in words) when the key may not read them."""
-    try:
-        rows = fetch_all(session, TABLE, COLUMNS, order="id")
-    except SupabaseError as exc:
-        if exc.finding.code == "no_permission":
-            raise SupabaseError("no_permission", NO_READ, TABLE) from None
-        raise
-    kept = [LandingFeedback.model_validate(r) for r in rows]
+class AnswerSource(Protocol):
+    """Where the landing form's answers are read from: Supabase's `feedback` table, or the sandbox's file."""
+
+    where: str
+
+    def read_answers(self) -> list[LandingFeedback]:
+        """Every answer; SupabaseError (in words) when they cannot be read."""
+
+
+class SupabaseAnswers:
+    """The `feedback` table, readable with the service role only (answers may hold an email)."""
+
+    def __init__(self, session: SupabaseSession) -> None:
+        self.session = session
+        self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
+
+    def read_answers(self) -> list[LandingFeedback]:
+        """Every row the key may read."""
+        try:
+            rows = fetch_all(self.session, TABLE, COLUMNS, order="id")
+        except SupabaseError as exc:
+            if exc.finding.code == "no_permission":
+                raise SupabaseError("no_permission", NO_READ, TABLE) from None
+            raise
+        return [LandingFeedback.model_validate(r) for r in rows]
+
+
+class JsonlAnswers(JsonlLog[LandingFeedback]):
+    """Answers kept in a local file: the sandbox's landing form posts here, never to Supabase."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, LandingFeedback)
+
+    def read_answers(self) -> list[LandingFeedback]:
+        """Every answer, in the order posted."""
+        return self.read()
+
+
+def landing_answers(source: AnswerSource, index: ThemeIndex) -> list[FormAnswer]:
+    """Every landing-form answer, oldest first, with its themes."""
+    kept = source.read_answers()
     return [_answer("landing", f.space_id or "landing page", f.created_at, f.message, index)
             for f in sorted(kept, key=lambda f: f.created_at)]

@@ -19,7 +19,6 @@ from services.hub.api import call, whoami
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
 from services.hub.history import PublishedRepo
-from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 
 NO_SUPABASE = "Supabase is not configured, so the landing Space's feedback form was not read."
@@ -42,7 +41,7 @@ def _repos(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], only: 
     return [PublishedRepo(repo_id=only, repo_type="dataset", tier="")]
 
 
-def read_inbox(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
+def read_inbox(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], answers: forms.AnswerSource | None,
                options: FeedbackSettings, index: ThemeIndex, only: str | None = None,
                sightings: likers.SightingStore | None = None) -> FeedbackRead:
     """Everything people said about the released repos (or exactly `only`)."""
@@ -62,15 +61,15 @@ def read_inbox(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], se
                 out.form_answers += forms.gate_answers(api, settings, repo.repo_id, index)
             except HubError as exc:
                 out.problems.append(f"the access form's answers of {repo.repo_id} could not be read: {exc}")
-    if session is None:
+    if answers is None:
         out.notes.append(NO_SUPABASE)
     else:
         try:
             spaces = {r.repo_id for r in out.repos if r.repo_type == "space"}
-            out.form_answers += [a for a in forms.landing_answers(session, index)
+            out.form_answers += [a for a in forms.landing_answers(answers, index)
                                  if only is None or a.repo_id in spaces or a.repo_id == only]
-        except SupabaseError as exc:
-            out.problems.append(f"the landing Space's feedback form could not be read: {exc}")
+        except (SupabaseError, OSError) as exc:
+            out.problems.append(f"the landing Space's feedback form could not be read from {answers.where}: {exc}")
     out.form_answers.sort(key=lambda a: a.created_at)
     if sightings is not None:
         try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -16,6 +18,7 @@ from services.hub.snapshots import LeadCounts
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 from services.supabase.tables import fetch_all
+from services.utils.jsonl import JsonlLog
 
 TABLE = "leads"
 COLUMNS = ("id, created_at, email, name, role, marketing_consent, consent_version, space_id, tier, utm_source, "
@@ -53,6 +56,38 @@ def read_leads(session: SupabaseSession) -> list[LandingLead]:
             raise LeadsUnreadableError("no_permission", NO_READ, TABLE) from None
         raise
     return sorted((LandingLead.model_validate(r) for r in rows), key=lambda lead: lead.created_at)
+
+
+class LeadSource(Protocol):
+    """Where landing leads are read from: Supabase's `leads` table, or the sandbox's file."""
+
+    where: str
+
+    def read_leads(self) -> list[LandingLead]:
+        """Every lead, oldest first; SupabaseError (in words) when they cannot be read."""
+
+
+class SupabaseLeads:
+    """The `leads` table, read with the studio's key (the service role: see `read_leads`)."""
+
+    def __init__(self, session: SupabaseSession) -> None:
+        self.session = session
+        self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
+
+    def read_leads(self) -> list[LandingLead]:
+        """Every lead (the service role only)."""
+        return read_leads(self.session)
+
+
+class JsonlLeads(JsonlLog[LandingLead]):
+    """Leads kept in a local file: the sandbox's landing forms post here, never to Supabase."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, LandingLead)
+
+    def read_leads(self) -> list[LandingLead]:
+        """Every lead, oldest first."""
+        return sorted(self.read(), key=lambda lead: lead.created_at)
 
 
 def counts_by_space(leads: list[LandingLead]) -> dict[str, LeadCounts]:

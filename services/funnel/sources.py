@@ -11,14 +11,13 @@ from huggingface_hub import HfApi
 from pydantic import BaseModel, Field
 
 from services.funnel import ledger
-from services.funnel.leads import LandingLead, counts_by_space, read_leads
+from services.funnel.leads import LandingLead, LeadSource, counts_by_space
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
 from services.hub.history import PublishedRepo
 from services.hub.requests import AccessRequestRow, all_requests, gate_of
 from services.hub.snapshots import LeadCounts, SnapshotStore, TractionSnapshot, take
 from services.hub.traction import Traction, repo_traction
-from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 
 NO_SUPABASE = ("Supabase is not configured, so landing-page leads are missing: the ledger shows the Hub's access "
@@ -45,16 +44,16 @@ class LedgerRead(BaseModel):
         return not self.problems and self.leads_missing in (None, NO_SUPABASE)
 
 
-def _landing_leads(session: SupabaseSession | None) -> tuple[list[LandingLead] | None, str | None]:
-    if session is None:
+def _landing_leads(source: LeadSource | None) -> tuple[list[LandingLead] | None, str | None]:
+    if source is None:
         return None, NO_SUPABASE
     try:
-        return read_leads(session), None
-    except SupabaseError as exc:
-        return None, f"Landing-page leads could not be read: {exc}"
+        return source.read_leads(), None
+    except (SupabaseError, OSError) as exc:
+        return None, f"Landing-page leads could not be read from {source.where}: {exc}"
 
 
-def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
+def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], leads_from: LeadSource | None,
                 only: str | None = None) -> LedgerRead:
     """Every access request of every gated dataset repo, and every landing lead, merged per person.
 
@@ -77,7 +76,7 @@ def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], s
             out.read_repos.append(repo.repo_id)
         except HubError as exc:
             out.problems.append(str(exc))
-    leads, out.leads_missing = _landing_leads(session)
+    leads, out.leads_missing = _landing_leads(leads_from)
     kept = [lead for lead in leads or [] if only is None or lead.space_id == only]
     out.people = ledger.build(requests, kept, {r.repo_id: r.tier for r in chosen if r.tier})
     return out
@@ -92,11 +91,11 @@ class TractionRead(BaseModel):
     store_problem: str | None = None
 
 
-def read_traction(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], session: SupabaseSession | None,
+def read_traction(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], leads_from: LeadSource | None,
                   store: SnapshotStore) -> TractionRead:
     """Read every repo's traction and store one snapshot per repo read without error."""
     items = [repo_traction(api, settings, r.repo_id, r.repo_type) for r in repos]
-    leads, missing = _landing_leads(session)
+    leads, missing = _landing_leads(leads_from)
     counts: dict[str, LeadCounts] | None = counts_by_space(leads) if leads is not None else None
     if counts is not None:
         counts = {r.repo_id: counts.get(r.repo_id, LeadCounts()) for r in repos if r.repo_type == "space"}

@@ -102,8 +102,6 @@ def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[Fi
     return changes
 
 
-
-
 def card_errors(api: HfApi, settings: HubSettings, readme: bytes, repo_type: RepoType = "dataset") -> list[str]:
     """The Hub's errors about the card's YAML, verbatim (none: it accepts it). The Hub checks the
     card again inside the commit; asking first means a refused card never creates a repo."""
@@ -119,6 +117,12 @@ def card_errors(api: HfApi, settings: HubSettings, readme: bytes, repo_type: Rep
     return call(settings, "asking the Hub to validate the card", ask)
 
 
+def against_nothing(repo_id: str, files: dict[str, bytes], repo_type: RepoType = "dataset") -> DryRun:
+    """The dry run of a repo that does not exist yet (or of no Hub at all): every file is added."""
+    return DryRun(repo_id=repo_id, repo_type=repo_type, exists=False,
+                  changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
+
+
 def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes],
             repo_type: RepoType = "dataset") -> DryRun:
     """What publishing `files` to `repo_id` would change, against its head now. Sends nothing."""
@@ -128,8 +132,7 @@ def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, by
     except HubError as exc:
         if exc.code != "not_found":
             raise
-        return DryRun(repo_id=repo_id, repo_type=repo_type, exists=False, card_errors=refused,
-                      changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
+        return against_nothing(repo_id, files, repo_type).model_copy(update={"card_errors": refused})
     refs = call(settings, "reading the tags", lambda: api.list_repo_refs(repo_id, repo_type=repo_type), repo_id)
     tags = [t.name for t in refs.tags if RELEASE_TAG.match(t.name)]
     on_head = [t.name for t in refs.tags if t.target_commit == head and RELEASE_TAG.match(t.name)]

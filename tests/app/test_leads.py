@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from services.hub.history import JsonlHistory, ReleaseRecord
 from services.hub.requests import jsonl_decisions
 from services.hub.snapshots import jsonl_store
+from services.sandbox.hub_server import Commit, Repo
 from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN
-from tests.support.local_hub import Commit, Repo
 from tests.support.streamlit_server import ROOT
 
 PASSWORD = "correct horse battery"

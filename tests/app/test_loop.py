@@ -36,8 +36,10 @@ def released(landscape, monkeypatch, tmp_path):
     st.cache_resource.clear()
 
 
-def _open(hub, page: str, token: bool = True) -> AppTest:
+def _open(hub, page: str, token: bool = True, sandbox: bool | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if sandbox is not None:
+        at.session_state["hub.sandbox"] = sandbox
     if token:
         at.secrets["HF_ENDPOINT"] = hub.url
         at.secrets["HF_TOKEN"] = HUB_TOKEN
@@ -88,10 +90,20 @@ def test_a_reply_from_the_page_lands_and_the_thread_reads_answered(released):
     assert {x.label: x.value for x in at.metric}["Unanswered"] == "2"
 
 
-def test_without_a_token_the_page_says_how(released):
+def test_without_a_token_and_the_sandbox_off_the_page_says_how(released):
+    at = _open(released, "app_pages/feedback.py", token=False, sandbox=False)
+    no_exception(at)
+    assert any("The Hub is not configured" in i.value and "Sandbox" in i.value for i in at.info)
+
+
+def test_without_a_token_the_inbox_is_the_sandboxs_story(released):
+    """No token: the sandbox is on, and the inbox reads its seeded threads (never the tests' Hub)."""
     at = _open(released, "app_pages/feedback.py", token=False)
     no_exception(at)
-    assert any("The Hub is not configured" in i.value for i in at.info)
+    assert any("nothing leaves this machine" in m.value for m in at.markdown)
+    m = {x.label: x.value for x in at.metric}
+    assert int(m["Threads"]) >= 5 and int(m["Form answers"]) >= 5
+    assert any("Spanish version?" in t.value for t in at.text)  # a seeded thread, shown as text
 
 
 def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(released):

@@ -6,11 +6,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from services.sandbox.hub_server import Fault
 from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN
 from tests.support import jwt
-from tests.support.local_hub import Fault
 from tests.support.streamlit_server import ROOT
 
 PASSWORD = "correct horse battery"
@@ -25,8 +25,11 @@ def open_publish(local_hub, monkeypatch, tmp_path):
     st.cache_data.clear()
     st.cache_resource.clear()
 
-    def open_(token: str | None = HUB_TOKEN, access: dict | None = None, user: dict | None = None) -> AppTest:
+    def open_(token: str | None = HUB_TOKEN, access: dict | None = None, user: dict | None = None,
+              sandbox: bool | None = None) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        if sandbox is not None:
+            at.session_state["hub.sandbox"] = sandbox
         at.secrets["HF_ENDPOINT"] = local_hub.url
         if token:
             at.secrets["HF_TOKEN"] = token
@@ -59,11 +62,18 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_without_a_token_the_page_says_how(open_publish):
-    at = open_publish(token=None)
+def test_without_a_token_and_the_sandbox_off_the_release_is_shown_against_nothing(open_publish, local_hub):
+    at = open_publish(token=None, sandbox=False)
     no_exception(at)
-    assert any("The Hub is not configured" in i.value and "HF_TOKEN" in i.value for i in at.info)
+    assert any("No Hub is in use" in i.value and "HF_TOKEN" in i.value and "Sandbox" in i.value for i in at.info)
+    files = {r["file"]: r["bytes"] for r in at.dataframe[0].value.to_dict("records")}
+    assert {"README.md", "release.json", "data/conversations.parquet", "data/training_pairs.parquet"} <= set(files)
+    assert all(size > 0 for size in files.values())
+    assert metrics(at)["Added"] == str(len(files)) and metrics(at)["Changed"] == "0"
+    assert any("Financial" in m.value for m in at.markdown)  # the card's preview
+    assert any("Publishing needs a Hub" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "publish.preview.go"]
+    assert local_hub.requests == []  # nothing asked of any Hub
 
 
 def test_the_dry_run_is_the_default_view_and_publishing_is_off_without_access(open_publish, local_hub):
@@ -131,7 +141,7 @@ def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(open_publish, loca
     go(at).click().run()  # v1
     at.run()  # a fresh dry run against v1
     repo = local_hub.repos[REPO]
-    from tests.support.local_hub import Commit
+    from services.sandbox.hub_server import Commit
     repo.commits.append(Commit("f" * 40, repo.head.oid, "someone else", {**repo.head.files, "x.txt": b"x"},
                                "2026-11-27T10:00:00.000Z", "someone"))
     before = len(repo.commits)

@@ -6,8 +6,8 @@ from services.dataset.search import TextIndex
 from tests.app.conftest import no_exception, open_app
 
 
-def _open(cid: str):
-    at = open_app("app_pages/samples.py")
+def _open(cid: str, sandbox: bool | None = None):
+    at = open_app("app_pages/samples.py", sandbox=sandbox)
     at.query_params["conversation"] = cid
     return at.run()
 
@@ -64,7 +64,7 @@ def test_an_opened_conversation_has_its_share_kit(demo_dataset):
     from services.strategy import presets, sampling
 
     preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]
-    at = _open(preview.conversation_ids[0])
+    at = _open(preview.conversation_ids[0], sandbox=False)
     no_exception(at)
     assert at.selectbox(key="kit.tier").value == "preview"
     labels = [b.proto.label for b in at.get("download_button")]
@@ -73,6 +73,19 @@ def test_an_opened_conversation_has_its_share_kit(demo_dataset):
         "persona_name"].unique())))
     assert "Client: " in excerpt and excerpt.rstrip().endswith("Financial Advisor Conversations")
     assert any("Once 'preview' is published" in c.value for c in at.caption)
+
+
+def test_in_the_sandbox_the_viewer_link_points_at_the_sandboxs_release(demo_dataset):
+    """The seeded story has released 'preview': the row's link is the sandbox Hub's viewer, not huggingface.co."""
+    from services.sandbox.runtime import open_sandbox
+    from services.strategy import presets, sampling
+
+    preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]
+    at = _open(preview.conversation_ids[0])
+    no_exception(at)
+    link = next(m.value for m in at.markdown if "dataset viewer" in m.value)
+    assert f"]({open_sandbox().url}/datasets/brightrun/financial-eq-billboard-preview/viewer" in link
+    assert "huggingface.co" not in link
 
 
 def test_a_conversation_in_no_released_tier_has_nothing_to_share(demo_dataset):

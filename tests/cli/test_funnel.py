@@ -10,8 +10,8 @@ import pytest
 from services import cli
 from services.hub.history import JsonlHistory, ReleaseRecord
 from services.hub.snapshots import jsonl_store
+from services.sandbox.hub_server import Commit, Repo
 from tests.conftest import HUB_TOKEN
-from tests.support.local_hub import Commit, Repo
 
 FULL, SPACE = "brightrun/financial-eq-hybrid-full", "brightrun/financial-eq-billboard-eq-100"
 
@@ -70,7 +70,7 @@ def test_leads_merges_a_person_from_the_hub_and_a_landing_page(hub, capsys, monk
     monkeypatch.setenv("SUPABASE_URL", supabase.url)
     monkeypatch.setenv("SUPABASE_KEY", supabase.key("service_role"))
     from services.cli import stores
-    history = stores.history(stores.supabase_session())
+    history = stores.records().history
     _record(history, FULL, "full")
     _record(history, SPACE, "eq-100", "space")
     code, _, err = run(capsys, "leads", "--csv", str(tmp_path / "leads.csv"))

@@ -11,8 +11,8 @@ from services.feedback.inbox import NO_SUPABASE, read_inbox
 from services.feedback.settings import FeedbackSettings
 from services.hub import api as hub_api
 from services.hub.history import PublishedRepo
+from services.sandbox.hub_server import Fault, comment_event, rate_limit_headers
 from tests.support.feedback_landscape import FULL, SPACE
-from tests.support.local_hub import Fault, comment_event, rate_limit_headers
 
 
 def _read(hub_settings, published, index, only=None, store=None, options=None):

@@ -10,9 +10,9 @@ from services.feedback.settings import FeedbackSettings
 from services.hub import api as hub_api
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
+from services.sandbox.hub_server import Fault
 from tests.conftest import HUB_READ_TOKEN
 from tests.support.feedback_landscape import FULL
-from tests.support.local_hub import Fault
 
 
 def _comments(hub, num: int) -> list[str]:

@@ -14,10 +14,10 @@ from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
 from services.hub.publish import PublishOptions
 from services.release import bundle
+from services.sandbox.hub_server import REPO_NOT_FOUND, Fault, rate_limit_headers
+from services.sandbox.hub_server import User as HubUser
 from services.strategy import plans, presets, sampling
 from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_READ_TOKEN, HUB_TOKEN
-from tests.support.local_hub import REPO_NOT_FOUND, Fault, rate_limit_headers
-from tests.support.local_hub import User as HubUser
 
 REPO = "brightrun/eq-preview"
 
@@ -368,7 +368,7 @@ def test_an_lfs_path_sent_inline_is_refused_as_the_hub_does(local_hub, hub_setti
 
 
 def local_hub_tree(hub) -> list[dict]:
-    from tests.support.local_hub import _tree
+    from services.sandbox.hub_server import _tree
 
     return _tree(hub.repos[REPO].head, "", recursive=True)
 

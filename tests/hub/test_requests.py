@@ -6,7 +6,7 @@ import pytest
 
 from services.hub import api as hub_api
 from services.hub import requests as access
-from tests.support.local_hub import Commit, Repo
+from services.sandbox.hub_server import Commit, Repo
 
 REPO = "brightrun/eq-manual"
 

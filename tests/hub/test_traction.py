@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from services.hub import api as hub_api
 from services.hub import traction
-from tests.support.local_hub import Commit, Fault, Repo
+from services.sandbox.hub_server import Commit, Fault, Repo
 
 REPO = "brightrun/eq-full"
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from postgrest.exceptions import APIError
 
-from services.feedback.forms import landing_answers
+from services.feedback.forms import SupabaseAnswers, landing_answers
 from services.feedback.themes import index_for
 from services.supabase.client import connect
 from services.supabase.config import settings_from
@@ -69,12 +69,12 @@ def test_the_service_role_reads_answers_with_themes_and_the_anon_key_is_told_why
     anon.insert(ANSWER, returning="minimal").execute()
     index = index_for({"topic": [("roth_ira_conversion", "Roth IRA Conversion")]})
     service = connect(settings_from({"url": supabase.url, "key": supabase.key("service_role")}, backoff=0.05))
-    (answer,) = landing_answers(service, index)
+    (answer,) = landing_answers(SupabaseAnswers(service), index)
     assert (answer.source, answer.repo_id, answer.text) == ("landing", "brightrun/eq-100", ANSWER["message"])
     assert answer.themes == ["language", "roth_ira_conversion"]
     reader = connect(settings_from({"url": supabase.url, "key": supabase.key("anon")}, backoff=0.05, timeout=5))
     with pytest.raises(SupabaseError) as err:
-        landing_answers(reader, index)
+        landing_answers(SupabaseAnswers(reader), index)
     assert "service role" in str(err.value)
     service.close()
     reader.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from services.feedback.themes import ThemeIndex, index_for
 from services.hub.history import PublishedRepo
-from tests.support.local_hub import Commit, LocalHub, Repo, comment_event, liker, thread
+from services.sandbox.hub_server import Commit, LocalHub, Repo, comment_event, liker, thread
 
 FULL, SPACE = "brightrun/eq-full", "brightrun/eq-100"
 

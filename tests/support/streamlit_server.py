@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ISOLATED = frozenset({"SUPABASE_URL", "SUPABASE_KEY", "HF_TOKEN", "HF_ENDPOINT", "STUDIO_PUBLISH_PASSWORD",
-                      "STUDIO_RELEASES_FILE", "STREAMLIT_SECRETS_FILES"})
+                      "STUDIO_RELEASES_FILE", "STREAMLIT_SECRETS_FILES", "STUDIO_SANDBOX"})
 
 
 def free_port() -> int:
@@ -37,6 +38,8 @@ def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0) -> I
     no_secrets = log.parent / "no-secrets.toml"
     no_secrets.write_text("")
     inherited = {k: v for k, v in os.environ.items() if k not in ISOLATED}
+    # Its own sandbox folder: two processes never write one (the tests' process may hold another).
+    inherited["STUDIO_SANDBOX_DIR"] = tempfile.mkdtemp(prefix="lms-app-sandbox-")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

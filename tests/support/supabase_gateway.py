@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from services.sandbox.http_server import DispatchingHandler, serve
 from tests.support import jwt
-from tests.support.http_server import DispatchingHandler, serve
 
 PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",
                            "accept-profile", "content-profile", "x-client-info")

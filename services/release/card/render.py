@@ -154,6 +154,12 @@ _EXAMPLE = re.compile(r"<!-- example:start -->.*?<!-- example:end -->", re.S)
 _URL = re.compile(r"\(?https?://\S+|\[[^\]]*\]\([^)]*\)")
 _NUMBER = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w-]|[.,]\d)")
 _YAML = re.compile(r"\A---\n.*?\n---\n", re.S)
+COVERAGE_IMAGE = "![Conversations per persona and emotional arc](assets/coverage.png)"  # a file of the repo
+
+
+def card_body(card: str) -> str:
+    """The card as people read it on the Hub: without its YAML header."""
+    return _YAML.sub("", card, count=1)
 
 
 def card_numbers(card: str) -> list[str]:

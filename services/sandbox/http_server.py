@@ -11,12 +11,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that gave up (timeouts, injected drops) and a backend already stopped are expected."""
         if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | http.client.HTTPException):
             super().handle_error(request, client_address)
@@ -25,8 +26,8 @@ class QuietServer(ThreadingHTTPServer):
 class DispatchingHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # the servers keep their own request logs
-        pass
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent: the servers keep their own request logs."""
 
     def _dispatch(self) -> None:
         raise NotImplementedError
@@ -36,24 +37,31 @@ class DispatchingHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def do_GET(self) -> None:
+        """Every method goes to `_dispatch`."""
         self._run()
 
     def do_HEAD(self) -> None:
+        """Every method goes to `_dispatch`."""
         self._run()
 
     def do_POST(self) -> None:
+        """Every method goes to `_dispatch`."""
         self._run()
 
     def do_PUT(self) -> None:
+        """Every method goes to `_dispatch`."""
         self._run()
 
-    def do_PATCH(self) -> None:  # PostgREST's update: Supabase's gateway passes every method through
+    def do_PATCH(self) -> None:
+        """PostgREST's update: Supabase's gateway passes every method through."""
         self._run()
 
     def do_DELETE(self) -> None:
+        """Every method goes to `_dispatch`."""
         self._run()
 
-    def do_OPTIONS(self) -> None:  # a browser's CORS preflight
+    def do_OPTIONS(self) -> None:
+        """A browser's CORS preflight."""
         self._run()
 
     def _hang_up(self) -> None:
@@ -78,16 +86,28 @@ class DispatchingHandler(BaseHTTPRequestHandler):
         return self._read
 
 
+class Running:
+    """A server answering on 127.0.0.1 in a daemon thread until `stop()`."""
+
+    def __init__(self, name: str, make_handler: Callable[[str], type[BaseHTTPRequestHandler]], port: int = 0) -> None:
+        self.server = QuietServer(("127.0.0.1", port), BaseHTTPRequestHandler)  # OSError when the port is taken
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server.RequestHandlerClass = make_handler(self.url)
+        self.thread = threading.Thread(target=self.server.serve_forever, name=name, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop answering and free the port."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @contextmanager
-def serve(name: str, make_handler: Callable[[str], type[BaseHTTPRequestHandler]]) -> Iterator[str]:
-    """Serve on a free local port in a daemon thread; `make_handler(url)` builds the handler class."""
-    server = QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    server.RequestHandlerClass = make_handler(url)
-    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
-    thread.start()
+def serve(name: str, make_handler: Callable[[str], type[BaseHTTPRequestHandler]], port: int = 0) -> Iterator[str]:
+    """Serve on 127.0.0.1 (a free port unless one is named) in a daemon thread; `make_handler(url)`
+    builds the handler class."""
+    running = Running(name, make_handler, port)
     try:
-        yield url
+        yield running.url
     finally:
-        server.shutdown()
-        server.server_close()
+        running.stop()

@@ -1,7 +1,12 @@
-"""A local Hugging Face Hub for tests: the endpoints `huggingface_hub` calls to publish a dataset
-and read its traction, over real HTTP, with real commit history and fault injection.
+"""A local Hugging Face Hub: the endpoints `huggingface_hub` calls to publish a dataset and read its
+traction and feedback, over real HTTP, with real commit history and fault injection.
 
-No public emulator of the Hub exists. This one keeps, per dataset repo, every commit (parent,
+One implementation serves two purposes: the tests' Hub (strict, so a bug users would meet on the
+real Hub fails a test) and the product's sandbox (`services.sandbox.runtime`), where the owner
+rehearses a release on 127.0.0.1 and nothing leaves the machine. No public emulator of the Hub
+exists; each behaviour below cites the client code or the docs it follows.
+
+It keeps, per dataset repo, every commit (parent,
 message, the full tree of files), tags, visibility and gating, discussions and access requests.
 Files are always uploaded inline (`uploadMode: regular`), so no LFS or Xet storage is involved.
 Faults (a status, a delay, a dropped connection) are queued per path prefix and method.
@@ -19,17 +24,16 @@ import json
 import mimetypes
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import get_args
+from typing import Protocol, get_args
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from huggingface_hub.hf_api import ExpandDatasetProperty_T, ExpandSpaceProperty_T
 
-from tests.support.http_server import DispatchingHandler, serve
+from services.sandbox.http_server import DispatchingHandler, Running
 
 # The .gitattributes the Hub writes into a new dataset repo: these paths are LFS files (preupload
 # answers "lfs" for them), among them Parquet, PNG and zip.
@@ -76,6 +80,7 @@ class User:
     scoped: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     def can_write(self, namespace: str, repo_id: str = "") -> bool:
+        """Whether the token may write there: the account or an org it writes to, and a token that may."""
         account = namespace == self.name or self.orgs.get(namespace) in {"admin", "write"}
         if self.token_role == "fineGrained":
             return account and any("repo.write" in perms and name.lower() in {namespace.lower(), repo_id.lower()}
@@ -115,9 +120,11 @@ class Repo:
 
     @property
     def head(self) -> Commit:
+        """The commit main is at."""
         return self.commits[-1]
 
     def at(self, revision: str) -> Commit | None:
+        """The commit a revision (main, a tag, a commit id) names."""
         revision = unquote(revision)
         if revision == "main":
             return self.head
@@ -139,6 +146,25 @@ class Fault:
     html: bool = False  # an HTML error page instead of JSON (what the Hub's gateway sends on some 5xx)
 
 
+Answer = tuple[int, object, "bytes | None", str]  # status, JSON payload, raw body (instead), content type
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+# What an extension's routes answer with: the CORS headers PostgREST sends (a landing page may be opened
+# from another origin, as on the real Hub, where Spaces live on their own host).
+EXTENSION_HEADERS = {"access-control-allow-origin": "*", "access-control-allow-methods": "GET, POST, OPTIONS",
+                     "access-control-allow-headers": "apikey, authorization, content-type, prefer"}
+
+
+class Extension(Protocol):
+    """Routes a host adds beside the Hub's (the sandbox's form endpoints and pages): None when the
+    path is not one of its own, so the Hub's routing goes on."""
+
+    def route(self, method: str, parts: list[str], headers: Mapping[str, str],
+              body: Callable[[], bytes]) -> Answer | None:
+        """The answer to one request, or None."""
+
+
 @dataclass
 class LocalHub:
     url: str = ""
@@ -151,12 +177,17 @@ class LocalHub:
     spaces: dict[str, Repo] = field(default_factory=dict)  # Spaces, by id (a Space and a dataset may share one)
     collections: dict[str, dict] = field(default_factory=dict)  # slug → the collection as the API returns it
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # The sandbox's hooks: its own routes, and a save after every change that succeeded.
+    extension: Extension | None = None
+    on_change: Callable[[], None] | None = None
 
     def inject(self, fault: Fault) -> None:
+        """Queue a fault for the next matching requests."""
         with self.lock:
             self.faults.append(fault)
 
     def take_fault(self, method: str, path: str) -> Fault | None:
+        """The queued fault this request meets, if any (used up after its `times`)."""
         with self.lock:
             for fault in self.faults:
                 if path.startswith(fault.prefix) and fault.method in {None, method}:
@@ -167,6 +198,7 @@ class LocalHub:
         return None
 
     def reset(self) -> None:
+        """Empty: no repo, Space, collection, fault or logged request (the users stay)."""
         with self.lock:
             self.repos.clear()
             self.faults.clear()
@@ -177,10 +209,12 @@ class LocalHub:
             self.collections.clear()
 
     def count(self, method: str, prefix: str) -> int:
+        """How many requests of this method reached paths under `prefix`."""
         with self.lock:
             return sum(1 for m, p, _ in self.requests if m == method and p.startswith(prefix))
 
     def files(self, repo_id: str, revision: str = "main") -> dict[str, bytes]:
+        """A dataset repo's files at a revision."""
         commit = self.repos[repo_id].at(revision)
         return dict(commit.files) if commit else {}
 
@@ -198,6 +232,7 @@ class _Error(Exception):
 # `parse_ratelimit_headers` docstring shows the Hub's form: `"api";r=0;t=55` and a 5-minute
 # fixed window), not necessarily Retry-After. `t` is the seconds until the window resets.
 def rate_limit_headers(reset_in: int = 0, quota: int = 500) -> dict[str, str]:
+    """The headers of a 429."""
     return {"ratelimit": f'"api";r=0;t={reset_in}', "ratelimit-policy": f'"fixed window";"api";q={quota};w=300'}
 
 
@@ -211,7 +246,8 @@ PAGE_SIZE = 2  # items per page of a listing (the Hub's pages are larger; small 
 # The Hub's YAML rules the studio's cards meet (POST /api/validate-yaml answers 400 with
 # `errors: [{message}]`, which huggingface_hub's `_validate_yaml` lists in its ValueError):
 # `license` from the Hub's list (hub-docs `docs/hub/repositories-licenses.md`), `size_categories`
-# from the Hub's values (the `datasets` library's `utils/resources/size_categories.json`).
+# from the Hub's values (the `datasets` library's `utils/resources/size_categories.json`, copied here so
+# the sandbox runs without `datasets`; a test holds the two equal).
 HUB_LICENSE_IDS = frozenset({
     "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
     "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd", "bsd-2-clause", "bsd-3-clause",
@@ -225,13 +261,15 @@ HUB_LICENSE_IDS = frozenset({
 })
 
 
+HUB_SIZE_CATEGORIES = ("unknown", "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M",
+                       "100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T", "n>1T")
+
+
 def _card_yaml_errors(content: str) -> list[str]:
     import yaml
-    from datasets.utils import resources
-
     match = re.match(r"\A---\n(.*?)\n---\n", content, re.S)
     meta = yaml.safe_load(match.group(1)) if match else {}
-    sizes = set(json.loads((Path(resources.__file__).parent / "size_categories.json").read_text())) | {"other"}
+    sizes = set(HUB_SIZE_CATEGORIES) | {"other"}
     errors = []
     licenses = meta.get("license") or []
     for value in [licenses] if isinstance(licenses, str) else licenses:
@@ -269,6 +307,13 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 raise _Error(401, "Invalid credentials in Authorization header")
             return user
 
+        def _caller(self) -> User:
+            """The token's user; 401 without a valid token."""
+            user = self._user()
+            if user is None:
+                raise _Error(401, "Invalid credentials in Authorization header")
+            return user
+
         def _repo(self, repo_id: str, user: User | None, write: bool = False) -> Repo:
             repo = self._store.get(repo_id)
             namespace = repo_id.split("/")[0]
@@ -300,9 +345,17 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                 else:
                     self._send(fault.status, {"error": f"injected fault {fault.status}"}, headers=headers)
                 return
+            if hub.extension is not None:  # its routes take the lock themselves, if they need it
+                answer = hub.extension.route(self.command, [unquote(p) for p in path.strip("/").split("/")],
+                                             {k.lower(): v for k, v in self.headers.items()}, self._body)
+                if answer is not None:
+                    self._send(answer[0], answer[1], answer[2], answer[3], headers=EXTENSION_HEADERS)
+                    return
             try:
                 with hub.lock:
                     status, payload, raw, content_type = self._route(path)
+                    if self.command in MUTATING and status < 400 and hub.on_change is not None:
+                        hub.on_change()
             except _Error as exc:
                 self._body()  # a refused request's body must not stay on the kept-alive connection
                 self._send(exc.status, {"error": exc.message, **exc.extra}, headers=exc.headers)
@@ -367,7 +420,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             raise _Error(404, f"no route for {path}")
 
         def _whoami(self) -> dict:
-            user = self._user()
+            user = self._caller()
             return {"type": "user", "name": user.name, "fullname": user.name.title(), "email": user.email,
                     "orgs": [{"name": org, "roleInOrg": role} for org, role in user.orgs.items()],
                     "auth": {"type": "access_token",
@@ -378,7 +431,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                                                 if user.token_role == "fineGrained" else {})}}}
 
         def _create(self) -> tuple[int, object, None, str]:
-            user = self._user()
+            user = self._caller()
             payload = json.loads(self._body() or b"{}")
             kind = payload.get("type")
             if kind not in {"dataset", "space"}:
@@ -405,7 +458,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
         def _collections(self, rest: list[str]) -> tuple[int, object, None, str]:
             json_type = "application/json"
             if not rest and self.command == "POST":
-                user = self._user()
+                user = self._caller()
                 payload = json.loads(self._body() or b"{}")
                 namespace = payload.get("namespace") or user.name
                 if not user.can_write(namespace):
@@ -724,7 +777,7 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                     raise _Error(400, f"unsupported operation {line['key']}")
             message = header["summary"]
             oid = _commit_oid(repo.head.oid, message, files)
-            author = self._user().name
+            author = self._caller().name
             repo.commits.append(Commit(oid, repo.head.oid, message, files, _now(), author,
                                        frozenset(p for p in lfs if p in files)))
             return 200, {"success": True, "commitOid": oid,
@@ -776,16 +829,25 @@ def _tree(commit: Commit | None, prefix: str, recursive: bool) -> list[dict]:
     return list(entries.values())
 
 
-@contextmanager
-def serve_local_hub() -> Iterator[LocalHub]:
-    hub = LocalHub()
+def start_local_hub(hub: LocalHub, port: int = 0) -> Running:
+    """Serve `hub` on 127.0.0.1 until the returned server is stopped (OSError when the port is taken)."""
 
     def handler(url: str) -> type[DispatchingHandler]:
         hub.url = url
         return _handler(hub)
 
-    with serve("local-hub", handler):
+    return Running("local-hub", handler, port)
+
+
+@contextmanager
+def serve_local_hub() -> Iterator[LocalHub]:
+    """A fresh Hub on a free port, for the length of a `with` block (the tests' fixture)."""
+    hub = LocalHub()
+    running = start_local_hub(hub)
+    try:
         yield hub
+    finally:
+        running.stop()
 
 
 def comment_event(author: str | None, text: str, at: str, hidden: bool = False, edited: bool = False) -> dict:

@@ -1,0 +1,94 @@
+"""Which Hub the studio talks to — the real one, or the local sandbox — and the sidebar's word on it.
+
+Owns the `hub.sandbox` key (the sidebar's toggle). The sandbox is on by default when no Hub token
+is configured (or `STUDIO_SANDBOX=1`), so every page shows what it does out of the box; an owner
+with a token may switch to it to rehearse, and back. Each world keeps its own records
+(`services.records`): switching never mixes them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services.hub.config import HubConfigError, hub_settings
+from services.sandbox import runtime
+from services.sandbox.runtime import BANNER, Sandbox
+
+USE_KEY = "hub.sandbox"
+
+
+def _has_token() -> bool:
+    from components.hub.client import app_secrets  # the one accessor of the secrets
+
+    try:
+        hub_settings(app_secrets())
+    except HubConfigError:  # no token, or a malformed setting
+        return False
+    return True
+
+
+def default_on() -> bool:
+    """The sandbox unless a token is configured (or `STUDIO_SANDBOX=1` asks for it anyway)."""
+    return runtime.wanted() or not _has_token()
+
+
+def active() -> bool:
+    """Whether this session works against the sandbox."""
+    if USE_KEY not in st.session_state:
+        st.session_state[USE_KEY] = default_on()
+    return bool(st.session_state[USE_KEY])
+
+
+@st.cache_resource(show_spinner="Setting up the sandbox (first run only: two releases and three weeks of "
+                                "traction)…")
+def _sandbox(folder: str) -> Sandbox:
+    return runtime.open_sandbox()
+
+
+def current() -> Sandbox:
+    """The sandbox (started and seeded on first use when the server's lifespan has not done it)."""
+    return _sandbox(str(runtime.default_folder()))
+
+
+def _reset() -> None:
+    with st.spinner("Resetting the sandbox…"):
+        current().reset()
+    st.cache_data.clear()  # every page's reads of the old sandbox
+    st.session_state.pop("publish.dry_run", None)
+    st.session_state.pop("publish.result", None)
+    st.toast("The sandbox starts over: the seeded story is back.", icon=":material/restart_alt:")
+
+
+def sidebar_panel() -> None:
+    """Which Hub is in use, the toggle between the two, and the sandbox's reset."""
+    with st.sidebar:
+        st.subheader("Hub")
+        on = active()
+        token = _has_token()
+        st.toggle("Sandbox", key=USE_KEY, help="A local Hub on 127.0.0.1 with a seeded story: publish, gate and "
+                  "read traction without sending anything anywhere. Its records are kept apart from the real "
+                  "ones." + ("" if token else " Add a Hub token to publish for real (see the README)."))
+        if on:
+            sandbox = current()
+            st.caption(f":material/science: **Sandbox Hub** at {sandbox.url} · records in `{sandbox.folder.name}/`")
+            with st.popover("Reset sandbox", icon=":material/restart_alt:"):
+                st.write("Remove every rehearsal and start over from the seeded story?")
+                st.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
+        elif token:
+            from components.hub.client import settings
+
+            s = settings()
+            st.caption(f":material/cloud: **{getattr(s, 'endpoint', 'the Hub')}** with the configured token")
+        else:
+            st.caption(":material/cloud_off: No Hub: no token is configured, so nothing can be published. "
+                       "Turn the sandbox on to rehearse.")
+
+
+def banner() -> None:
+    """Above every page while the sandbox is on: nobody mistakes a rehearsal for a release. (A coloured
+    line, not an alert: a page's own warnings stay its first.)"""
+    if active():
+        sandbox = current()
+        note = f" {sandbox.note}." if sandbox.note else ""
+        st.markdown(f":orange-background[:material/science: **{BANNER}.**] Publishing, leads, traction and feedback "
+                    f"here are the local sandbox's ({sandbox.url}): a seeded, fictional story to rehearse on.{note}")

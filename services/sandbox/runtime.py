@@ -1,0 +1,242 @@
+"""Start, find, reset and stop the sandbox: one local Hub per folder, per machine.
+
+The app starts it with its server (the lifespan hook) and the CLI with `--sandbox`. A process
+that finds the sandbox already served for its folder (the app running while the CLI is used)
+talks to that one instead of starting a second writer of the same files. It listens on
+127.0.0.1 only, on `STUDIO_SANDBOX_PORT` (8599) so the links a release keeps stay valid across
+restarts; another port is taken, and said, when that one is busy.
+
+The sandbox's token, owner and publishable key are fixed and not secrets: the sandbox answers
+only on the loopback interface and holds nothing but the fictional story and rehearsals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from services.feedback.forms import JsonlAnswers
+from services.funnel.leads import JsonlLeads
+from services.funnel.space import LeadCapture
+from services.hub.config import HubSettings
+from services.records.stores import ANSWERS_FILE, LEADS_FILE, Records, folder_records
+from services.sandbox import hub_state
+from services.sandbox.forms import form_post
+from services.sandbox.http_server import Running
+from services.sandbox.hub_server import Answer, LocalHub, User, start_local_hub
+
+ENV_SANDBOX = "STUDIO_SANDBOX"  # "1": the CLI works against the sandbox; the app starts in it
+ENV_FOLDER = "STUDIO_SANDBOX_DIR"
+ENV_PORT = "STUDIO_SANDBOX_PORT"
+DEFAULT_FOLDER = Path(".sandbox")
+DEFAULT_PORT = 8599
+TOKEN = "sandbox-local-owner"  # accepted by the sandbox Hub only
+PUBLISHABLE_KEY = "sb_publishable_sandbox"  # what its landing pages carry; its form endpoints want it
+OWNER = "sandbox-owner"
+ORG = "brightrun"  # the plans' organisation (services.strategy.links.default_repo_id)
+BANNER = "Sandbox — nothing leaves this machine"
+_LOG = logging.getLogger(__name__)
+_OPEN: dict[Path, Sandbox] = {}
+_LOCK = threading.Lock()
+
+
+def wanted(environ: Mapping[str, str] | None = None) -> bool:
+    """`STUDIO_SANDBOX=1` (or true / yes / on) asks for the sandbox."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_SANDBOX, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """`STUDIO_SANDBOX_DIR`, else `.sandbox/` (git-ignored), as an absolute path."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(ENV_FOLDER) or DEFAULT_FOLDER).resolve()
+
+
+def default_port(environ: Mapping[str, str] | None = None) -> int:
+    """`STUDIO_SANDBOX_PORT` (0: any free port), else 8599."""
+    env = os.environ if environ is None else environ
+    try:
+        return int(env.get(ENV_PORT) or DEFAULT_PORT)
+    except ValueError:
+        return DEFAULT_PORT
+
+
+@dataclass
+class Sandbox:
+    """One sandbox: its folder, its Hub's URL, and (when this process serves it) the Hub itself."""
+
+    folder: Path
+    url: str
+    hub: LocalHub | None = None  # None: another process serves this folder; we talk to it over HTTP
+    server: Running | None = None
+    note: str | None = None  # said beside the banner (another port taken, a state started over)
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def records(self) -> Records:
+        """The sandbox's history, snapshots, decisions, sightings, leads and form answers."""
+        return folder_records(self.folder)
+
+    @property
+    def lead_log(self) -> JsonlLeads:
+        """Where the landing forms' leads go (the records read them from the same file)."""
+        return JsonlLeads(self.folder / LEADS_FILE)
+
+    @property
+    def answer_log(self) -> JsonlAnswers:
+        """Where the landing forms' suggestions go."""
+        return JsonlAnswers(self.folder / ANSWERS_FILE)
+
+    def settings(self) -> HubSettings:
+        """The Hub client's settings: the sandbox's URL and token, a short timeout (it is local)."""
+        return HubSettings(token=SecretStr(TOKEN), endpoint=self.url, retries=1, backoff=0.1, timeout=30)
+
+    def lead_capture(self) -> LeadCapture:
+        """Where the sandbox's landing pages post: the sandbox itself, with its publishable key."""
+        return LeadCapture(supabase_url=self.url, publishable_key=SecretStr(PUBLISHABLE_KEY))
+
+    @property
+    def privacy_url(self) -> str:
+        """The story's privacy notice: a page the sandbox serves (a fictional notice, said as such)."""
+        return f"{self.url}/sandbox/privacy"
+
+    def reset(self, now: datetime | None = None) -> None:
+        """Start over: every file of the folder removed, the story seeded again."""
+        if self.hub is None:
+            _post(f"{self.url}/api/sandbox/reset")
+            return
+        from services.sandbox import story
+
+        with self.hub.lock:
+            self.hub.reset()
+            self.hub.on_change = None
+            _clear(self.folder)
+        story.seed(self, now)
+        with self.hub.lock:
+            hub = self.hub
+            hub.on_change = lambda: hub_state.save(hub, self.folder)
+            hub_state.save(self.hub, self.folder)
+
+    def stop(self) -> None:
+        """Stop serving (the state on disk stays)."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def _clear(folder: Path) -> None:
+    if folder.is_dir():
+        for child in folder.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # whatever the project's .gitignore says
+
+
+def _post(url: str) -> dict:
+    request = urllib.request.Request(url, data=b"{}", method="POST", headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as answer:
+        return json.loads(answer.read() or b"{}")
+
+
+def _serving(url: str, folder: Path) -> bool:
+    """Whether a sandbox of this folder already answers at `url`."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/sandbox", timeout=2) as answer:
+            return Path(json.loads(answer.read()).get("folder", "")) == folder
+    except (OSError, ValueError):
+        return False
+
+
+class _Routes:
+    """The sandbox's own routes beside the Hub's: the landing forms' endpoints, the story's privacy
+    notice, and `/api/sandbox` (which folder it serves; a reset)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def route(self, method: str, parts: list[str], headers: Mapping[str, str],
+              body: Callable[[], bytes]) -> Answer | None:
+        """The answer to one of the sandbox's own paths; None for the Hub's."""
+        if parts[:2] == ["rest", "v1"] and parts[2:] in (["leads"], ["feedback"]):
+            if method == "OPTIONS":
+                return 200, None, b"", "text/plain"
+            if method != "POST":
+                return 405, {"message": "the sandbox's forms only insert"}, None, "application/json"
+            return form_post(self.sandbox.lead_log, self.sandbox.answer_log, PUBLISHABLE_KEY, parts[2], headers, body)
+        if parts == ["sandbox", "privacy"]:
+            return 200, None, PRIVACY_PAGE.encode(), "text/html; charset=utf-8"
+        if parts == ["api", "sandbox"]:
+            return 200, {"folder": str(self.sandbox.folder), "ready": self.sandbox.ready.is_set()}, None, \
+                "application/json"
+        if parts == ["api", "sandbox", "reset"] and method == "POST":
+            body()
+            self.sandbox.reset()
+            return 200, {"reset": True}, None, "application/json"
+        return None
+
+
+PRIVACY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Privacy notice (sandbox)</title>
+</head><body><h1>Privacy notice — sandbox</h1><p>This is the Lead Magnet Studio sandbox: a fictional company's
+notice, served on this machine only. Set the real notice's address on the Strategy page before publishing to the
+Hugging Face Hub.</p></body></html>"""
+
+
+def _start(folder: Path, port: int) -> Sandbox:
+    hub = LocalHub()
+    hub.users[TOKEN] = User(name=OWNER, email="owner@example.com", orgs={ORG: "admin"})
+    note = None
+    try:
+        server = start_local_hub(hub, port)
+    except OSError:
+        server = start_local_hub(hub, 0)
+        note = (f"port {port} is busy, so the sandbox answers on {hub.url}: links kept from a run on port {port} "
+                "point at the old address")
+    sandbox = Sandbox(folder=folder, url=hub.url, hub=hub, server=server, note=note)
+    hub.extension = _Routes(sandbox)
+    if hub_state.exists(folder):
+        try:
+            hub_state.load(hub, folder)
+            hub.on_change = lambda: hub_state.save(hub, folder)
+            sandbox.ready.set()
+            return sandbox
+        except ValueError as exc:
+            _LOG.warning("%s; the sandbox starts over", exc)
+            sandbox.note = f"{exc}: the sandbox started over"
+    sandbox.reset()
+    sandbox.ready.set()
+    return sandbox
+
+
+def open_sandbox(folder: Path | None = None, port: int | None = None) -> Sandbox:
+    """The sandbox of `folder` (`.sandbox/` by default): the one this process serves, the one another
+    process serves, or a new one, started and (when its folder holds no state) seeded."""
+    folder = (folder or default_folder()).resolve()
+    with _LOCK:
+        if folder in _OPEN:
+            return _OPEN[folder]
+        port = default_port() if port is None else port
+        if port and _serving(f"http://127.0.0.1:{port}", folder):
+            sandbox = Sandbox(folder=folder, url=f"http://127.0.0.1:{port}")
+            sandbox.ready.set()
+        else:
+            sandbox = _start(folder, port)
+        _OPEN[folder] = sandbox
+        return sandbox
+
+
+def close_all() -> None:
+    """Stop every sandbox this process serves (the app's shutdown, a test's teardown)."""
+    with _LOCK:
+        for sandbox in _OPEN.values():
+            sandbox.stop()
+        _OPEN.clear()
