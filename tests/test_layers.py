@@ -26,8 +26,11 @@ LAYERS: dict[str, set[str]] = {
     "funnel": {"dataset", "strategy", "release", "marketing", "supabase", "hub", "utils"},
     "feedback": {"dataset", "strategy", "supabase", "hub", "utils"},
     "batch": {"dataset", "demo", "feedback", "supabase", "utils"},
+    "records": {"hub", "funnel", "feedback", "supabase", "utils"},
+    "sandbox": {"dataset", "demo", "strategy", "release", "marketing", "hub", "funnel", "feedback", "records",
+                "supabase", "utils"},
     "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "feedback", "batch",
-            "utils"},
+            "records", "sandbox", "utils"},
 }
 
 

@@ -39,15 +39,12 @@ def active() -> bool:
     return bool(st.session_state[USE_KEY])
 
 
-@st.cache_resource(show_spinner="Setting up the sandbox (first run only: two releases and three weeks of "
-                                "traction)…")
-def _sandbox(folder: str) -> Sandbox:
-    return runtime.open_sandbox()
-
-
 def current() -> Sandbox:
-    """The sandbox (started and seeded on first use when the server's lifespan has not done it)."""
-    return _sandbox(str(runtime.default_folder()))
+    """The sandbox (started, and seeded on its first run, when the server's lifespan has not done it)."""
+    if (opened := runtime.opened()) is not None:
+        return opened
+    with st.spinner("Setting up the sandbox (the first time: two releases and three weeks of traction)…"):
+        return runtime.open_sandbox()
 
 
 def _reset() -> None:

@@ -28,11 +28,13 @@ FEEDBACK_COLUMNS = {"message", "email", "contact_consent", "consent_version", "s
 
 
 class RowRefusedError(Exception):
-    """A row the table refuses: PostgREST's error code and message."""
+    """A row the table refuses: PostgREST's error code and message, and its status (400, or 401 when
+    the row-level security policy refuses it for the anon role)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.code = code
+        self.status = status
 
 
 def _check(ok: bool, table: str, constraint: str) -> None:
@@ -78,7 +80,8 @@ def lead_from(row: Any, now: datetime) -> LandingLead:
     row = _columns(row, LEAD_COLUMNS, "leads")
     email = _text(row, "email", "leads", 254, required=True) or ""
     _check(bool(EMAIL.match(email)), "leads", "email_check")
-    _check(_flag(row, "delivery_consent", "leads"), "leads", "delivery_consent_check")
+    if not _flag(row, "delivery_consent", "leads"):  # the insert policy's WITH CHECK, met before the CHECK
+        raise RowRefusedError("42501", 'new row violates row-level security policy for table "leads"', 401)
     version = _text(row, "consent_version", "leads", 40, required=True) or ""
     _check(len(version) >= 1, "leads", "consent_version_check")
     return LandingLead(created_at=now, email=email, name=_text(row, "name", "leads", 200),
@@ -124,5 +127,5 @@ def form_post(leads: JsonlLeads, answers: JsonlAnswers, publishable_key: str, ta
     except ValueError:
         return 400, {"code": "PGRST102", "message": "Empty or invalid json", "details": None, "hint": None}, None, JSON
     except RowRefusedError as exc:
-        return 400, {"code": exc.code, "message": str(exc), "details": None, "hint": None}, None, JSON
+        return exc.status, {"code": exc.code, "message": str(exc), "details": None, "hint": None}, None, JSON
     return 201, None, b"", JSON

@@ -562,6 +562,13 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
             data = commit.files.get("/".join(parts[4:])) if commit else None
             if data is None:
                 raise _Error(404, "Entry not found")
+            # What `hf_hub_download` reads before it trusts a download (huggingface_hub file_download.py,
+            # `get_hf_file_metadata`): the commit, and the file's etag (an LFS file's sha256 as X-Linked-Etag).
+            path = "/".join(parts[4:])
+            lfs = path in commit.lfs if commit else False
+            self._link = {"X-Repo-Commit": commit.oid if commit else "", "ETag": f'"{blob_oid(data)}"',
+                          **({"X-Linked-Etag": f'"{hashlib.sha256(data).hexdigest()}"', "X-Linked-Size": str(len(data))}
+                             if lfs else {})}
             return 200, None, data, "application/octet-stream"
 
         def _dataset(self, repo_id: str, rest: list[str], query: dict) -> tuple[int, object, None, str]:

@@ -191,7 +191,7 @@ notice, served on this machine only. Set the real notice's address on the Strate
 Hugging Face Hub.</p></body></html>"""
 
 
-def _start(folder: Path, port: int) -> Sandbox:
+def _start(folder: Path, port: int, story: bool) -> Sandbox:
     hub = LocalHub()
     hub.users[TOKEN] = User(name=OWNER, email="owner@example.com", orgs={ORG: "admin"})
     note = None
@@ -212,14 +212,19 @@ def _start(folder: Path, port: int) -> Sandbox:
         except ValueError as exc:
             _LOG.warning("%s; the sandbox starts over", exc)
             sandbox.note = f"{exc}: the sandbox started over"
-    sandbox.reset()
+    if story:
+        sandbox.reset()
+    else:
+        _clear(folder)
+        hub.on_change = lambda: hub_state.save(hub, folder)
     sandbox.ready.set()
     return sandbox
 
 
-def open_sandbox(folder: Path | None = None, port: int | None = None) -> Sandbox:
+def open_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
     """The sandbox of `folder` (`.sandbox/` by default): the one this process serves, the one another
-    process serves, or a new one, started and (when its folder holds no state) seeded."""
+    process serves, or a new one, started and (when its folder holds no state) seeded with the story
+    (or left empty: `story=False`, for a test of the parts)."""
     folder = (folder or default_folder()).resolve()
     with _LOCK:
         if folder in _OPEN:
@@ -229,9 +234,14 @@ def open_sandbox(folder: Path | None = None, port: int | None = None) -> Sandbox
             sandbox = Sandbox(folder=folder, url=f"http://127.0.0.1:{port}")
             sandbox.ready.set()
         else:
-            sandbox = _start(folder, port)
+            sandbox = _start(folder, port, story)
         _OPEN[folder] = sandbox
         return sandbox
+
+
+def opened(folder: Path | None = None) -> Sandbox | None:
+    """The sandbox of `folder` if this process has it open already (nothing is started)."""
+    return _OPEN.get((folder or default_folder()).resolve())
 
 
 def close_all() -> None:

@@ -1,7 +1,9 @@
-"""The test Hub's Spaces and collections, through the real huggingface_hub client (the funnel's parts).
+"""The local Hub's Spaces and collections, through the real huggingface_hub client (the funnel's parts).
 
 A static Space serves the landing page; a collection gathers a plan's tiers. These check that the
-stand-in answers the calls the client makes as the Hub does, before a feature relies on them.
+stand-in answers the calls the client makes as the Hub does, before a feature relies on them. Each
+runs twice: on the tests' Hub and on the sandbox's (the same code, with its state saved to disk
+after every change and its own routes beside the Hub's), so the sandbox is held to the same rules.
 """
 
 from __future__ import annotations
@@ -12,6 +14,18 @@ from huggingface_hub.errors import HfHubHTTPError
 from services.hub import api as hub_api
 
 SPACE = "brightrun/eq-100-landing"
+
+
+@pytest.fixture(params=["tests' Hub", "sandbox Hub"])
+def local_hub(request, local_hub, tmp_path):
+    """The tests' Hub, or an empty sandbox's Hub with the same accounts."""
+    if request.param == "tests' Hub":
+        return local_hub
+    from services.sandbox.runtime import open_sandbox
+
+    hub = open_sandbox(tmp_path / "sandbox", port=0, story=False).hub
+    hub.users.update(local_hub.users)
+    return hub
 
 
 @pytest.fixture
