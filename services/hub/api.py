@@ -69,7 +69,23 @@ def client(settings: HubSettings) -> HfApi:
     # with hf_xet installed, huggingface_hub would use Xet storage instead, whose chunked protocol
     # to its CAS servers no local stand-in can speak. The Hub accepts both for a dataset repo.
     constants.HF_HUB_DISABLE_XET = True
+    if settings.endpoint.rstrip("/") != constants.ENDPOINT.rstrip("/"):
+        _no_public_hub_lookups()
     return HfApi(endpoint=settings.endpoint, token=settings.token.get_secret_value(), library_name="lead-magnet-studio")
+
+
+def _no_public_hub_lookups() -> None:
+    """A client of another Hub (the sandbox, a test Hub) never reaches huggingface.co.
+
+    On its first request huggingface_hub fetches a registry of AI-agent harnesses for its user agent
+    from `constants.ENDPOINT` — huggingface.co, whichever Hub the client talks to — waiting up to 3 s
+    (`utils/_detect_agent.py`, `_fetch_registry`). An empty registry in its place is what it uses
+    itself when that fetch fails; the user agent then names no agent, and nothing leaves the machine.
+    """
+    from huggingface_hub.utils import _detect_agent
+
+    if getattr(_detect_agent, "_registry", "absent") is None:  # not fetched yet (and the attribute exists)
+        _detect_agent._registry = _detect_agent._EMPTY_REGISTRY
 
 
 def call(settings: HubSettings, what: str, action: Callable[[], T], repo_id: str = "") -> T:

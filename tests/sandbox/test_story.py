@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def test_three_weeks_of_daily_snapshots_on_a_plausible_curve(told):
     for repo_id in (PREVIEW, FULL, SPACE):
         mine = sorted((s for s in snapshots if s.repo_id == repo_id), key=lambda s: s.taken_at)
         assert len(mine) == 21 and mine[-1].taken_at == NOW
-        assert all(b.taken_at - a.taken_at == timedelta(days=1) for a, b in zip(mine, mine[1:], strict=False))
+        assert all(b.taken_at - a.taken_at == timedelta(days=1) for a, b in itertools.pairwise(mine))
         series = [s.landing_leads if repo_id == SPACE else s.downloads_all_time for s in mine]
         assert series == sorted(series) and series[0] < series[-1]  # growing, never falling
     last_preview = max((s for s in snapshots if s.repo_id == PREVIEW), key=lambda s: s.taken_at)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from services.release.card.facts import CardFacts, Generator, fmt_number, size_category
 from services.release.card.whats_new import WhatsNew
 from services.strategy.gate_form import gate_yaml
-from services.strategy.links import ReleaseLinks
+from services.strategy.links import HUB_URL, ReleaseLinks, repo_url
 from services.strategy.plans import Plan, Tier
 
 TEMPLATE = Path(__file__).with_name("dataset_card.md.j2")
@@ -122,6 +122,12 @@ def _landing_label(plan: Plan, links: ReleaseLinks, tier: Tier) -> str:
     return f"get {target.tier} ({target.label})"
 
 
+def on_hub(url: str, endpoint: str) -> str:
+    """A link to a page of huggingface.co (a preset's discussions link) moved to the Hub the release
+    goes to: a release on another Hub (the sandbox's) links its own pages, never the public Hub's."""
+    return endpoint + url[len(HUB_URL):] if url.startswith(HUB_URL + "/") and endpoint != HUB_URL else url
+
+
 def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_id: str, year: int,
                 example: dict[str, Any] | None = None, image: str | None = None,
                 generator: Generator | None = None, links: ReleaseLinks | None = None,
@@ -133,7 +139,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
     landing = links.call_to_action(plan, tier.name)
     ctas = {
         "text": cta.text,
-        "feedback": cta.feedback_url.replace("{repo}", repo_id) if cta.feedback_url else None,
+        "feedback": on_hub(cta.feedback_url.replace("{repo}", repo_id), links.endpoint) if cta.feedback_url else None,
         "landing": landing, "landing_label": _landing_label(plan, links, tier) if landing else "",
         "generate": cta.generate_url, "generate_label": "generate your own",
     }
@@ -143,6 +149,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
         year=year, example=example, news=news,
         download=tier.channel == "download", generator=generator,
         image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
+        repo_page=repo_url(links.endpoint, "dataset", repo_id),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",
     )
     rendered = re.sub(r"\n{3,}", "\n\n", rendered)
