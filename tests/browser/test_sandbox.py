@@ -1,0 +1,85 @@
+"""Out of the box, in Chromium: the app started with no secrets and no credentials shows every page on
+the sandbox's seeded story, publishes a tier to the sandbox from the Publish page, takes a lead through
+the sandbox's landing Space, sees both on Releases and Leads, resets — and the app's process never
+tries to reach a host beyond 127.0.0.1 (every connection it attempts is logged by an audit hook)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
+from tests.support.connections import audit_dir, hosts, off_machine
+from tests.support.streamlit_server import ROOT, streamlit_app
+
+pytestmark = BROWSER
+BANNER = "Sandbox — nothing leaves this machine"
+PAGES = ["Overview", "Coverage", "Quality", "Strategy", "Samples", "Card & checks", "Publish", "Releases", "Leads",
+         "Traction", "Feedback", "Next batch"]
+CONTENT = ('[data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stVegaLiteChart"], '
+           '[data-testid="stChatMessage"], [data-testid="stMarkdownContainer"] h2')
+PREVIEW = "brightrun/financial-eq-billboard-preview"
+SPACE = "brightrun/financial-eq-billboard-eq-100"
+
+
+def _metric(page, label: str) -> str:
+    return page.locator('[data-testid="stMetric"]', has_text=label).first.locator(
+        '[data-testid="stMetricValue"]').inner_text()
+
+
+def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_the_machine(tmp_path, artifacts):
+    log = tmp_path / "connections.jsonl"
+    env = {"LMS_CONNECT_LOG": str(log), "STUDIO_RELEASES_FILE": str(tmp_path / "real" / "history.jsonl"),
+           "PYTHONPATH": os.pathsep.join([str(audit_dir(tmp_path / "audit")), str(ROOT)])}
+    assert not any(k.startswith(("HF_TOKEN", "SUPABASE_")) for k in os.environ)
+    with streamlit_app(env=env, timeout=120) as url, chromium_page(1400, 1400) as page:
+        page.goto(url)
+        wait_until_idle(page, 180_000)  # the first run may wait for the sandbox's story to be seeded
+        for title in PAGES:
+            open_page(page, title)
+            page.get_by_text(BANNER).first.wait_for(timeout=60_000)
+            page.locator(CONTENT).first.wait_for(timeout=60_000)
+            assert page.locator(CONTENT).count() >= 1, title
+            assert page.get_by_text("is not configured").count() == 0, title
+            page.screenshot(path=str(artifacts / f"sandbox-{title.lower().replace(' & ', '-').replace(' ', '-')}.png"))
+        banner = page.get_by_text(BANNER).first.locator("xpath=ancestor::*[@data-testid='stMarkdownContainer']")
+        sandbox = re.search(r"\((http://127\.0\.0\.1:\d+)\)", banner.inner_text()).group(1)
+
+        open_page(page, "Publish")
+        page.get_by_text("Dry run", exact=True).wait_for(timeout=60_000)
+        publish = page.get_by_role("button", name=f"Publish preview to {PREVIEW}")
+        assert publish.is_enabled()  # the local owner needs no password in the sandbox
+        publish.click()
+        page.get_by_text("is published").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        assert_no_exception(page)
+        assert page.get_by_text("tag v3").count() + page.locator("strong", has_text="v3").count() >= 1
+        page.screenshot(path=str(artifacts / "sandbox-published.png"))
+        open_page(page, "Releases")
+        assert _metric(page, "Published") == "7"
+
+        page.goto(f"{sandbox}/spaces/{SPACE}")  # the story's landing Space, served by the sandbox
+        space = page.frame_locator("#space")
+        space.locator("#lead input[name=email]").fill("visitor@example.com")
+        space.locator("#lead input[name=delivery_consent]").check()
+        space.locator("#lead button[type=submit]").click()
+        link = space.locator("#download")
+        link.wait_for(timeout=15_000)
+        assert link.get_attribute("href").startswith(f"{sandbox}/spaces/{SPACE}/resolve/main/")
+        page.goto(url)
+        wait_until_idle(page)
+        open_page(page, "Leads")
+        page.get_by_role("button", name="Refresh").click()
+        wait_until_idle(page)
+        assert _metric(page, "From a landing page") == "41"
+
+        open_page(page, "Releases")
+        page.get_by_role("button", name="Reset sandbox").click()
+        page.get_by_role("button", name="Reset", exact=True).click()
+        wait_until_idle(page, 180_000)
+        assert_no_exception(page)
+        assert _metric(page, "Published") == "6"
+    assert not (tmp_path / "real").exists()  # the real history never saw the sandbox
+    reached = hosts(log)
+    assert any(h == "127.0.0.1" for h in reached), "the audit hook logged the app's own connections"
+    assert off_machine(reached) == set(), reached
