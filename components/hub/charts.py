@@ -8,6 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from services.hub.snapshots import release_marks
+
 
 def traction_lines(series: pd.DataFrame, events: pd.DataFrame, label: str) -> alt.LayerChart:
     """One series (e.g. "downloads (30 days)") per repo over time; each release a dashed rule with its tag."""
@@ -22,7 +24,7 @@ def traction_lines(series: pd.DataFrame, events: pd.DataFrame, label: str) -> al
     rules = alt.Chart(events).mark_rule(strokeDash=[4, 3], color="#888").encode(
         x="released_at:T", tooltip=[alt.Tooltip("label:N", title="Release"), alt.Tooltip("repo_id:N", title="Repo"),
                                     alt.Tooltip("released_at:T", title="Released", format="%Y-%m-%d %H:%M")])
-    tags = alt.Chart(events).mark_text(align="left", dx=3, dy=-6, fontSize=10, color="#555").encode(
+    tags = alt.Chart(release_marks(events)).mark_text(align="left", dx=3, dy=-6, fontSize=10, color="#555").encode(
         x="released_at:T", y=alt.value(0), text="label:N")
     return alt.layer(lines, rules, tags).properties(height=260)
 

@@ -116,3 +116,18 @@ def release_events(records: list[ReleaseRecord]) -> pd.DataFrame:
     rows = [{"released_at": r.released_at, "repo_id": r.repo_id, "tier": r.tier, "label": f"{r.tier} {r.tag or ''}"
              .strip()} for r in records if r.outcome == "published"]
     return pd.DataFrame(rows, columns=["released_at", "repo_id", "tier", "label"])
+
+
+def release_marks(events: pd.DataFrame) -> pd.DataFrame:
+    """One label per moment a plan was released (its tiers go out within the same minute): the chart
+    writes "v2: preview, eq-100, full" once instead of three labels drawn over each other."""
+    if events.empty:
+        return pd.DataFrame(columns=["released_at", "label"])
+    moments = events.assign(moment=events["released_at"].dt.floor("min"))
+    rows = []
+    for moment, group in moments.groupby("moment", sort=True):
+        tags = {label.rsplit(" ", 1)[-1] for label in group["label"]}
+        tiers = ", ".join(dict.fromkeys(group["tier"]))
+        label = f"{tags.pop()}: {tiers}" if len(tags) == 1 and len(group) > 1 else " · ".join(group["label"])
+        rows.append({"released_at": group["released_at"].min(), "label": label, "moment": moment})
+    return pd.DataFrame(rows, columns=["released_at", "label"])

@@ -69,3 +69,15 @@ def test_release_events_are_the_releases_that_made_a_commit():
                ReleaseRecord(actor="o", tier="full", repo_id="o/full", outcome="failed", released_at=at)]
     events = snapshots.release_events(records)
     assert events[["repo_id", "label"]].values.tolist() == [["o/full", "full v1"]]
+
+
+def test_a_plan_released_at_once_gets_one_mark_not_three_drawn_over_each_other():
+    at = datetime(2026, 11, 20, 9, 0, 5, tzinfo=UTC)
+    tiers = ("preview", "eq-100", "full")
+    records = [ReleaseRecord(actor="o", tier=t, repo_id=f"o/{t}", outcome="published", tag="v2",
+                             released_at=at + timedelta(seconds=i)) for i, t in enumerate(tiers)]
+    records.append(ReleaseRecord(actor="o", tier="full", repo_id="o/full", outcome="published", tag="v1",
+                                 released_at=at - timedelta(days=7)))
+    marks = snapshots.release_marks(snapshots.release_events(records))
+    assert marks["label"].tolist() == ["full v1", "v2: preview, eq-100, full"]
+    assert snapshots.release_marks(snapshots.release_events([])).empty
