@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, stores
@@ -24,11 +25,12 @@ from services.release import bundle
 from services.release.errors import BundleDirError
 from services.strategy.links import RepoType
 from services.supabase.config import ENV_PUBLISHABLE, ENV_URL
+from services.utils.files import FileSource
 
 
-def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[dict[str, bytes], dict, RepoType, str]:
-    """The files to publish, the manifest, the kind of repo and its id: a folder's files, or the
-    landing Space built around a download tier's zip."""
+def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[Mapping[str, FileSource], dict, RepoType, str]:
+    """The files to publish, the manifest, the kind of repo and its id: a folder's files (their paths:
+    uploaded from disk, never read whole), or the landing Space built around a download tier's zip."""
     if path.is_file() and path.suffix == ".zip":
         data = path.read_bytes()
         manifest, _ = zip_contents(data)

@@ -6,18 +6,18 @@ sha256 of the content for LFS files.
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from huggingface_hub import DatasetInfo, HfApi, RepoFile, SpaceInfo
-from huggingface_hub.utils.sha import git_hash
 from pydantic import BaseModel, Field
 
 from services.hub.api import call
 from services.hub.config import HubSettings
 from services.hub.errors import HubError, card_errors_of
 from services.strategy.links import RepoType
+from services.utils.files import FileSource, git_blob_id, read_whole, sha256_of, size_of
 
 KEEP = frozenset({".gitattributes"})  # the Hub's own file: never deleted by a release
 RELEASE_TAG = re.compile(r"^v(\d+)$")
@@ -81,21 +81,25 @@ def read_head(api: HfApi, settings: HubSettings, repo_id: str,
     return info, info.sha
 
 
-def _local_id(data: bytes, remote_id: str | None) -> str:
+def _local_id(data: FileSource, remote_id: str | None) -> str:
     if remote_id and remote_id.startswith("sha256:"):
-        return f"sha256:{hashlib.sha256(data).hexdigest()}"
-    return git_hash(data)
+        return f"sha256:{sha256_of(data)}"
+    return git_blob_id(data)
 
 
-def diff(files: dict[str, bytes], remote: dict[str, tuple[str, int]]) -> list[FileChange]:
-    """Each local file added, changed or unchanged, and each remote file the release deletes."""
+def diff(files: Mapping[str, FileSource], remote: dict[str, tuple[str, int]]) -> list[FileChange]:
+    """Each local file added, changed or unchanged, and each remote file the release deletes. Files on
+    disk are hashed in chunks (sha256 for the Hub's LFS files, the git blob id for the others) and
+    compared with the ids the Hub lists: nothing is downloaded, nothing is read whole."""
     changes = []
     for path, data in sorted(files.items()):
         if path not in remote:
             status = "added"
+        elif size_of(data) != remote[path][1]:
+            status = "changed"  # a size that differs needs no hash
         else:
             status = "unchanged" if _local_id(data, remote[path][0]) == remote[path][0] else "changed"
-        changes.append(FileChange(path=path, size=len(data), status=status))
+        changes.append(FileChange(path=path, size=size_of(data), status=status))
     for path, (_, size) in sorted(remote.items()):
         if path not in files and path not in KEEP:
             changes.append(FileChange(path=path, size=size, status="deleted"))
@@ -117,16 +121,16 @@ def card_errors(api: HfApi, settings: HubSettings, readme: bytes, repo_type: Rep
     return call(settings, "asking the Hub to validate the card", ask)
 
 
-def against_nothing(repo_id: str, files: dict[str, bytes], repo_type: RepoType = "dataset") -> DryRun:
+def against_nothing(repo_id: str, files: Mapping[str, FileSource], repo_type: RepoType = "dataset") -> DryRun:
     """The dry run of a repo that does not exist yet (or of no Hub at all): every file is added."""
     return DryRun(repo_id=repo_id, repo_type=repo_type, exists=False,
-                  changes=[FileChange(path=p, size=len(d), status="added") for p, d in sorted(files.items())])
+                  changes=[FileChange(path=p, size=size_of(d), status="added") for p, d in sorted(files.items())])
 
 
-def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: dict[str, bytes],
+def dry_run(api: HfApi, settings: HubSettings, repo_id: str, files: Mapping[str, FileSource],
             repo_type: RepoType = "dataset") -> DryRun:
     """What publishing `files` to `repo_id` would change, against its head now. Sends nothing."""
-    refused = card_errors(api, settings, files["README.md"], repo_type) if "README.md" in files else []
+    refused = card_errors(api, settings, read_whole(files["README.md"]), repo_type) if "README.md" in files else []
     try:
         info, head = read_head(api, settings, repo_id, repo_type)
     except HubError as exc:

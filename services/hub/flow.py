@@ -7,6 +7,7 @@ up to date, refused, or failed with its message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from huggingface_hub import HfApi
@@ -22,6 +23,7 @@ from services.hub.publish import PublishOptions, PublishResult, Step, publish
 from services.release.bundle import manifest_blocked
 from services.release.card.facts import CardFacts
 from services.release.card.whats_new import ReleaseSummary
+from services.utils.files import FileSource
 
 
 class ReleaseContext(BaseModel):
@@ -61,7 +63,7 @@ class Attempt(BaseModel):
     history_error: str | None = None
 
 
-def attempt(api: HfApi, settings: HubSettings, files: dict[str, bytes], context: ReleaseContext,
+def attempt(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], context: ReleaseContext,
             options: PublishOptions, seen: DryRun, actor: str, history: History,
             step: Step | None = None) -> Attempt:
     """Refuse a blocked tier, or publish it; record the outcome whatever it is."""

@@ -11,7 +11,7 @@ head is read again: a commit that landed is recognised by its files, and not sen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
@@ -24,6 +24,7 @@ from services.hub.config import HubSettings
 from services.hub.dry_run import KEEP, DryRun, FileChange, diff, read_head, remote_files
 from services.hub.errors import HubError, classify, said_pause
 from services.strategy.links import RepoType, repo_url
+from services.utils.files import FileSource
 from services.utils.retrying import retrying
 
 Step = Callable[[str], None]
@@ -86,7 +87,7 @@ class PublishResult(BaseModel):
     collection: str | None = Field(default=None, description="the slug of the plan's Hub collection")
 
 
-def publish(api: HfApi, settings: HubSettings, files: dict[str, bytes], options: PublishOptions, seen: DryRun,
+def publish(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], options: PublishOptions, seen: DryRun,
             step: Step | None = None) -> PublishResult:
     """Publish `files` as the whole content of the repo. `seen` is the dry run the owner reviewed."""
     repo_id, kind = options.repo_id, options.repo_type
@@ -166,7 +167,7 @@ def _settings(api: HfApi, settings: HubSettings, options: PublishOptions, privat
                                                           private=private, gated=gated), options.repo_id)
 
 
-def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
+def _operations(files: Mapping[str, FileSource], changes: list[FileChange]) -> list:
     ops: list = []
     for c in changes:
         if c.status in {"added", "changed"}:
@@ -176,7 +177,7 @@ def _operations(files: dict[str, bytes], changes: list[FileChange]) -> list:
     return ops
 
 
-def _commit(api: HfApi, settings: HubSettings, files: dict[str, bytes], changes: list[FileChange],
+def _commit(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], changes: list[FileChange],
             options: PublishOptions, parent: str, say: Step | None = None) -> str:
     """One commit on `parent`; after a lost answer, a commit that landed is found, not repeated."""
     repo_id = options.repo_id
@@ -214,7 +215,7 @@ def _retried_by_the_library(exc: Exception) -> bool:
     return "/preupload/" in url or ".git/info/lfs/" in url or request.method == "PUT"
 
 
-def _landed(api: HfApi, settings: HubSettings, options: PublishOptions, files: dict[str, bytes],
+def _landed(api: HfApi, settings: HubSettings, options: PublishOptions, files: Mapping[str, FileSource],
             parent: str) -> str | None:
     """The new head, if it moved from `parent` and holds exactly `files` (our commit landed)."""
     try:

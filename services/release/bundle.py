@@ -34,6 +34,7 @@ from services.release.errors import BundleDirError, ReleaseError
 from services.strategy.links import HUB_URL, ReleaseLinks, default_repo_id
 from services.strategy.plans import Plan, Tier
 from services.strategy.sampling import TierSelection
+from services.utils.files import sha256_of
 
 MANIFEST = "release.json"
 MANIFEST_FORMAT = "lead-magnet-studio-release/1"
@@ -254,8 +255,9 @@ def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelectio
             if plan.tier(name).channel in BUILDABLE and sel.error is None}
 
 
-def read_release_dir(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """The files of a Hub tier folder written by `bundle`, checked against its manifest."""
+def read_release_dir(folder: Path) -> tuple[dict[str, Path], dict[str, Any]]:
+    """The files of a Hub tier folder written by `bundle` (their paths: they are published from disk,
+    never read whole), each checked against its manifest's sha256 in chunks."""
     folder = Path(folder)
     manifest_path = folder / MANIFEST
     if not folder.is_dir():
@@ -268,12 +270,12 @@ def read_release_dir(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         raise BundleDirError(f"{manifest_path}: not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise BundleDirError(f"{manifest_path}: not a release manifest ({MANIFEST_FORMAT})")
-    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
     listed = manifest.get("files") or {}
     for path, entry in listed.items():
         if path not in files:
             raise BundleDirError(f"{folder}: {path} is listed in {MANIFEST} but missing")
-        if hashlib.sha256(files[path]).hexdigest() != entry.get("sha256"):
+        if sha256_of(files[path]) != entry.get("sha256"):
             raise BundleDirError(f"{folder}: {path} was changed after the bundle was built (sha256 differs)")
     extra = sorted(set(files) - set(listed) - {MANIFEST})
     if extra:

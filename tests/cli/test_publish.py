@@ -56,6 +56,31 @@ def test_dry_run_then_publish_then_up_to_date(env, release, capsys):
     assert history[1].actor == "owner (command line)" and history[1].conversations == 30
 
 
+def test_a_folder_is_published_from_its_files_on_disk_never_read_whole(env, release, capsys, monkeypatch):
+    """Every file goes to the client as its path (huggingface_hub then reads it in chunks to hash and
+    upload it), and the Hub ends up with exactly the folder's bytes."""
+    from pathlib import Path
+
+    from huggingface_hub import HfApi
+
+    sent: list = []
+    real_commit = HfApi.create_commit
+
+    def watched(self, repo_id, operations, **kw):  # the real commit, with what it was given noted
+        sent.extend(operations)
+        return real_commit(self, repo_id, operations, **kw)
+
+    monkeypatch.setattr(HfApi, "create_commit", watched)
+    code, _, err = run(capsys, "publish", str(release / "preview"), "--repo-id", REPO)
+    assert code == 0, err
+    adds = [op for op in sent if type(op).__name__ == "CommitOperationAdd"]
+    assert {op.path_in_repo for op in adds} >= {"README.md", "release.json", "data/conversations.parquet",
+                                                "data/training_pairs.parquet"}
+    assert all(isinstance(op.path_or_fileobj, str | Path) for op in adds), [type(op.path_or_fileobj) for op in adds]
+    for op in adds:
+        assert env.files(REPO)[op.path_in_repo] == (release / "preview" / op.path_in_repo).read_bytes()
+
+
 def test_a_gated_tier_is_gated_by_default(env, release, capsys):
     code, _, _ = run(capsys, "publish", str(release / "hybrid" / "full"), "--repo-id", "brightrun/eq-full",
                      "--private")
