@@ -244,6 +244,14 @@ def opened(folder: Path | None = None) -> Sandbox | None:
     return _OPEN.get((folder or default_folder()).resolve())
 
 
+def close(folder: Path) -> None:
+    """Stop the sandbox of `folder` if this process serves it (its state stays on disk)."""
+    with _LOCK:
+        sandbox = _OPEN.pop(folder.resolve(), None)
+    if sandbox is not None:
+        sandbox.stop()
+
+
 def close_all() -> None:
     """Stop every sandbox this process serves (the app's shutdown, a test's teardown)."""
     with _LOCK:

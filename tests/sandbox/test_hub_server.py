@@ -12,20 +12,12 @@ import pytest
 from huggingface_hub.errors import HfHubHTTPError
 
 from services.hub import api as hub_api
+from tests.support import both_hubs
 
 SPACE = "brightrun/eq-100-landing"
 
 
-@pytest.fixture(params=["tests' Hub", "sandbox Hub"])
-def local_hub(request, local_hub, tmp_path):
-    """The tests' Hub, or an empty sandbox's Hub with the same accounts."""
-    if request.param == "tests' Hub":
-        return local_hub
-    from services.sandbox.runtime import open_sandbox
-
-    hub = open_sandbox(tmp_path / "sandbox", port=0, story=False).hub
-    hub.users.update(local_hub.users)
-    return hub
+local_hub = both_hubs.local_hub
 
 
 @pytest.fixture
