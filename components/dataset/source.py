@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 KIND_KEY = "source.kind"
 PATH_KEY = "source.path"
 UPLOAD_KEY = "source.upload"
+# An upload is held in the server's memory whole (and read from there), so the widget is for small
+# exports: `server.maxUploadSize` (.streamlit/config.toml) stops at 1 GB. A larger file is read from disk.
+UPLOAD_HELP = ("Uploads are held in memory: up to 1 GB. A larger export (the platform's can reach several GB) "
+               "loads faster and lighter as *File on this machine*, read from disk.")
 KINDS = {"demo": "Demo dataset", "upload": "Upload an export", "path": "File on this machine", "supabase": "Supabase"}
 
 
@@ -87,7 +91,8 @@ def sidebar_picker() -> None:
         kind = st.session_state[KIND_KEY]
         if kind == "upload":
             st.file_uploader("training.json, training.jsonl or enriched.json", type=["json", "jsonl"],
-                             key=UPLOAD_KEY)
+                             key=UPLOAD_KEY, help=UPLOAD_HELP)
+            st.caption(UPLOAD_HELP)
         elif kind == "path":
             st.text_input("Path to an export", key=PATH_KEY, placeholder="/data/training.json")
         elif kind == "supabase":
