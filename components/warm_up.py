@@ -36,9 +36,10 @@ def warm_up() -> None:
         _LOG.exception("warm-up failed; the first page will do the work itself")
     try:
         from components.hub import sandbox
+        from services.sandbox import runtime
 
         if sandbox.default_on():
-            sandbox.current()
+            runtime.open_sandbox()
     except Exception:  # the pages start it themselves, and say what went wrong
         _LOG.exception("the sandbox could not be started; the pages will try again")
 

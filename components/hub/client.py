@@ -50,7 +50,7 @@ def settings() -> HubSettings | HubConfigError:
 
 def endpoint() -> str:
     """The Hub releases go to, token or not: cards link their sibling tiers there."""
-    return sandbox.current().url if sandbox.active() else hub_endpoint(app_secrets())
+    return sandbox.address() if sandbox.active() else hub_endpoint(app_secrets())
 
 
 def token_id(s: HubSettings) -> str:

@@ -40,11 +40,19 @@ def active() -> bool:
 
 
 def current() -> Sandbox:
-    """The sandbox (started, and seeded on its first run, when the server's lifespan has not done it)."""
-    if (opened := runtime.opened()) is not None:
-        return opened
+    """The sandbox, ready for reads and writes (started, and seeded on its first run, when the server's
+    lifespan has not done it; a page that needs it waits for the story with a spinner)."""
+    sandbox = runtime.opened()
+    if sandbox is not None and sandbox.ready.is_set():
+        return sandbox
     with st.spinner("Setting up the sandbox (the first time: two releases and three weeks of traction)…"):
         return runtime.open_sandbox()
+
+
+def address() -> str:
+    """The sandbox Hub's address, without waiting for its story (cards link their siblings there)."""
+    sandbox = runtime.opened()
+    return sandbox.url if sandbox is not None else current().url
 
 
 def _reset() -> None:
@@ -66,11 +74,17 @@ def sidebar_panel() -> None:
                   "read traction without sending anything anywhere. Its records are kept apart from the real "
                   "ones." + ("" if token else " Add a Hub token to publish for real (see the README)."))
         if on:
-            sandbox = current()
-            st.caption(f":material/science: **Sandbox Hub** at {sandbox.url} · records in `{sandbox.folder.name}/`")
-            with st.popover("Reset sandbox", icon=":material/restart_alt:"):
-                st.write("Remove every rehearsal and start over from the seeded story?")
-                st.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
+            sandbox = runtime.opened()
+            if sandbox is None:  # nobody started it (no lifespan under AppTest, or switched on just now)
+                runtime.start_in_background()
+            if sandbox is None or not sandbox.ready.is_set():
+                st.caption(":material/science: **Sandbox Hub**: setting up its story (the first run only)…")
+            else:
+                st.caption(f":material/science: **Sandbox Hub** at {sandbox.url} · records in "
+                           f"`{sandbox.folder.name}/`")
+                with st.popover("Reset sandbox", icon=":material/restart_alt:"):
+                    st.write("Remove every rehearsal and start over from the seeded story?")
+                    st.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
         elif token:
             from components.hub.client import settings
 
@@ -85,7 +99,8 @@ def banner() -> None:
     """Above every page while the sandbox is on: nobody mistakes a rehearsal for a release. (A coloured
     line, not an alert: a page's own warnings stay its first.)"""
     if active():
-        sandbox = current()
-        note = f" {sandbox.note}." if sandbox.note else ""
+        sandbox = runtime.opened()
+        where = f" ({sandbox.url})" if sandbox is not None else ""
+        note = f" {sandbox.note}." if sandbox is not None and sandbox.note else ""
         st.markdown(f":orange-background[:material/science: **{BANNER}.**] Publishing, leads, traction and feedback "
-                    f"here are the local sandbox's ({sandbox.url}): a seeded, fictional story to rehearse on.{note}")
+                    f"here are the local sandbox's{where}: a seeded, fictional story to rehearse on.{note}")

@@ -191,7 +191,8 @@ notice, served on this machine only. Set the real notice's address on the Strate
 Hugging Face Hub.</p></body></html>"""
 
 
-def _start(folder: Path, port: int, story: bool) -> Sandbox:
+def _serve(folder: Path, port: int) -> Sandbox:
+    """The sandbox's Hub, answering, with its saved state loaded; not ready when there was none."""
     hub = LocalHub()
     hub.users[TOKEN] = User(name=OWNER, email="owner@example.com", orgs={ORG: "admin"})
     note = None
@@ -208,39 +209,67 @@ def _start(folder: Path, port: int, story: bool) -> Sandbox:
             hub_state.load(hub, folder)
             hub.on_change = lambda: hub_state.save(hub, folder)
             sandbox.ready.set()
-            return sandbox
         except ValueError as exc:
             _LOG.warning("%s; the sandbox starts over", exc)
             sandbox.note = f"{exc}: the sandbox started over"
-    if story:
-        sandbox.reset()
-    else:
-        _clear(folder)
-        hub.on_change = lambda: hub_state.save(hub, folder)
-    sandbox.ready.set()
     return sandbox
 
 
+def _first_run(sandbox: Sandbox, story: bool) -> None:
+    """Seed a sandbox that had no state (or an empty one for `story=False`); ready whatever happens,
+    so nobody waits for ever on a story that failed (the failure is said in its note)."""
+    hub = sandbox.hub
+    assert hub is not None
+    try:
+        if story:
+            sandbox.reset()
+        else:
+            _clear(sandbox.folder)
+            hub.on_change = lambda: hub_state.save(hub, sandbox.folder)
+    except Exception as exc:
+        sandbox.note = f"the sandbox's story could not be seeded ({exc})"
+        raise
+    finally:
+        sandbox.ready.set()
+
+
 def open_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
-    """The sandbox of `folder` (`.sandbox/` by default): the one this process serves, the one another
-    process serves, or a new one, started and (when its folder holds no state) seeded with the story
-    (or left empty: `story=False`, for a test of the parts)."""
+    """The sandbox of `folder` (`.sandbox/` by default), ready: the one this process serves, the one
+    another process serves, or a new one, started and (when its folder holds no state) seeded with the
+    story (or left empty: `story=False`, for a test of the parts). While a first run seeds it, other
+    callers get it from `opened()` at once (its address is known) and wait here for its data."""
     folder = (folder or default_folder()).resolve()
     with _LOCK:
-        if folder in _OPEN:
-            return _OPEN[folder]
-        port = default_port() if port is None else port
-        if port and _serving(f"http://127.0.0.1:{port}", folder):
-            sandbox = Sandbox(folder=folder, url=f"http://127.0.0.1:{port}")
-            sandbox.ready.set()
-        else:
-            sandbox = _start(folder, port, story)
-        _OPEN[folder] = sandbox
-        return sandbox
+        sandbox = _OPEN.get(folder)
+        first = sandbox is None
+        if sandbox is None:
+            port = default_port() if port is None else port
+            if port and _serving(f"http://127.0.0.1:{port}", folder):
+                sandbox = Sandbox(folder=folder, url=f"http://127.0.0.1:{port}")
+                sandbox.ready.set()
+            else:
+                sandbox = _serve(folder, port)
+            _OPEN[folder] = sandbox
+    if first and not sandbox.ready.is_set():
+        _first_run(sandbox, story)
+    sandbox.ready.wait()
+    return sandbox
+
+
+def start_in_background() -> None:
+    """Open (and on its first run seed) the default sandbox in a thread: the app's pages go on meanwhile."""
+    def run() -> None:
+        try:
+            open_sandbox()
+        except Exception:  # said in the sandbox's note; the pages that need it try again
+            _LOG.exception("the sandbox could not be started")
+
+    threading.Thread(target=run, name="studio-sandbox", daemon=True).start()
 
 
 def opened(folder: Path | None = None) -> Sandbox | None:
-    """The sandbox of `folder` if this process has it open already (nothing is started)."""
+    """The sandbox of `folder` if this process has it open already, ready or still being seeded (its
+    address is known either way; nothing is started)."""
     return _OPEN.get((folder or default_folder()).resolve())
 
 
