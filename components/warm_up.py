@@ -39,7 +39,7 @@ def warm_up() -> None:
         from services.sandbox import runtime
 
         if sandbox.default_on():
-            runtime.open_sandbox()
+            runtime.start_in_background()  # after the first page's needs: a page waits for it only to read it
     except Exception:  # the pages start it themselves, and say what went wrong
         _LOG.exception("the sandbox could not be started; the pages will try again")
 

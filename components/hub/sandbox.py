@@ -50,9 +50,12 @@ def current() -> Sandbox:
 
 
 def address() -> str:
-    """The sandbox Hub's address, without waiting for its story (cards link their siblings there)."""
-    sandbox = runtime.opened()
-    return sandbox.url if sandbox is not None else current().url
+    """The sandbox Hub's address, at once (cards link their siblings there): the story is seeded in the
+    background meanwhile if nobody has started it."""
+    sandbox = runtime.served()
+    if not sandbox.ready.is_set() and not sandbox.seeding:
+        runtime.start_in_background()
+    return sandbox.url
 
 
 def _reset() -> None:
@@ -74,10 +77,9 @@ def sidebar_panel() -> None:
                   "read traction without sending anything anywhere. Its records are kept apart from the real "
                   "ones." + ("" if token else " Add a Hub token to publish for real (see the README)."))
         if on:
-            sandbox = runtime.opened()
-            if sandbox is None:  # nobody started it (no lifespan under AppTest, or switched on just now)
-                runtime.start_in_background()
-            if sandbox is None or not sandbox.ready.is_set():
+            address()  # answering at once; its story seeded in the background if nobody has started it
+            sandbox = runtime.served()
+            if not sandbox.ready.is_set():
                 st.caption(":material/science: **Sandbox Hub**: setting up its story (the first run only)…")
             else:
                 st.caption(f":material/science: **Sandbox Hub** at {sandbox.url} · records in "
@@ -99,8 +101,8 @@ def banner() -> None:
     """Above every page while the sandbox is on: nobody mistakes a rehearsal for a release. (A coloured
     line, not an alert: a page's own warnings stay its first.)"""
     if active():
-        sandbox = runtime.opened()
-        where = f" ({sandbox.url})" if sandbox is not None else ""
-        note = f" {sandbox.note}." if sandbox is not None and sandbox.note else ""
+        sandbox = runtime.served()
+        where = f" ({sandbox.url})"
+        note = f" {sandbox.note}." if sandbox.note else ""
         st.markdown(f":orange-background[:material/science: **{BANNER}.**] Publishing, leads, traction and feedback "
                     f"here are the local sandbox's{where}: a seeded, fictional story to rehearse on.{note}")

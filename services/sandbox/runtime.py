@@ -81,6 +81,7 @@ class Sandbox:
     server: Running | None = None
     note: str | None = None  # said beside the banner (another port taken, a state started over)
     ready: threading.Event = field(default_factory=threading.Event)
+    seeding: bool = False  # a first run's story is being seeded (by one caller; the others wait)
 
     @property
     def records(self) -> Records:
@@ -233,15 +234,13 @@ def _first_run(sandbox: Sandbox, story: bool) -> None:
         sandbox.ready.set()
 
 
-def open_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
-    """The sandbox of `folder` (`.sandbox/` by default), ready: the one this process serves, the one
-    another process serves, or a new one, started and (when its folder holds no state) seeded with the
-    story (or left empty: `story=False`, for a test of the parts). While a first run seeds it, other
-    callers get it from `opened()` at once (its address is known) and wait here for its data."""
+def served(folder: Path | None = None, port: int | None = None) -> Sandbox:
+    """The sandbox of `folder` (`.sandbox/` by default), answering but maybe not ready: the one this
+    process serves, the one another process serves, or a new one with its saved state loaded (binding
+    a port takes milliseconds; seeding a first run's story takes seconds, and is `open_sandbox`'s)."""
     folder = (folder or default_folder()).resolve()
     with _LOCK:
         sandbox = _OPEN.get(folder)
-        first = sandbox is None
         if sandbox is None:
             port = default_port() if port is None else port
             if port and _serving(f"http://127.0.0.1:{port}", folder):
@@ -250,7 +249,18 @@ def open_sandbox(folder: Path | None = None, port: int | None = None, story: boo
             else:
                 sandbox = _serve(folder, port)
             _OPEN[folder] = sandbox
-    if first and not sandbox.ready.is_set():
+        return sandbox
+
+
+def open_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
+    """The sandbox of `folder`, ready: served (see `served`) and, when its folder held no state, seeded
+    with the story (or left empty: `story=False`, for a test of the parts). One caller seeds; the others
+    wait here for it."""
+    sandbox = served(folder, port)
+    with _LOCK:
+        first = not sandbox.ready.is_set() and not sandbox.seeding
+        sandbox.seeding = sandbox.seeding or first
+    if first:
         _first_run(sandbox, story)
     sandbox.ready.wait()
     return sandbox

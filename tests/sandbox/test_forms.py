@@ -51,7 +51,7 @@ def _post(url: str, key: str, row: dict) -> tuple[int, str | None]:
         "apikey": key, "Authorization": f"Bearer {key}", "Content-Type": "application/json",
         "Prefer": "return=minimal"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=30) as answer:
             return answer.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}").get("code")
