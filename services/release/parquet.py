@@ -26,6 +26,7 @@ class ParquetLimits:
 
     row_group_bytes: int = 100 * MB
     file_bytes: int = 500 * MB
+    commit_files: int = 100  # a release is one commit; the Hub advises about 100 files per commit at most
 
 
 DEFAULT_LIMITS = ParquetLimits()

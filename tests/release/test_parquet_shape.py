@@ -90,6 +90,17 @@ def test_the_checks_pass_a_sharded_release_and_block_a_file_out_of_shape(sharded
     assert any("has no page index" in d for d in details)
 
 
+def test_a_release_of_more_files_than_one_commit_takes_is_blocked_with_the_figures(sharded):
+    from services.release.checks.shape import check_shape
+
+    _, _, _, b = sharded
+    allowed = len(b.files) - 1
+    result = check_shape(b, ParquetLimits(row_group_bytes=60_000, file_bytes=250_000, commit_files=allowed))
+    assert result is not None and result.status == "block"
+    assert [p.detail for p in result.places] == [f"{len(b.files)} files (at most {allowed})"]
+    assert check_shape(b, SMALL).status == "pass"  # the default: at most 100
+
+
 def test_a_row_larger_than_the_limit_stands_alone():
     import pyarrow as pa
 

@@ -1,5 +1,6 @@
 """The Parquet files are shaped for the Hub's viewer and `datasets`: files of at most 500 MB and row
-groups of at most 100 MB (uncompressed), each with its page index (`services.release.parquet`).
+groups of at most 100 MB (uncompressed), each with its page index (`services.release.parquet`), and
+few enough files for the one commit a release is (the Hub advises about 100 files per commit).
 A file that breaks them is blocked, with the figures: the viewer would refuse it or convert it
 itself, and `datasets` would read a whole oversized row group at once."""
 
@@ -18,6 +19,10 @@ def check_shape(b: Bundle, limits: ParquetLimits = DEFAULT_LIMITS) -> CheckResul
     if b.channel == "download":
         return None
     problems = shape_problems(b.files, CONFIGS, limits)
+    if len(b.files) > limits.commit_files:  # the release is one atomic commit, and the Hub advises ≤ 100 files
+        return found(NAME, "block", [Place(detail=f"{len(b.files)} files (at most {limits.commit_files})")],
+                     f"{len(b.files)} files cannot go out as one commit of at most {limits.commit_files}: "
+                     "raise the shard size, or release fewer configs")
     if problems:
         return found(NAME, "block", [Place(detail=f"{p.path}: {p.detail}") for p in problems],
                      f"{len(problems)} Parquet file(s) the viewer and `datasets` would read badly")
