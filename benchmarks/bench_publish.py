@@ -55,15 +55,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conversations", type=int, default=10_000)
     args = parser.parse_args()
-    from services.demo.cache import write_demo
     from services.sandbox.hub_server import User, serve_local_hub
 
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp, serve_local_hub() as hub:
         work = Path(tmp)
         hub.users[TOKEN] = User("bench", "bench@example.com", {"brightrun": "write"})
-        export = write_demo(work / "export.json", args.conversations)
         env = {**os.environ, "HF_TOKEN": TOKEN, "HF_ENDPOINT": hub.url, "PYTHONPATH": str(ROOT),
                "STUDIO_RELEASES_FILE": str(work / "history.jsonl")}
+        # The export is written by a child too: a process forked from a large parent starts its peak
+        # memory (ru_maxrss, kept across exec) at the parent's, so the parent stays small.
+        export = work / "export.json"
+        run([sys.executable, "-m", "services.cli", "demo", "--out", str(export), "--conversations",
+             str(args.conversations)], env)
         build = [sys.executable, "-m", "services.cli", "bundle", str(export), "--preset", "giveaway", "--no-image",
                  "--out", str(work / "release")]
         seconds, _, code = run(build, env)
