@@ -161,3 +161,17 @@ def test_likers_come_on_every_page(api, local_hub):
     _threads(local_hub)
     likers = [u.username for u in api.list_repo_likers("brightrun/eq-full", repo_type="dataset")]
     assert likers == [f"fan{i}" for i in range(5)] and len(likers) > PAGE_SIZE
+
+
+def test_the_size_categories_the_hub_accepts_are_datasets_own():
+    """The local Hub's copy of the Hub's `size_categories` values (it runs without `datasets`) stays the
+    list `datasets` ships, which is the one the Hub validates against."""
+    import json
+    from pathlib import Path
+
+    from datasets.utils import resources
+
+    from services.sandbox.hub_server import HUB_SIZE_CATEGORIES
+
+    shipped = json.loads((Path(resources.__file__).parent / "size_categories.json").read_text())
+    assert list(HUB_SIZE_CATEGORIES) == shipped
