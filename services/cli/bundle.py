@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from services.batch.demand import read_feedback_file
 from services.cli import EXIT_FAILED, EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
 from services.dataset.report import LoadError
-from services.release import bundle
-from services.release.card.whats_new import PreviousReleases
-from services.release.checks import runner as checks
-from services.strategy import sampling
+
+if TYPE_CHECKING:
+    from services.release.card.whats_new import PreviousReleases
 
 STATUS_MARK = {"pass": "ok  ", "warn": "WARN", "block": "BLOCK"}
 
@@ -39,6 +38,13 @@ def run(args: argparse.Namespace) -> int:
 
     plan = plan_from(args)
     ds = load(args.path, args.scaffolding)
+    # Imported once the export is loaded: the load's peak (the file mapped beside its records) is then
+    # not raised by modules only the release needs.
+    from services.batch.demand import read_feedback_file
+    from services.release import bundle
+    from services.release.checks import runner as checks
+    from services.strategy import sampling
+
     selections = sampling.select_plan(ds, plan)
     errors = [s.error for s in selections.values() if s.error]
     for error in errors:
@@ -46,10 +52,18 @@ def run(args: argparse.Namespace) -> int:
     # The cards link the tiers where `publish` will put them: on the Hub HF_ENDPOINT names.
     previous = _previous()
     themes = [t.theme for t in read_feedback_file(args.feedback)] if args.feedback else []
-    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=stores.endpoint(),
-                              previous=previous, themes=themes)
-    reports = checks.check_plan(ds, plan, selections, built)
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # Data files are written straight into a staging folder under `out` (they grow with the export: never
+    # held in memory) and renamed into place when the tier is written; a failure removes them.
+    built = bundle.build_plan(ds, plan, selections, with_image=not args.no_image, hub_url=stores.endpoint(),
+                              previous=previous, themes=themes, staging=out)
+    try:
+        reports = checks.check_plan(ds, plan, selections, built)
+    except BaseException:
+        for b in built.values():
+            b.discard()
+        raise
     for name, b in built.items():
         path = b.write(out)
         print(f"{name}: {b.facts.conversations:,} conversations, {b.facts.supervised_examples:,} supervised examples "

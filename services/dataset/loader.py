@@ -74,8 +74,14 @@ class LoadedDataset:
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the loaded content (canonical encoding, independent of the file's layout):
-        what a release manifest records to say which data it came from."""
-        return hashlib.sha256(msgspec.json.encode(self.conversations)).hexdigest()
+        what a release manifest records to say which data it came from. Encoded a conversation at a
+        time: the digest of the whole list's JSON, `[a,b,…]`, without ever holding it."""
+        digest = hashlib.sha256(b"[")
+        for i, conversation in enumerate(self.conversations):
+            digest.update(b"," if i else b"")
+            digest.update(msgspec.json.encode(conversation))
+        digest.update(b"]")
+        return digest.hexdigest()
 
 
 @contextmanager

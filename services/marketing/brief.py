@@ -25,6 +25,7 @@ from services.strategy import advice, compare
 from services.strategy.advice_chart import score_bars
 from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
+from services.utils.files import read_whole
 
 TEMPLATE = Path(__file__).with_name("brief.html.j2")
 
@@ -99,7 +100,7 @@ def gather(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection], 
         tiers=tiers, card_summary=(card_text or CardText()).summary,
         checks=[_check_line(r) for r in reports.values()],
         score_png=_png(json.dumps(score_bars(rec).to_dict())),
-        coverage_png=base64.b64encode(coverage).decode() if coverage else "",
+        coverage_png=base64.b64encode(read_whole(coverage)).decode() if coverage else "",
     )
 
 

@@ -14,7 +14,7 @@ are the first k of each conversation: its conversation rows stop after the k-th 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -114,36 +114,67 @@ def _as_released(dialogue: list[ChatMessage]) -> dict[str, object]:
             "end_emotion": last.emotion if last else None, "end_intensity": last.intensity if last else None}
 
 
-def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[dict]]:
-    """(conversation rows, training-pair rows) for one tier, in conversation-id order."""
+CONVERSATIONS_PER_BATCH = 500  # rows built as Python objects at a time: a few tens of MB at most
+
+
+def _ordered(ds: LoadedDataset, sel: TierSelection) -> tuple[list[int], dict[str, int] | None]:
+    """The selected rows in conversation-id order, and each conversation's kept answers (None: all)."""
     answers: dict[str, int] | None = None
     if sel.examples is not None:
         answers = {}
         for cid, _ in sel.examples:
             answers[cid] = answers.get(cid, 0) + 1
+    ids = ds.conversation_table["conversation_id"].to_numpy()
+    return sorted((int(i) for i in sel.indices), key=lambda i: ids[i]), answers
+
+
+def _conversation_rows(conv: schema.Conversation, fields: dict, kept: int | None) -> tuple[dict | None, list[dict]]:
+    """One conversation's row (None when it has no supervised example) and its training-pair rows."""
+    messages = _truncate(to_messages(conv), kept)
+    by_turn = {p.turn_number: p for p in conv.training_pairs}
+    dialogue = [m for m in messages if m.role != "system"]
+    pairs = []
+    for i, m in enumerate(dialogue):
+        if m.role == "assistant" and m.turn is not None:
+            pairs.append(_pair_row(conv, by_turn[m.turn], dialogue[: i - 1], dialogue[i - 1].content, m.content))
+    if not pairs:
+        return None, pairs  # a conversation with no supervised example has nothing to train on
+    row = {"conversation_id": fields["conversation_id"], "messages": [m.as_dict() for m in messages],
+           **{f: _value(fields[f]) for f in _CONV_FIELDS}, **_as_released(dialogue),
+           "supervised_examples": len(pairs)}
+    return row, pairs
+
+
+def _row_batches(ds: LoadedDataset, sel: TierSelection, size: int) -> Iterator[tuple[list[dict], list[dict]]]:
+    order, answers = _ordered(ds, sel)
     table = ds.conversation_table
-    conversations, pairs = [], []
-    for index in sorted(sel.indices, key=lambda i: table["conversation_id"].iat[i]):
-        row = table.iloc[index]
-        conv = ds.by_id[row["conversation_id"]]
-        kept = None if answers is None else answers.get(row["conversation_id"], 0)
-        messages = _truncate(to_messages(conv), kept)
-        by_turn = {p.turn_number: p for p in conv.training_pairs}
-        dialogue = [m for m in messages if m.role != "system"]
-        n_answers = 0
-        for i, m in enumerate(dialogue):
-            if m.role == "assistant" and m.turn is not None:
-                n_answers += 1
-                pairs.append(_pair_row(conv, by_turn[m.turn], dialogue[: i - 1], dialogue[i - 1].content, m.content))
-        if not n_answers:
-            continue  # a conversation with no supervised example has nothing to train on
-        conversations.append({
-            "conversation_id": row["conversation_id"],
-            "messages": [m.as_dict() for m in messages],
-            **{f: _value(row[f]) for f in _CONV_FIELDS},
-            **_as_released(dialogue),
-            "supervised_examples": n_answers,
-        })
+    for start in range(0, len(order), size):
+        records = table.iloc[order[start:start + size]][["conversation_id", *_CONV_FIELDS]].to_dict("records")
+        conversations, pairs = [], []
+        for fields in records:
+            cid = fields["conversation_id"]
+            row, rows = _conversation_rows(ds.by_id[cid], fields, None if answers is None else answers.get(cid, 0))
+            pairs += rows
+            if row is not None:
+                conversations.append(row)
+        yield conversations, pairs
+
+
+def tier_batches(ds: LoadedDataset, sel: TierSelection,
+                 size: int = CONVERSATIONS_PER_BATCH) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The tier's two configs as Arrow tables of `size` conversations at a time, in conversation-id order:
+    a release of any size is built without ever holding all its rows."""
+    for conversations, pairs in _row_batches(ds, sel, size):
+        yield to_table(conversations, CONVERSATIONS_SCHEMA), to_table(pairs, TRAINING_PAIRS_SCHEMA)
+
+
+def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[dict]]:
+    """(conversation rows, training-pair rows) for one tier, in conversation-id order, all at once (small tiers)."""
+    conversations: list[dict] = []
+    pairs: list[dict] = []
+    for c, p in _row_batches(ds, sel, max(len(sel.indices), 1)):
+        conversations += c
+        pairs += p
     return conversations, pairs
 
 

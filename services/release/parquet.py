@@ -11,11 +11,15 @@ Row groups hold fewer rows where rows are long (long conversations), never more 
 
 from __future__ import annotations
 
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from services.release.sinks import MemorySink, Sink
+from services.utils.files import FileSource, read_whole
 
 MB = 1_000_000
 
@@ -32,51 +36,101 @@ class ParquetLimits:
 DEFAULT_LIMITS = ParquetLimits()
 
 
-def _groups(table: pa.Table, limit: int) -> list[pa.Table]:
-    """Consecutive slices of at most `limit` bytes each (a row larger than the limit stands alone)."""
-    out: list[pa.Table] = []
-    start, n = 0, table.num_rows
-    while start < n:
-        if table.slice(start).nbytes <= limit:
-            out.append(table.slice(start))
-            break
-        low, high = start + 1, n  # the longest slice from `start` that fits: bisect on its size
-        while low < high:
-            mid = (low + high + 1) // 2
-            if table.slice(start, mid - start).nbytes <= limit:
-                low = mid
-            else:
-                high = mid - 1
-        out.append(table.slice(start, low - start))
-        start = low
-    return out
+def _fitting_prefix(table: pa.Table, limit: int) -> int:
+    """How many rows from the start fit in `limit` bytes (at least one: a longer row stands alone)."""
+    low, high = 1, table.num_rows  # the longest slice that fits: bisect on its size
+    while low < high:
+        mid = (low + high + 1) // 2
+        if table.slice(0, mid).nbytes <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
-def _file(groups: list[pa.Table], schema: pa.Schema) -> bytes:
-    buffer = io.BytesIO()
-    with pq.ParquetWriter(buffer, schema, compression="zstd", use_dictionary=True, write_statistics=True,
-                          write_page_index=True) as writer:
-        for group in groups:
-            writer.write_table(group, row_group_size=max(group.num_rows, 1))
-    return buffer.getvalue()
+class ConfigWriter:
+    """One config's Parquet files, written batch by batch: rows are buffered until they fill a row group
+    (`limits.row_group_bytes`), each group is written as soon as it is full, and a file that would pass
+    `limits.file_bytes` is closed and the next shard begun. Memory holds about one row group, whatever
+    the config's size. `close()` names the files (see the module docstring) and returns their paths."""
+
+    def __init__(self, config: str, schema: pa.Schema, sink: Sink, limits: ParquetLimits = DEFAULT_LIMITS) -> None:
+        self.config, self.schema, self.sink, self.limits = config, schema, sink, limits
+        self._pending: list[pa.Table] = []
+        self._pending_bytes = 0
+        self._shards: list[str] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._handle: BinaryIO | None = None
+        self._shard_bytes = 0
+        self._rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        """Add rows (of the config's schema); every full row group goes to disk at once."""
+        if not table.num_rows:
+            return
+        self._pending.append(table)
+        self._pending_bytes += table.nbytes
+        while self._pending_bytes > self.limits.row_group_bytes:
+            pending = pa.concat_tables(self._pending)
+            rows = _fitting_prefix(pending, self.limits.row_group_bytes)
+            self._write_group(pending.slice(0, rows))
+            rest = pending.slice(rows)
+            self._pending, self._pending_bytes = ([rest], rest.nbytes) if rest.num_rows else ([], 0)
+
+    def _write_group(self, group: pa.Table) -> None:
+        size = group.nbytes
+        group = group.combine_chunks()  # one contiguous group: the same bytes however the rows arrived
+        if self._writer is not None and self._shard_bytes + size > self.limits.file_bytes:
+            self._close_shard()
+        if self._writer is None:
+            self._shards.append(f"data/{self.config}/.shard-{len(self._shards):05d}.parquet")
+            self._handle = self.sink.open(self._shards[-1])
+            self._writer = pq.ParquetWriter(self._handle, self.schema, compression="zstd", use_dictionary=True,
+                                            write_statistics=True, write_page_index=True)
+            self._shard_bytes = 0
+        self._writer.write_table(group, row_group_size=max(group.num_rows, 1))
+        self._shard_bytes += size
+        self._rows += group.num_rows
+
+    def _close_shard(self) -> None:
+        if self._writer is not None and self._handle is not None:
+            self._writer.close()
+            self._handle.close()
+        self._writer = self._handle = None
+
+    def close(self) -> list[str]:
+        """Write what is buffered, close the last file and name them all; the config's paths in order."""
+        pending = pa.concat_tables(self._pending) if self._pending else self.schema.empty_table()
+        while pending.num_rows > 0:
+            rows = _fitting_prefix(pending, self.limits.row_group_bytes)
+            self._write_group(pending.slice(0, rows))
+            pending = pending.slice(rows)
+        if not self._shards:  # an empty config still has its file, with its columns
+            self._write_group(self.schema.empty_table())
+        self._close_shard()
+        self._pending = []
+        if len(self._shards) == 1:
+            names = [f"data/{self.config}.parquet"]
+        else:
+            n = len(self._shards)
+            names = [f"data/{self.config}/train-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
+        for old, new in zip(self._shards, names, strict=True):
+            self.sink.rename(old, new)
+        return names
+
+    def abort(self) -> None:
+        """Close an open file after a failure (the sink's folder is removed by its owner)."""
+        self._close_shard()
 
 
 def config_files(config: str, table: pa.Table, limits: ParquetLimits = DEFAULT_LIMITS) -> dict[str, bytes]:
-    """One config's Parquet files: path in the repo → bytes (see the module docstring for the layout)."""
-    groups = _groups(table, limits.row_group_bytes) if table.num_rows else [table]
-    shards: list[list[pa.Table]] = [[]]
-    size = 0
-    for group in groups:
-        if shards[-1] and size + group.nbytes > limits.file_bytes:
-            shards.append([])
-            size = 0
-        shards[-1].append(group)
-        size += group.nbytes
-    if len(shards) == 1:
-        return {f"data/{config}.parquet": _file(shards[0], table.schema)}
-    n = len(shards)
-    return {f"data/{config}/train-{i:05d}-of-{n:05d}.parquet": _file(shard, table.schema)
-            for i, shard in enumerate(shards)}
+    """One config's Parquet files from a whole table: path in the repo → bytes (small tables, tests)."""
+    sink = MemorySink()
+    writer = ConfigWriter(config, table.schema, sink, limits)
+    writer.write(table)
+    names = writer.close()
+    files = sink.files()
+    return {name: read_whole(files[name]) for name in names}
 
 
 def data_files_glob(config: str, paths: list[str]) -> str:
@@ -84,12 +138,17 @@ def data_files_glob(config: str, paths: list[str]) -> str:
     return f"data/{config}.parquet" if paths == [f"data/{config}.parquet"] else f"data/{config}/train-*"
 
 
-def config_paths(config: str, files: dict[str, bytes]) -> list[str]:
+def config_paths(config: str, files: Mapping[str, FileSource]) -> list[str]:
     """A config's Parquet files among a bundle's files, in order."""
     single = f"data/{config}.parquet"
     if single in files:
         return [single]
     return sorted(p for p in files if p.startswith(f"data/{config}/train-") and p.endswith(".parquet"))
+
+
+def parquet_file(source: FileSource) -> pq.ParquetFile:
+    """A released Parquet file opened for reading, from its bytes or its path (read as needed, not whole)."""
+    return pq.ParquetFile(pa.BufferReader(source) if isinstance(source, bytes) else source)
 
 
 def size(n: int) -> str:
@@ -103,14 +162,14 @@ class ShapeProblem:
     detail: str
 
 
-def shape_problems(files: dict[str, bytes], configs: list[str],
+def shape_problems(files: Mapping[str, FileSource], configs: list[str],
                    limits: ParquetLimits = DEFAULT_LIMITS) -> list[ShapeProblem]:
     """What breaks the viewer's and `datasets`' expectations, with the figures: a file over the
     shard limit, a row group over its limit, a column without its page index."""
     problems: list[ShapeProblem] = []
     for config in configs:
         for path in config_paths(config, files):
-            meta = pq.ParquetFile(io.BytesIO(files[path])).metadata
+            meta = parquet_file(files[path]).metadata
             total = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
             if total > limits.file_bytes:
                 problems.append(ShapeProblem(path, f"{size(total)} uncompressed in one file (at most "

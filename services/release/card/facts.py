@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
@@ -106,29 +107,84 @@ def _round(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+def light_columns(conversations: pa.Table) -> pa.Table:
+    """What the facts need of a batch of `conversations` rows: every column but the messages, and for
+    each row its message count and the UTF-8 bytes of its message texts. Small beside the rows: the
+    facts of a release of any size are computed from these, gathered batch by batch."""
+    messages = conversations.column("messages").combine_chunks()
+    counts = pc.list_value_length(messages).fill_null(0)
+    lengths = pc.binary_length(pc.struct_field(pc.list_flatten(messages), "content")).fill_null(0)
+    offsets = np.asarray(messages.offsets)
+    cumulative = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))])
+    text_bytes = cumulative[offsets[1:] - offsets[0]] - cumulative[offsets[:-1] - offsets[0]]
+    light = conversations.drop_columns(["messages"])
+    return light.append_column("message_count", counts.cast(pa.int64())).append_column(
+        "text_bytes", pa.array(text_bytes, pa.int64()))
+
+
+class FactsTally:
+    """The facts' inputs gathered batch by batch: the light columns of every conversation row, and the
+    training pairs' count and human-reviewed count."""
+
+    def __init__(self) -> None:
+        self._light: list[pa.Table] = []
+        self.pairs = 0
+        self.reviewed = 0
+
+    def add(self, conversations: pa.Table, pairs: pa.Table | None = None) -> None:
+        """One batch: its conversation rows (and its training-pair rows)."""
+        self._light.append(light_columns(conversations))
+        if pairs is not None:
+            self.add_pairs(pairs)
+
+    def add_pairs(self, pairs: pa.Table) -> None:
+        """Training-pair rows (their `human_reviewed` column is all the facts read of them)."""
+        self.pairs += pairs.num_rows
+        self.reviewed += int(pc.sum(pairs.column("human_reviewed")).as_py() or 0)
+
+    @property
+    def light(self) -> pa.Table:
+        """Every conversation row's light columns (what the coverage image needs too)."""
+        if not self._light:
+            from services.release.convert import CONVERSATIONS_SCHEMA
+
+            return light_columns(CONVERSATIONS_SCHEMA.empty_table())
+        return pa.concat_tables(self._light)
+
+    def facts(self, profile: ConsultantProfile | None = None, all_cells: int | None = None) -> CardFacts:
+        """The card's facts from everything added."""
+        return facts_from(self.light, self.pairs, self.reviewed, profile, all_cells)
+
+
 def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantProfile | None = None,
                   all_cells: int | None = None) -> CardFacts:
     """The card's facts from the two tables of the bundle (and the advisor's profile)."""
-    n = conversations.num_rows
-    messages = int(pc.sum(pc.list_value_length(conversations.column("messages"))).as_py() or 0)
-    quality = conversations.column("quality")
-    cells = len(set(zip(conversations.column("persona_key").to_pylist(), conversations.column("arc_key").to_pylist(),
-                        strict=True)))
-    reviewed = pc.sum(pairs.column("human_reviewed")).as_py() or 0
+    tally = FactsTally()
+    tally.add(conversations, pairs)
+    return tally.facts(profile, all_cells)
+
+
+def facts_from(light: pa.Table, pair_rows: int, reviewed: int, profile: ConsultantProfile | None = None,
+               all_cells: int | None = None) -> CardFacts:
+    """The card's facts from the conversations' light columns (`light_columns`) and the pairs' counts."""
+    n = light.num_rows
+    messages = int(pc.sum(light.column("message_count")).as_py() or 0)
+    quality = light.column("quality")
+    cells = len(set(zip(light.column("persona_key").to_pylist(), light.column("arc_key").to_pylist(), strict=True)))
     profile = profile or ConsultantProfile()
     principles = list((profile.core_philosophy or {}).values())
     return CardFacts(
-        conversations=n, supervised_examples=pairs.num_rows, messages=messages,
+        conversations=n, supervised_examples=pair_rows, messages=messages,
         mean_messages=round(messages / n, 1) if n else 0.0,
-        personas=_counts(conversations, "persona"), arcs=_counts(conversations, "arc"),
-        topics=_counts(conversations, "topic"),
+        personas=_counts(light, "persona"), arcs=_counts(light, "arc"),
+        topics=_counts(light, "topic"),
         cells_covered=cells, cells_possible=all_cells or cells,
-        edge_case_conversations=int(pc.sum(pc.equal(conversations.column("tier"), "edge_case")).as_py() or 0),
-        crisis_conversations=int(pc.sum(pc.equal(conversations.column("arc_key"), "crisis_to_referral")).as_py() or 0),
+        edge_case_conversations=int(pc.sum(pc.equal(light.column("tier"), "edge_case")).as_py() or 0),
+        crisis_conversations=int(pc.sum(pc.equal(light.column("arc_key"), "crisis_to_referral")).as_py() or 0),
         quality_avg=_round(pc.mean(quality).as_py()), quality_min=_round(pc.min(quality).as_py()),
         quality_max=_round(pc.max(quality).as_py()),
-        human_reviewed_percent=round(100 * reviewed / pairs.num_rows) if pairs.num_rows else 0,
-        **_byte_lengths(conversations),
+        human_reviewed_percent=round(100 * reviewed / pair_rows) if pair_rows else 0,
+        **_byte_lengths(light),
         advisor=profile.name or "the advisor", principles=principles,
     )
 
@@ -136,17 +192,17 @@ def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantP
 TEMPLATE_TOKENS = 16  # per message: what a chat template adds around it (role markers, separators)
 
 
-def _byte_lengths(conversations: pa.Table) -> dict[str, int]:
+def _byte_lengths(light: pa.Table) -> dict[str, int]:
     """Conversation lengths in UTF-8 bytes, an upper bound on tokens for byte-level tokenizers (BPE
     with byte fallback spends at most one token per byte), and a max_length that keeps them whole."""
-    rows = conversations.column("messages").to_pylist()
-    sizes = sorted(sum(len(m["content"].encode("utf-8")) for m in messages) for messages in rows)
-    if not sizes:
+    if not light.num_rows:
         return {}
-    allowance = TEMPLATE_TOKENS * max(len(messages) for messages in rows)  # the most messages in one
-    return {"max_conversation_bytes": sizes[-1], "mean_conversation_bytes": round(sum(sizes) / len(sizes)),
-            "p95_conversation_bytes": sizes[min(len(sizes) - 1, math.ceil(0.95 * len(sizes)) - 1)],
-            "max_length": -(-(sizes[-1] + allowance) // 256) * 256}  # rounded up to a multiple of 256
+    sizes = np.sort(np.asarray(light.column("text_bytes").to_numpy(), dtype=np.int64))
+    allowance = TEMPLATE_TOKENS * int(pc.max(light.column("message_count")).as_py())  # the most messages in one
+    largest = int(sizes[-1])
+    return {"max_conversation_bytes": largest, "mean_conversation_bytes": round(int(sizes.sum()) / len(sizes)),
+            "p95_conversation_bytes": int(sizes[min(len(sizes) - 1, math.ceil(0.95 * len(sizes)) - 1)]),
+            "max_length": -(-(largest + allowance) // 256) * 256}  # rounded up to a multiple of 256
 
 
 def size_category(rows: int) -> str:

@@ -41,10 +41,31 @@ def passed(name: str, summary: str) -> CheckResult:
     return CheckResult(name=name, status="pass", summary=summary)
 
 
-def found(name: str, status: Status, places: list[Place], summary: str) -> CheckResult:
-    """A check that found `places` (its status is `status` when there are any)."""
-    return CheckResult(name=name, status=status if places else "pass", count=len(places),
+def found(name: str, status: Status, places: list[Place], summary: str, count: int | None = None) -> CheckResult:
+    """A check that found `places` (its status is `status` when there are any); `count`: how many in all,
+    when only the first places were kept (`Places`)."""
+    count = len(places) if count is None else count
+    return CheckResult(name=name, status=status if count else "pass", count=count,
                        places=places[:MAX_PLACES], summary=summary)
+
+
+class Places:
+    """The places a check finds while it streams through a release: every one counted, the first
+    `MAX_PLACES` kept, so a release full of findings still fits in memory and in its manifest."""
+
+    def __init__(self) -> None:
+        self.kept: list[Place] = []
+        self.count = 0
+
+    def add(self, place: Place) -> None:
+        """Count a place (and keep it, among the first)."""
+        self.count += 1
+        if len(self.kept) < MAX_PLACES:
+            self.kept.append(place)
+
+    def result(self, name: str, status: Status, summary: str) -> CheckResult:
+        """The check's verdict from what it found."""
+        return found(name, status, self.kept, summary, self.count)
 
 
 class Override(BaseModel):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pyarrow as pa
+
 from services.dataset.loader import LoadedDataset
 from services.dataset.schema import ConsultantProfile
 from services.dataset.summary import persona_arc_cells
@@ -13,7 +17,7 @@ from services.release.checks.labels import check_labels
 from services.release.checks.leakage import check_leakage
 from services.release.checks.links import check_gate_form, check_links
 from services.release.checks.pii import check_personal_data
-from services.release.checks.released import released_tables
+from services.release.checks.released import released_batches
 from services.release.checks.report import TierReport
 from services.release.checks.shape import check_shape
 from services.strategy.plans import Plan
@@ -22,12 +26,15 @@ from services.strategy.sampling import TierSelection
 
 def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelection], profile: ConsultantProfile | None,
                all_cells: int, ds: LoadedDataset | None = None) -> TierReport:
-    """Every check of one tier, on the files as built (and, given the dataset, where its keys came from)."""
-    conversations, _ = released_tables(b)
-    results = [*check_personal_data(conversations, b.card),
+    """Every check of one tier, on the files as built (and, given the dataset, where its keys came from);
+    each check reads the released rows a row group at a time."""
+    def conversations() -> Iterator[pa.Table]:
+        return released_batches(b, "conversations", ["conversation_id", "messages"])
+
+    results = [*check_personal_data(conversations(), b.card),
                check_leakage(plan, b.tier, b.conversation_ids, selections),
                check_duplicates(conversations),
-               *check_responses(conversations, selections[b.tier]),
+               *check_responses(conversations(), selections[b.tier]),
                check_card(b, plan, profile, all_cells),
                check_links(b)]
     if (form := check_gate_form(b, plan)) is not None:
