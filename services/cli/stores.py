@@ -4,12 +4,16 @@ SUPABASE_KEY are set, else the local files (the same choice the app makes from i
 
 from __future__ import annotations
 
-from services.funnel.space import LeadCapture, lead_capture_from
+from typing import TYPE_CHECKING
+
 from services.hub.config import HubSettings, hub_endpoint, hub_settings
 from services.records.stores import Records, real_records
 from services.sandbox.runtime import Sandbox, open_sandbox
 from services.supabase.client import SupabaseSession, connect
 from services.supabase.config import settings_from_env
+
+if TYPE_CHECKING:
+    from services.funnel.space import LeadCapture  # the landing Space's modules load only when asked for
 
 _SANDBOX: list[Sandbox] = []  # the sandbox this run works against, once `use_sandbox` is called
 
@@ -53,4 +57,6 @@ def endpoint() -> str:
 def lead_capture() -> LeadCapture | None:
     """Where a landing page's form posts: the sandbox, or SUPABASE_URL with its publishable key."""
     box = sandbox()
+    from services.funnel.space import lead_capture_from
+
     return box.lead_capture() if box else lead_capture_from()

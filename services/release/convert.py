@@ -15,7 +15,9 @@ are the first k of each conversation: its conversation rows stop after the k-th 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -78,19 +80,16 @@ def _truncate(messages: list[ChatMessage], answers: int | None) -> list[ChatMess
     return messages
 
 
-def _pair_row(conv: schema.Conversation, pair: schema.Pair, history: list[ChatMessage], user: str,
-              target: str) -> dict:
+def _pair_row(conv: schema.Conversation, pair: schema.Pair, user: str, target: str) -> dict:
+    """A training pair's flat columns; its message lists (`prompt`, `completion`, `history`) are slices
+    of its conversation's messages, cut in Arrow (`_pair_messages`)."""
     s = conv.conversation_metadata.scaffolding
     e = (pair.emotional_context.detected_emotions if pair.emotional_context else None) or schema.DetectedEmotions()
     m = pair.training_metadata or schema.TrainingMetadata()
     q = m.quality_criteria or schema.QualityCriteria()
-    system = [{"role": "system", "content": conv.system_prompt}] if conv.system_prompt else []
     return {
-        "prompt": [*system, *(h.as_dict() for h in history), {"role": "user", "content": user}],
-        "completion": [{"role": "assistant", "content": target}],
         "conversation_id": conv.conversation_metadata.conversation_id, "turn": pair.turn_number,
         "system_prompt": conv.system_prompt,
-        "history": [h.as_dict() for h in history],
         "user_input": user, "target_response": target,
         "persona_key": s.persona_key, "arc_key": s.emotional_arc_key, "topic_key": s.training_topic_key,
         "emotion_primary": e.primary, "emotion_secondary": e.secondary, "emotion_intensity": e.intensity,
@@ -128,53 +127,97 @@ def _ordered(ds: LoadedDataset, sel: TierSelection) -> tuple[list[int], dict[str
     return sorted((int(i) for i in sel.indices), key=lambda i: ids[i]), answers
 
 
-def _conversation_rows(conv: schema.Conversation, fields: dict, kept: int | None) -> tuple[dict | None, list[dict]]:
-    """One conversation's row (None when it has no supervised example) and its training-pair rows."""
+@dataclass
+class _Rows:
+    """One batch as Python rows: the conversations, the pairs' flat columns, and where each pair's
+    answer sits (its conversation's row in the batch; the answer's index among that row's messages;
+    whether the row starts with a system message)."""
+
+    conversations: list[dict] = field(default_factory=list)
+    pairs: list[dict] = field(default_factory=list)
+    pair_row: list[int] = field(default_factory=list)
+    pair_answer: list[int] = field(default_factory=list)
+    has_system: list[bool] = field(default_factory=list)
+
+
+def _add_conversation(rows: _Rows, conv: schema.Conversation, fields: dict, kept: int | None) -> None:
+    """One conversation's row (left out when it has no supervised example) and its training pairs."""
     messages = _truncate(to_messages(conv), kept)
     by_turn = {p.turn_number: p for p in conv.training_pairs}
-    dialogue = [m for m in messages if m.role != "system"]
-    pairs = []
-    for i, m in enumerate(dialogue):
-        if m.role == "assistant" and m.turn is not None:
-            pairs.append(_pair_row(conv, by_turn[m.turn], dialogue[: i - 1], dialogue[i - 1].content, m.content))
-    if not pairs:
-        return None, pairs  # a conversation with no supervised example has nothing to train on
-    row = {"conversation_id": fields["conversation_id"], "messages": [m.as_dict() for m in messages],
-           **{f: _value(fields[f]) for f in _CONV_FIELDS}, **_as_released(dialogue),
-           "supervised_examples": len(pairs)}
-    return row, pairs
+    system = 1 if messages and messages[0].role == "system" else 0
+    answers = [i for i, m in enumerate(messages) if m.role == "assistant" and m.turn is not None]
+    if not answers:
+        return  # a conversation with no supervised example has nothing to train on
+    row = len(rows.conversations)
+    for i in answers:
+        turn = messages[i].turn
+        assert turn is not None
+        rows.pairs.append(_pair_row(conv, by_turn[turn], messages[i - 1].content, messages[i].content))
+        rows.pair_row.append(row)
+        rows.pair_answer.append(i)
+    dialogue = messages[system:]
+    rows.has_system.append(bool(system))
+    rows.conversations.append({"conversation_id": fields["conversation_id"], "messages": [m.as_dict() for m in messages],
+                               **{f: _value(fields[f]) for f in _CONV_FIELDS}, **_as_released(dialogue),
+                               "supervised_examples": len(answers)})
 
 
-def _row_batches(ds: LoadedDataset, sel: TierSelection, size: int) -> Iterator[tuple[list[dict], list[dict]]]:
+def _row_batches(ds: LoadedDataset, sel: TierSelection, size: int) -> Iterator[_Rows]:
     order, answers = _ordered(ds, sel)
     table = ds.conversation_table
     for start in range(0, len(order), size):
         records = table.iloc[order[start:start + size]][["conversation_id", *_CONV_FIELDS]].to_dict("records")
-        conversations, pairs = [], []
+        rows = _Rows()
         for fields in records:
             cid = fields["conversation_id"]
-            row, rows = _conversation_rows(ds.by_id[cid], fields, None if answers is None else answers.get(cid, 0))
-            pairs += rows
-            if row is not None:
-                conversations.append(row)
-        yield conversations, pairs
+            _add_conversation(rows, ds.by_id[cid], fields, None if answers is None else answers.get(cid, 0))
+        yield rows
+
+
+def _slices(values: pa.Array, starts: np.ndarray, sizes: np.ndarray) -> pa.Array:
+    """Lists of messages that are slices of `values` (they overlap: each is gathered, in one Arrow take)."""
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    gather = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1] - starts, sizes)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values.take(pa.array(gather)),
+                                    type=pa.list_(MESSAGE))
+
+
+def _pair_messages(conversations: pa.Table, rows: _Rows) -> dict[str, pa.Array]:
+    """Each pair's `prompt` (system, history, the user's message), `completion` (the answer) and
+    `history`: slices of its conversation's `messages`, cut without building a Python object per message."""
+    messages = conversations.column("messages").combine_chunks()
+    base = np.asarray(messages.offsets)[np.asarray(rows.pair_row, dtype=np.int64)]
+    answer = np.asarray(rows.pair_answer, dtype=np.int64)
+    skip = np.asarray(rows.has_system, dtype=np.int64)[np.asarray(rows.pair_row, dtype=np.int64)] if rows.pairs \
+        else np.zeros(0, np.int64)
+    values = messages.values
+    return {"prompt": _slices(values, base, answer), "completion": _slices(values, base + answer, np.ones_like(answer)),
+            "history": _slices(values, base + skip, answer - 1 - skip)}
+
+
+def _tables(rows: _Rows) -> tuple[pa.Table, pa.Table]:
+    conversations = to_table(rows.conversations, CONVERSATIONS_SCHEMA)
+    nested = _pair_messages(conversations, rows)
+    columns = [nested[f.name] if f.name in nested else pa.array([r[f.name] for r in rows.pairs], f.type)
+               for f in TRAINING_PAIRS_SCHEMA]
+    return conversations, pa.Table.from_arrays(columns, schema=TRAINING_PAIRS_SCHEMA)
 
 
 def tier_batches(ds: LoadedDataset, sel: TierSelection,
                  size: int = CONVERSATIONS_PER_BATCH) -> Iterator[tuple[pa.Table, pa.Table]]:
     """The tier's two configs as Arrow tables of `size` conversations at a time, in conversation-id order:
     a release of any size is built without ever holding all its rows."""
-    for conversations, pairs in _row_batches(ds, sel, size):
-        yield to_table(conversations, CONVERSATIONS_SCHEMA), to_table(pairs, TRAINING_PAIRS_SCHEMA)
+    for rows in _row_batches(ds, sel, size):
+        yield _tables(rows)
 
 
 def tier_rows(ds: LoadedDataset, sel: TierSelection) -> tuple[list[dict], list[dict]]:
     """(conversation rows, training-pair rows) for one tier, in conversation-id order, all at once (small tiers)."""
     conversations: list[dict] = []
     pairs: list[dict] = []
-    for c, p in _row_batches(ds, sel, max(len(sel.indices), 1)):
-        conversations += c
-        pairs += p
+    for c, p in tier_batches(ds, sel):
+        conversations += c.to_pylist()
+        pairs += p.to_pylist()
     return conversations, pairs
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pyarrow as pa
 
 
 def coverage_png(conversations: pa.Table) -> bytes | None:
     """PNG bytes of conversations per persona × arc, or None where vl-convert is not installed."""
+    import altair as alt  # only where an image is drawn: `bundle --no-image` never loads it
     try:
         import vl_convert as vlc
     except ImportError:

@@ -9,8 +9,10 @@ costs seconds and a few bytes per conversation at 100,000 conversations:
   densification: Li, Owen & Zhang 2012; Shrivastava & Li 2014), cut into `BANDS` bands of `ROWS`,
   proposes as candidates the pairs that share a band: a pair whose Jaccard similarity is 0.8 is
   proposed with probability 1 - (1 - 0.8^8)^16 ≈ 0.95, one at 0.9 with ≈ 1.0;
-- each candidate pair is then measured exactly on its grams (a second pass reads only those
-  conversations' grams), so a reported similarity is the true share of 5-grams in common.
+- a candidate whose signatures agree on fewer than `ESTIMATE_FLOOR` of their bins is dropped
+  (templated conversations share a band by the thousand at similarities of 0.3 to 0.6);
+- each remaining pair is then measured exactly on its grams (a second pass reads only those
+  conversations' rows), so a reported similarity is the true share of 5-grams in common.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ NEAR_DUPLICATE = 0.8  # Jaccard similarity of the word 5-grams of two dialogues
 SHINGLE_WORDS = 5
 BINS = 128  # signature length (the top 7 bits of a gram's hash choose its bin)
 BANDS, ROWS = 16, 8  # BANDS × ROWS = BINS
+ESTIMATE_FLOOR = 0.6  # a candidate whose signatures agree on fewer bins is not measured (at 0.8: 5 σ below)
 _PUNCTUATION = "[" + re.escape(string.punctuation + "“”‘’—–…") + "]"
 _EMPTY = np.uint64(2**64 - 1)
 _VALUE_BITS = np.uint64(57)
@@ -54,7 +57,7 @@ class _Batch:
     """One batch of conversations, normalised: ids, dialogue digests, and each one's gram hashes."""
 
     ids: list[str]
-    digests: list[bytes]
+    digests: np.ndarray  # (n, 2) uint64: two independent hashes of the normalised dialogue
     grams: np.ndarray  # uint64 gram hashes, grouped by conversation
     owner: np.ndarray  # the conversation (index in `ids`) of each gram
 
@@ -71,8 +74,7 @@ def _words(dialogues: pa.ListArray) -> tuple[pa.ListArray, np.ndarray]:
 
 def _word_hashes(words: pa.Array) -> np.ndarray:
     """A 64-bit hash per word, computed once per distinct word of the batch."""
-    encoded = pc.dictionary_encode(words).combine_chunks() if isinstance(words, pa.ChunkedArray) \
-        else pc.dictionary_encode(words)
+    encoded = pc.dictionary_encode(words)
     distinct = b"".join(hashlib.blake2b(w.encode(), digest_size=8).digest()
                         for w in encoded.dictionary.to_pylist())
     table = np.frombuffer(distinct, dtype="<u8").astype(np.uint64)
@@ -95,30 +97,41 @@ def _grams(word_hash: np.ndarray, word_owner: np.ndarray, n: int) -> tuple[np.nd
     if len(short):
         starts = np.concatenate([[0], np.cumsum(counts)])
         for c in short:
-            value = np.uint64(len(word_hash[starts[c]:starts[c + 1]]))
+            value = np.uint64(counts[c])
             for i, h in enumerate(word_hash[starts[c]:starts[c + 1]]):
                 value += h * _MULTIPLIERS[i]
             grams.append(_mix(np.array([value], dtype=np.uint64)))
             owners.append(np.array([c]))
-    if not grams:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     gram, owner = np.concatenate(grams), np.concatenate(owners).astype(np.int64)
     order = np.argsort(owner, kind="stable")
     return gram[order], owner[order]
 
 
+def _digests(word_hash: np.ndarray, word_message: np.ndarray, message_owner: np.ndarray, n: int) -> np.ndarray:
+    """(n, 2): two independent 64-bit hashes of each normalised dialogue (its words, where each stands,
+    which message holds it, and how many messages there are): equal exactly for identical dialogues,
+    bar a 2^-128 chance."""
+    first_message = np.searchsorted(message_owner, np.arange(n))
+    message = (word_message - first_message[message_owner[word_message]]).astype(np.uint64)
+    owner = message_owner[word_message]
+    word_starts = np.searchsorted(owner, np.arange(n))
+    position = (np.arange(len(word_hash)) - word_starts[owner]).astype(np.uint64)
+    messages = np.bincount(message_owner, minlength=n).astype(np.uint64)
+    out = np.zeros((n, 2), dtype=np.uint64)
+    for column, (a, b) in enumerate(((_MULTIPLIERS[0], _MULTIPLIERS[1]), (_MULTIPLIERS[2], _MULTIPLIERS[3]))):
+        terms = _mix(word_hash * a + position * b + message * _MULTIPLIERS[4 + column])
+        np.add.at(out[:, column], owner, terms)
+        out[:, column] = _mix(out[:, column] + messages * _MULTIPLIERS[6 + column])
+    return out
+
+
 def _normalise(batch: pa.Table) -> _Batch:
     ids = batch.column("conversation_id").to_pylist()
-    dialogues = batch.column("messages").combine_chunks()
-    words, message_owner = _words(dialogues)
-    messages = pc.binary_join(words, " ").to_pylist()
-    digests = [hashlib.blake2b() for _ in ids]
-    for owner, text in zip(message_owner.tolist(), messages, strict=True):
-        digests[owner].update(text.encode() + b"\0")
-    flat = pc.list_flatten(words)
-    word_owner = message_owner[np.asarray(pc.list_parent_indices(words), dtype=np.int64)]
-    grams, owner = _grams(_word_hashes(flat), word_owner, len(ids))
-    return _Batch(ids, [d.digest() for d in digests], grams, owner)
+    words, message_owner = _words(batch.column("messages").combine_chunks())
+    word_message = np.asarray(pc.list_parent_indices(words), dtype=np.int64)
+    word_hash = _word_hashes(pc.list_flatten(words))
+    grams, owner = _grams(word_hash, message_owner[word_message], len(ids))
+    return _Batch(ids, _digests(word_hash, word_message, message_owner, len(ids)), grams, owner)
 
 
 def _signatures(grams: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
@@ -140,36 +153,44 @@ def _band_keys(signature: np.ndarray) -> np.ndarray:
     return _mix((bands * _MULTIPLIERS[:ROWS]).sum(axis=2, dtype=np.uint64))
 
 
-def _candidates(ids: list[str], keys: np.ndarray) -> set[tuple[str, str]]:
-    """The pairs of conversations that share a band."""
-    pairs: set[tuple[str, str]] = set()
+def _candidates(keys: np.ndarray) -> np.ndarray:
+    """(m, 2) row indices i < j of the pairs that share a band, each once."""
+    found = []
     for band in range(BANDS):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        bounds = np.flatnonzero(np.diff(ordered)) + 1
-        for group in np.split(order, bounds):
-            if len(group) > 1:
-                members = sorted(ids[i] for i in group)
-                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
-    return pairs
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [len(ordered)]]))
+        for size in np.unique(sizes[sizes > 1]):
+            members = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
+            a, b = np.triu_indices(int(size), 1)
+            found.append(np.sort(np.stack([members[:, a].ravel(), members[:, b].ravel()], axis=1), axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
 
 
-def _exact(read: Callable[[], Iterable[pa.Table]], pairs: set[tuple[str, str]]) -> dict[str, np.ndarray]:
-    """The distinct gram hashes of the conversations in `pairs` (a second pass over the rows)."""
-    wanted = {cid for pair in pairs for cid in pair}
-    grams: dict[str, np.ndarray] = {}
+def _estimates(signatures: np.ndarray, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """Each pair's estimated similarity: the share of signature bins the two agree on."""
+    out = np.empty(len(pairs))
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start:start + chunk]
+        out[start:start + chunk] = (signatures[part[:, 0]] == signatures[part[:, 1]]).mean(axis=1)
+    return out
+
+
+def _exact(read: Callable[[], Iterable[pa.Table]], wanted: set[str]) -> dict[str, np.ndarray]:
+    """The distinct gram hashes of the conversations `wanted` (a second pass over the rows)."""
     chosen = pa.array(sorted(wanted), pa.string())
+    grams: dict[str, np.ndarray] = {}
     for batch in read():
         batch = batch.filter(pc.is_in(batch.column("conversation_id"), value_set=chosen))
         if not batch.num_rows:
             continue
-        ids = batch.column("conversation_id").to_pylist()
         normal = _normalise(batch)
-        bounds = np.searchsorted(normal.owner, np.arange(len(ids) + 1))
-        for i, cid in enumerate(ids):
-            if cid in wanted:
-                grams[cid] = np.unique(normal.grams[bounds[i]:bounds[i + 1]])
+        bounds = np.searchsorted(normal.owner, np.arange(len(normal.ids) + 1))
+        for i, cid in enumerate(normal.ids):
+            grams[cid] = np.unique(normal.grams[bounds[i]:bounds[i + 1]])
     return grams
 
 
@@ -184,30 +205,32 @@ def check_duplicates(conversations: pa.Table | Callable[[], Iterable[pa.Table]])
     """Warns about identical dialogues and near-identical ones, naming both and their similarity.
     `conversations`: the rows, or a function that reads them again batch by batch (two passes)."""
     read = (lambda: [conversations]) if isinstance(conversations, pa.Table) else conversations
-    groups: dict[bytes, list[str]] = {}
+    groups: dict[tuple[int, int], list[str]] = {}
     representatives: list[str] = []
-    keys: list[np.ndarray] = []
+    signatures: list[np.ndarray] = []
     for batch in read():
         if not batch.num_rows:
             continue
         normal = _normalise(batch)
         first = []
-        for i, (cid, digest) in enumerate(zip(normal.ids, normal.digests, strict=True)):
-            group = groups.setdefault(digest, [])
+        for i, (cid, digest) in enumerate(zip(normal.ids, normal.digests.tolist(), strict=True)):
+            group = groups.setdefault((digest[0], digest[1]), [])
             group.append(cid)
             if len(group) == 1:  # one representative per identical group
                 first.append(i)
-        band_keys = _band_keys(_signatures(normal.grams, normal.owner, len(normal.ids)))
-        keys.append(band_keys[first])
+        signatures.append(_signatures(normal.grams, normal.owner, len(normal.ids))[first])
         representatives += [normal.ids[i] for i in first]
     places = Places()
     for ids in groups.values():
         if len(ids) > 1:
             places.add(Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:])))
-    pairs = _candidates(representatives, np.concatenate(keys)) if keys else set()
-    if pairs:
-        grams = _exact(read, pairs)
-        for a, b in sorted(pairs):
+    if signatures:
+        table = np.concatenate(signatures)
+        pairs = _candidates(_band_keys(table))
+        pairs = pairs[_estimates(table, pairs) >= ESTIMATE_FLOOR]
+        named = sorted(tuple(sorted((representatives[i], representatives[j]))) for i, j in pairs.tolist())
+        grams = _exact(read, {cid for pair in named for cid in pair}) if named else {}
+        for a, b in named:
             similarity = jaccard(grams[a], grams[b])
             if similarity >= NEAR_DUPLICATE:
                 places.add(Place(conversation_id=a, detail=f"near-identical to {b}: similarity {similarity:.2f}"))
