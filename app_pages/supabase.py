@@ -9,17 +9,19 @@ from components.dataset.chat_view import chat_view
 from components.dataset.source import KIND_KEY, current_consistency, use_source
 from components.supabase.connection import supabase_connection
 from components.supabase.consistency_panel import consistency_panel
-from components.supabase.picker import conversation_index, project_id, training_files
+from components.supabase.picker import conversation_figures, newest_conversations, project_id, training_files
 from services.dataset.chat import to_messages
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import LoadError
 from services.supabase import source as supabase_source
 from services.supabase.client import SupabaseSession
 from services.supabase.config import HOW_TO_CONFIGURE
+from services.supabase.coverage import MIGRATION
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
 from services.supabase.rows import training_file_table
 
 PREVIEW_KEY = "supabase_page.preview"
+LISTED = 1000  # rows listed to preview: the figures above count them all, in PostgreSQL
 
 
 @st.cache_resource(max_entries=16, show_spinner="Fetching this conversation…")
@@ -60,25 +62,39 @@ else:
 
 st.subheader("Conversations table")
 try:
-    index = conversation_index(project, session)
+    figures = conversation_figures(project, session)
+    index = newest_conversations(project, session, LISTED)
 except LoadError as exc:
     st.error(str(exc))
     st.stop()
-ready = supabase_source.loadable(index)
 c1, c2, c3 = st.columns(3)
-c1.metric("Conversations", f"{len(index):,}", border=True)
-c2.metric("With content (enriched)", f"{len(ready):,}", border=True)
-c3.metric("Approved", f"{int((index['status'] == 'approved').sum()):,}", border=True)
-by_status = index.groupby("enrichment_status", dropna=False).size().reset_index(name="conversations")
-by_status["enrichment_status"] = by_status["enrichment_status"].fillna("not recorded")
-st.altair_chart(
-    alt.Chart(by_status, title="Conversations by enrichment status").mark_bar().encode(
+c1.metric("Conversations", f"{figures.total:,}", border=True)
+c2.metric("With content (enriched)", f"{figures.with_content:,}", border=True)
+c3.metric("Approved", f"{figures.approved:,}", border=True)
+if figures.source == "rows":
+    st.caption(f"Counted from every row: apply `{MIGRATION}` to the project and PostgreSQL counts them instead "
+               "(a few hundred grouped rows, whatever the number of conversations).")
+left, right = st.columns(2)
+left.altair_chart(
+    alt.Chart(figures.by_enrichment, title="Conversations by enrichment status").mark_bar().encode(
         x=alt.X("conversations:Q", title="conversations"),
         y=alt.Y("enrichment_status:N", title=None, sort="-x"),
         tooltip=["enrichment_status", alt.Tooltip("conversations:Q", format=",")],
     ).properties(height=alt.Step(26)),
     width="stretch")
-st.caption("Conversations with content first, newest first. Select one to preview it: only its own file is fetched.")
+right.altair_chart(
+    alt.Chart(figures.cells, title="Coverage: conversations per persona × arc").mark_rect().encode(
+        x=alt.X("emotional_arc:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        y=alt.Y("persona:N", title=None),
+        color=alt.Color("conversations:Q", title="conversations", scale=alt.Scale(scheme="blues")),
+        tooltip=["persona", "emotional_arc", alt.Tooltip("conversations:Q", format=","),
+                 alt.Tooltip("with_content:Q", format=",", title="with content"),
+                 alt.Tooltip("quality:Q", format=".2f", title="mean quality")],
+    ),
+    width="stretch")
+shown = f"The newest {len(index):,} of {figures.total:,} conversations" if figures.total > len(index) \
+    else "Every conversation"
+st.caption(f"{shown}, with content first. Select one to preview it: only its own file is fetched.")
 index = index.assign(_empty=index["enriched_file_path"].isna()).sort_values(
     ["_empty", "created_at", "conversation_id"], ascending=[True, False, True]).drop(columns="_empty")
 event = st.dataframe(
@@ -87,7 +103,7 @@ event = st.dataframe(
     hide_index=True, width="stretch", height=300, on_select="rerun", selection_mode="single-row", key=PREVIEW_KEY,
     column_config={"quality": st.column_config.NumberColumn(format="%.2f"),
                    "created_at": st.column_config.DatetimeColumn("created", format="YYYY-MM-DD")})
-st.download_button("Download the table (CSV)", lambda: index.to_csv(index=False), file_name="conversations.csv",
+st.download_button("Download these rows (CSV)", lambda: index.to_csv(index=False), file_name="conversations.csv",
                    mime="text/csv", icon=":material/download:")
 rows = event.selection.rows if event is not None else []
 if rows:

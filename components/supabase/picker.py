@@ -22,9 +22,11 @@ from components.dataset.loaded import Loaded, timed_load
 from components.supabase.connection import supabase_connection
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import LoadError
+from services.supabase import coverage
 from services.supabase import source as supabase_source
 from services.supabase.client import SupabaseSession
 from services.supabase.config import HOW_TO_CONFIGURE
+from services.supabase.coverage import ConversationFigures
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
 from services.supabase.rows import TrainingFileRow
 
@@ -79,6 +81,16 @@ def conversation_index(project: str, _session: SupabaseSession) -> pd.DataFrame:
     return supabase_source.read_conversation_index(_session)
 
 
+@st.cache_data(ttl=TABLE_TTL, show_spinner="Counting the conversations…")
+def conversation_figures(project: str, _session: SupabaseSession) -> ConversationFigures:
+    return coverage.conversation_figures(_session)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner="Reading the newest conversations…")
+def newest_conversations(project: str, _session: SupabaseSession, limit: int) -> pd.DataFrame:
+    return supabase_source.read_newest_conversations(_session, limit)
+
+
 def training_files(session: SupabaseSession) -> list[TrainingFileRow] | LoadError:
     try:
         return _training_files(project_id(session), session)
@@ -89,6 +101,8 @@ def training_files(session: SupabaseSession) -> list[TrainingFileRow] | LoadErro
 def refresh() -> None:
     _training_files.clear()
     conversation_index.clear()
+    conversation_figures.clear()
+    newest_conversations.clear()
     _store().clear()
 
 

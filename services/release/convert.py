@@ -157,7 +157,8 @@ def _add_conversation(rows: _Rows, conv: schema.Conversation, fields: dict, kept
         rows.pair_answer.append(i)
     dialogue = messages[system:]
     rows.has_system.append(bool(system))
-    rows.conversations.append({"conversation_id": fields["conversation_id"], "messages": [m.as_dict() for m in messages],
+    rows.conversations.append({"conversation_id": fields["conversation_id"],
+                               "messages": [m.as_dict() for m in messages],
                                **{f: _value(fields[f]) for f in _CONV_FIELDS}, **_as_released(dialogue),
                                "supervised_examples": len(answers)})
 

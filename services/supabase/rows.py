@@ -177,9 +177,27 @@ def conversation_index(rows: list[dict[str, Any]], scaffolding: dict[str, list[d
     if not rows:
         return pd.DataFrame(columns=INDEX_COLUMNS + RECORDED_COLUMNS)
     raw = pd.DataFrame(rows)
-    names = scaffolding_names(scaffolding)
     out = pd.DataFrame({"conversation_id": raw["conversation_id"].astype(str),
                         "conversation_name": raw.get("conversation_name")})
+    out = pd.concat([out, resolved_keys(raw, scaffolding)], axis=1)
+    out["turns"] = raw["turn_count"].fillna(0).astype(int)
+    out["quality"] = pd.to_numeric(raw["quality_score"], errors="coerce")
+    out["tier"] = raw["tier"]
+    out["status"] = raw["status"]
+    out["enrichment_status"] = raw["enrichment_status"]
+    out["enriched_file_path"] = raw["enriched_file_path"].where(raw["enriched_file_path"] != "")
+    out["bucket"] = raw["storage_bucket"].fillna("conversation-files")
+    out["created_at"] = pd.to_datetime(raw["created_at"], errors="coerce", utc=True)
+    return out[INDEX_COLUMNS + RECORDED_COLUMNS]
+
+
+def resolved_keys(raw: pd.DataFrame, scaffolding: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
+    """Each row's persona, arc and topic: its key (`persona_key` …), its name (`persona` …) and the key
+    as the row records it (`recorded_persona_key` …), by the rules `conversation_index` states. `raw`
+    holds the columns `CONVERSATION_COLUMNS` names (conversation rows, or the groups of
+    `conversation_groups`)."""
+    names = scaffolding_names(scaffolding)
+    out = pd.DataFrame(index=raw.index)
     for key_name, table, column, snapshot, fk, snapshot_name, label in _INDEX_DIMENSIONS:
         key_column, name_columns = SCAFFOLDING[table]
         known = scaffolding.get(table, [])
@@ -192,16 +210,9 @@ def conversation_index(rows: list[dict[str, Any]], scaffolding: dict[str, list[d
         out[f"recorded_{key_name}"] = keys
         keys = _first_present(keys, by_name).fillna("unlabelled")
         out[key_name] = keys
-        out[label] = keys.map(name_by_key).fillna(keys)
-    out["turns"] = raw["turn_count"].fillna(0).astype(int)
-    out["quality"] = pd.to_numeric(raw["quality_score"], errors="coerce")
-    out["tier"] = raw["tier"]
-    out["status"] = raw["status"]
-    out["enrichment_status"] = raw["enrichment_status"]
-    out["enriched_file_path"] = raw["enriched_file_path"].where(raw["enriched_file_path"] != "")
-    out["bucket"] = raw["storage_bucket"].fillna("conversation-files")
-    out["created_at"] = pd.to_datetime(raw["created_at"], errors="coerce", utc=True)
-    return out[INDEX_COLUMNS + RECORDED_COLUMNS]
+        named = keys.map(name_by_key).astype(object)
+        out[label] = named.where(named.notna(), keys)
+    return out
 
 
 def recorded_keys(index: pd.DataFrame) -> dict[str, RecordedKeys]:

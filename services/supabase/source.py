@@ -20,7 +20,7 @@ from services.dataset.keys import ScaffoldingNames
 from services.dataset.loader import LoadedDataset, load_dataset, load_enriched_files
 from services.supabase import consistency
 from services.supabase import storage as supabase_storage
-from services.supabase.client import SupabaseSession
+from services.supabase.client import SupabaseSession, call
 from services.supabase.consistency import ConsistencyCheck
 from services.supabase.errors import SupabaseError
 from services.supabase.rows import (
@@ -154,6 +154,14 @@ def read_conversation_index(session: SupabaseSession) -> pd.DataFrame:
     rows = fetch_all(session, "conversations", CONVERSATION_COLUMNS)
     _require_visible(session, "conversations", len(rows))
     return conversation_index(rows, scaffolding)
+
+
+def read_newest_conversations(session: SupabaseSession, limit: int = 1000) -> pd.DataFrame:
+    """The newest `limit` conversation rows, keys resolved (one request: what a page lists to preview)."""
+    scaffolding = read_scaffolding(session)
+    result = call(session, "table `conversations`", lambda: session.client.table("conversations").select(
+        CONVERSATION_COLUMNS).order("created_at", desc=True).order("id").limit(limit).execute())
+    return conversation_index([dict(row) for row in result.data if isinstance(row, dict)], scaffolding)
 
 
 def loadable(index: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -140,12 +141,19 @@ def test_all_conversations_load_on_request(open_supabase, supabase):
 
 
 def test_the_supabase_page_lists_files_and_conversations(open_supabase, supabase):
+    """The figures count every conversation (in PostgreSQL); the table lists the newest 1,000 to preview."""
     at = open_supabase(page="app_pages/supabase.py")
     no_exception(at)
     files, conversations = at.dataframe[0].value, at.dataframe[2].value  # [1]: the consistency panel
     assert list(files["name"]) == ["Q4 Release", "Pilot Set", "Drifted Export", "Lost Export"]
-    assert len(conversations) == supabase.facts.conversations
+    assert supabase.facts.conversations > 1000 and len(conversations) == 1000
+    assert metrics(at)["Conversations"] == f"{supabase.facts.conversations:,}"
     assert metrics(at)["With content (enriched)"] == "320"
+    assert any(f"The newest 1,000 of {supabase.facts.conversations:,} conversations" in c.value for c in at.caption)
+    newest = conversations["created_at"].min()
+    with psycopg.connect(supabase.db_uri) as db:
+        (older,) = db.execute("SELECT count(*) FROM conversations WHERE created_at > %s", (newest,)).fetchone()
+    assert older <= 1000  # nothing newer than the listed rows was left out
     assert any("agree on every point checked" in s.value for s in at.success)  # the loaded file's panel
 
 
