@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import msgspec
+import numpy as np
 
 from services.dataset import columns, keys, schema, tables, validation
 from services.dataset.columns import PairColumns
@@ -139,12 +140,48 @@ def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None)
         fmt, decoded = _decode(data, name, fmt, report)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise as_load_error(exc, data, name) from None
-    return _assemble(decoded, fmt, name, size, report, edge, names)
+    behind = _ReadBehind(data)
+    behind.drop()  # the decode has read every page
+    behind.done = 0  # the extract reads some again, front to back
+    return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind)
+
+
+class _ReadBehind:
+    """Lets go of a mapped file's pages behind a pass that reads it front to back. Mapped pages count in
+    the process's resident memory (a 4 GB export: 4 GB) though the kernel keeps them cached: the decode
+    reads them all once, and `columns.extract` reads a few views per conversation, in file order. With
+    the pages behind each step dropped, the load's peak is the decode's (the file beside its records)
+    and the extract adds only what it builds. A page read again faults back in from the cache."""
+
+    def __init__(self, data: object) -> None:
+        self.map = data if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED") else None
+        self.done = 0
+        self.base = 0
+        if self.map is not None:
+            self.base = np.frombuffer(self.map, dtype=np.uint8).ctypes.data  # the array is let go at once
+
+    def drop(self, end: int | None = None) -> None:
+        """Drop the pages before byte `end` (all of them: None)."""
+        if self.map is None:
+            return
+        end = len(self.map) if end is None else end - end % mmap.PAGESIZE
+        if end > self.done:
+            with suppress(OSError, ValueError):
+                self.map.madvise(mmap.MADV_DONTNEED, self.done, end - self.done)
+            self.done = end
+
+    def reached(self, conv: schema.Conversation) -> None:
+        """The pass reached `conv`: the file before its first view is read."""
+        if self.map is None or (view := columns.first_view(conv)) is None:
+            return
+        offset = np.frombuffer(view, dtype=np.uint8).ctypes.data - self.base
+        if 0 <= offset <= len(self.map):  # a view into this map (not a copy the decode made)
+            self.drop(offset)
 
 
 def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
               edge: frozenset[str], names: ScaffoldingNames | None = None,
-              recorded: Mapping[str, RecordedKeys] | None = None) -> LoadedDataset:
+              recorded: Mapping[str, RecordedKeys] | None = None, behind: _ReadBehind | None = None) -> LoadedDataset:
     """Decoded conversations → validated dataset with its tables."""
     conversations = decoded.conversations
     if not conversations:
@@ -154,7 +191,9 @@ def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: V
                             f"no conversation could be read; the first problem: {first.message}", first.where)
         raise LoadError("no_conversations", "the file holds no conversations", name)
     conversations = validation.drop_unusable(conversations, name, report)
-    cols = columns.extract(conversations)  # also releases the views into `data`
+    cols = columns.extract(conversations, behind.reached if behind else None)  # also releases the views
+    if behind is not None:
+        behind.drop()
     provenance = keys.resolve(conversations, cols.pair_keys, report, names, recorded)
     cols.pair_keys.clear()
     per_conversation = tables.aggregate(conversations, cols, edge)
