@@ -265,9 +265,10 @@ class _JsonlWriter:
 
 
 def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True,
-                 limits: parquet.ParquetLimits = parquet.DEFAULT_LIMITS, staging: Path | None = None) -> TierData:
+                 limits: parquet.ParquetLimits = parquet.DEFAULT_LIMITS, staging: Path | None = None,
+                 batch: int = convert.CONVERSATIONS_PER_BATCH) -> TierData:
     """A tier's data files, facts and example (everything but the card), in one pass over its rows,
-    `convert.CONVERSATIONS_PER_BATCH` conversations at a time; kept-back tiers refused. The files go to
+    `batch` conversations at a time (the files do not depend on it); kept-back tiers refused. The files go to
     memory, or under `staging` (a new folder, for releases of any size). Parquet is shaped by `limits`
     (row groups and shards by size, `services.release.parquet`)."""
     tier = plan.tier(selection.tier)
@@ -283,7 +284,7 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
                    (("conversations", convert.CONVERSATIONS_SCHEMA), ("training_pairs", convert.TRAINING_PAIRS_SCHEMA))}
     tally, picker, ids = FactsTally(), _ExamplePicker(tier.featured_conversation), []
     try:
-        for conversations, pairs in convert.tier_batches(ds, selection):
+        for conversations, pairs in convert.tier_batches(ds, selection, batch):
             writers["conversations"].write(conversations)
             writers["training_pairs"].write(pairs)
             tally.add(conversations, pairs)

@@ -142,6 +142,7 @@ def test_bundle_of_a_tier_with_personal_data_exits_1(tmp_path, small_export):
     assert "[BLOCK] personal data: email address" in result.stdout
     assert "c-1 message 2" in result.stdout and "a.b@example.com" in result.stdout
     assert result.stderr.strip() == "error: blocked by the checks: full"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["full"]  # written for review; nothing staged left
 
 
 HEAVY = ("pandas", "pyarrow", "altair", "huggingface_hub", "supabase", "pydantic", "jinja2", "streamlit")

@@ -242,3 +242,79 @@ def test_recovered_keys_are_said_by_the_labels_check_without_blocking():
     result = check_labels(ds, ["e-2"])
     assert result.status == "warn" and result.places[0].conversation_id == "e-2"
     assert check_labels(ds, ["e-1"]).status == "pass"  # only the released conversations count
+
+
+# --- checks that stream (issue #23, part 3): the same findings a batch at a time, bounded places ---------
+def _one_row_batches(table):
+    return lambda: (table.slice(i, 1) for i in range(table.num_rows))
+
+
+def _conversations(rows: list[tuple[str, list[tuple[str, str]]]]):
+    import pyarrow as pa
+
+    from services.release.convert import MESSAGE
+
+    return pa.table({"conversation_id": [cid for cid, _ in rows],
+                     "messages": pa.array([[{"role": r, "content": c} for r, c in messages] for _, messages in rows],
+                                          pa.list_(MESSAGE))})
+
+
+def test_duplicates_are_found_the_same_across_batches():
+    from services.release.checks.duplicates import check_duplicates
+    from services.release.checks.released import released_table
+
+    export = {"training_file_metadata": {}, "conversations": [
+        make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 6),
+        make_conversation("c-2", "pragmatic_optimist", "confusion_to_clarity", "retirement", 6)]}
+    for pair in export["conversations"][0]["training_pairs"]:
+        if pair["target_response"]:
+            pair["target_response"] += (f" At turn {pair['turn_number']} we look at the emergency fund together and "
+                                        "choose the next small step you can take this week without strain.")
+    twin, edited = copy.deepcopy(export["conversations"][0]), copy.deepcopy(export["conversations"][0])
+    twin["conversation_metadata"]["conversation_id"] = "c-5"
+    edited["conversation_metadata"]["conversation_id"] = "c-9"
+    edited["training_pairs"][-1]["target_response"] = edited["training_pairs"][-1]["target_response"].replace(
+        "next small step", "first small move")
+    export["conversations"] += [twin, edited]
+    _, b = _report(load_dataset(export_bytes(export), "dups.json"), presets.preset_giveaway())
+    table = released_table(b.channel, b.files, "conversations")
+    whole, streamed = check_duplicates(table), check_duplicates(_one_row_batches(table))
+    assert streamed == whole and whole.count == 2
+    assert [p.detail.split(":")[0] for p in whole.places] == ["identical to c-5", "near-identical to c-9"]
+
+
+def test_identical_means_the_same_normalised_messages_not_the_same_words():
+    from services.release.checks.duplicates import check_duplicates
+
+    table = _conversations([
+        ("a", [("user", "Can I retire early"), ("assistant", "Yes, with a plan.")]),
+        ("b", [("user", "can I retire early?"), ("assistant", "yes with a plan")]),  # the same, normalised
+        ("c", [("user", "Can I retire"), ("assistant", "early yes with a plan")]),  # the same words, split elsewhere
+    ])
+    result = check_duplicates(table)
+    assert [(p.conversation_id, p.detail) for p in result.places if p.detail.startswith("identical")] == [
+        ("a", "identical to b")]
+
+
+def test_personal_data_is_placed_the_same_a_row_at_a_time():
+    from services.release.checks.pii import check_personal_data
+    from services.release.checks.released import released_table
+
+    _, b = _report(_dataset_with("Write to jane.doe@example.com soon."), presets.preset_giveaway())
+    table = released_table(b.channel, b.files, "conversations")
+    streamed = {r.name: r for r in check_personal_data(_one_row_batches(table)(), b.card)}
+    email = streamed["personal data: email address"]
+    assert (email.places[0].conversation_id, email.places[0].turn) == ("c-2", 4)  # after c-1, in its own batch
+    assert email.places == {r.name: r for r in check_personal_data(table, b.card)}["personal data: email address"].places
+
+
+def test_a_check_that_finds_many_counts_them_all_and_keeps_the_first_fifty():
+    from services.release.checks.pii import check_personal_data
+    from services.release.checks.report import MAX_PLACES
+
+    table = _conversations([(f"c-{i:03d}", [("user", f"Reach me at client{i}@example.com"), ("assistant", "Noted.")])
+                            for i in range(120)])
+    email = {r.name: r for r in check_personal_data(_one_row_batches(table)(), "")}["personal data: email address"]
+    assert email.status == "block" and email.count == 120 and len(email.places) == MAX_PLACES
+    assert email.summary == "120 email addresses found"
+    assert [p.conversation_id for p in email.places] == [f"c-{i:03d}" for i in range(MAX_PLACES)]

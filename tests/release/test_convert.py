@@ -78,3 +78,35 @@ def test_tables_have_the_explicit_schemas(demo_dataset):
     assert table.schema == convert.CONVERSATIONS_SCHEMA
     assert str(table.schema.field("messages").type) == "list<item: struct<role: string, content: string>>"
     assert convert.to_table(pairs, convert.TRAINING_PAIRS_SCHEMA).num_rows == 731
+
+
+def test_every_pairs_prompt_is_its_conversation_up_to_the_answer(demo_dataset):
+    """`prompt`, `completion` and `history` are cut from the conversation's own messages (in Arrow):
+    the prompt is the messages before the answer, the history the same without system and user."""
+    convs, pairs = convert.tier_rows(demo_dataset, _all(demo_dataset))
+    by_id = {r["conversation_id"]: r["messages"] for r in convs}
+    seen = {}
+    for pair in pairs:
+        messages = by_id[pair["conversation_id"]]
+        answer = seen[pair["conversation_id"]] = next(
+            i for i in range(seen.get(pair["conversation_id"], -1) + 1, len(messages))
+            if messages[i]["role"] == "assistant")
+        assert pair["prompt"] == messages[:answer]
+        assert pair["completion"] == [messages[answer]] == [{"role": "assistant", "content": pair["target_response"]}]
+        start = 1 if messages[0]["role"] == "system" else 0
+        assert pair["history"] == messages[start:answer - 1]
+        assert pair["prompt"][-1] == {"role": "user", "content": pair["user_input"]}
+    assert len(pairs) == sum(r["supervised_examples"] for r in convs)
+
+
+def test_a_blank_system_prompt_is_in_neither_config(small_export):
+    """A system prompt of spaces is no system message: not in `messages` (as before), and no longer in
+    the pairs' `prompt` either (it was, when the prompt was built apart from the messages)."""
+    export = copy.deepcopy(small_export)
+    for pair in export["conversations"][0]["training_pairs"]:
+        pair["system_prompt"] = "   "
+    ds = load_dataset(export_bytes(export), "t.json")
+    convs, pairs = convert.tier_rows(ds, _all(ds))
+    first = next(r for r in convs if r["conversation_id"] == "c-1")
+    assert _roles(first)[0] == "user"
+    assert all(p["prompt"][0]["role"] == "user" for p in pairs if p["conversation_id"] == "c-1")
