@@ -305,7 +305,8 @@ def test_personal_data_is_placed_the_same_a_row_at_a_time():
     streamed = {r.name: r for r in check_personal_data(_one_row_batches(table)(), b.card)}
     email = streamed["personal data: email address"]
     assert (email.places[0].conversation_id, email.places[0].turn) == ("c-2", 4)  # after c-1, in its own batch
-    assert email.places == {r.name: r for r in check_personal_data(table, b.card)}["personal data: email address"].places
+    whole = {r.name: r for r in check_personal_data(table, b.card)}
+    assert email.places == whole["personal data: email address"].places
 
 
 def test_a_check_that_finds_many_counts_them_all_and_keeps_the_first_fifty():
