@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 MB = 1_000_000
 DATASETS_REFERENCE = """
-import sys, pyarrow.parquet as pq
+import sys
 from datasets import Dataset
 from services.dataset.loader import load_dataset
 from services.release import convert
@@ -33,8 +33,8 @@ from services.strategy import presets, sampling
 ds = load_dataset(sys.argv[1])
 plan = presets.preset_giveaway()
 selection = sampling.select_plan(ds, plan)["full"]
-conv_rows, pair_rows = convert.tier_rows(ds, selection)
-Dataset.from_generator(lambda: iter(pair_rows)).to_parquet(sys.argv[2] + "/train.parquet")
+rows = lambda: (row for _, pairs in convert.tier_batches(ds, selection) for row in pairs.to_pylist())
+Dataset.from_generator(rows).to_parquet(sys.argv[2] + "/train.parquet")
 """
 
 
