@@ -95,12 +95,21 @@ def _training_file(conversations: list[schema.Conversation], doc: schema.Trainin
     return decoded
 
 
-def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> Decoded:
-    """A whole training file, typed; record by record with repairs when the fast decode fails."""
+PASSED_EVERY = 256  # records between two calls of `decode_training_file`'s `passed`
+
+
+def decode_training_file(data: Buffer, name: str, report: ValidationReport,
+                         passed: Callable[[msgspec.Raw], None] | None = None) -> Decoded:
+    """A whole training file, typed; record by record with repairs when the fast decode fails.
+
+    `passed`: decode record by record from the start, telling it every `PASSED_EVERY` records which one
+    the decode has reached. The loader gives it for a large mapped file, to let go of the pages behind
+    (the whole-file decode holds every page of the file beside the records it makes)."""
     repairs = Repairs()
-    with suppress(msgspec.ValidationError):  # some value is off: isolate it below
-        doc = msgspec.json.decode(data, type=schema.TrainingFile)
-        return _training_file(doc.conversations, doc, name, repairs, report)
+    if passed is None:
+        with suppress(msgspec.ValidationError):  # some value is off: isolate it below
+            doc = msgspec.json.decode(data, type=schema.TrainingFile)
+            return _training_file(doc.conversations, doc, name, repairs, report)
     try:
         rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
     except msgspec.ValidationError as exc:
@@ -109,6 +118,8 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> D
     decoder = msgspec.json.Decoder(schema.Conversation)
     conversations = []
     for index, raw in enumerate(rough.conversations):
+        if passed is not None and index % PASSED_EVERY == 0:
+            passed(raw)
         outcome = repair.decode(raw, schema.Conversation, decoder)
         cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
         label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"
