@@ -27,14 +27,22 @@ MB = 1_000_000
 DATASETS_REFERENCE = """
 import sys
 from datasets import Dataset
-from services.dataset.loader import load_dataset
-from services.release import convert
-from services.strategy import presets, sampling
-ds = load_dataset(sys.argv[1])
-plan = presets.preset_giveaway()
-selection = sampling.select_plan(ds, plan)["full"]
-rows = lambda: (row for _, pairs in convert.tier_batches(ds, selection) for row in pairs.to_pylist())
-Dataset.from_generator(rows).to_parquet(sys.argv[2] + "/train.parquet")
+
+
+def rows(path):
+    # the same rows the bundle writes, made in the generator (datasets fingerprints its arguments)
+    from services.dataset.loader import load_dataset
+    from services.release import convert
+    from services.strategy import presets, sampling
+
+    ds = load_dataset(path)
+    selection = sampling.select_plan(ds, presets.preset_giveaway())["full"]
+    for _, pairs in convert.tier_batches(ds, selection):
+        yield from pairs.to_pylist()
+
+
+dataset = Dataset.from_generator(rows, gen_kwargs={"path": sys.argv[1]}, cache_dir=sys.argv[2] + "/cache")
+dataset.to_parquet(sys.argv[2] + "/train.parquet")
 """
 
 
