@@ -64,6 +64,16 @@ class ConfigWriter:
         self._shard_bytes = 0
         self._rows = 0
 
+    @property
+    def pending_bytes(self) -> int:
+        """The rows waiting for their row group to fill (less than one group after every `write`)."""
+        return self._pending_bytes
+
+    @property
+    def rows_written(self) -> int:
+        """The rows already in row groups."""
+        return self._rows
+
     def write(self, table: pa.Table) -> None:
         """Add rows (of the config's schema); every full row group goes to disk at once."""
         if not table.num_rows:

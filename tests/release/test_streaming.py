@@ -86,11 +86,11 @@ def test_the_writer_holds_about_one_row_group_and_writes_each_as_it_fills(demo_d
     written = []
     for _, pairs in convert.tier_batches(demo_dataset, selection, 1):
         writer.write(pairs)
-        assert writer._pending_bytes <= SMALL.row_group_bytes  # what waits is less than a group
-        written.append(writer._rows)
+        assert writer.pending_bytes <= SMALL.row_group_bytes  # what waits is less than a group
+        written.append(writer.rows_written)
     assert 0 < written[len(written) // 2] < written[-1]  # groups went out while rows still came in
     names = writer.close()
-    assert writer._rows == selection.supervised_examples > 0 and len(names) >= 2
+    assert writer.rows_written == selection.supervised_examples > 0 and len(names) >= 2
     read = [parquet.parquet_file(read_whole(sink.files()[n])).read() for n in names]
     assert sum(t.num_rows for t in read) == selection.supervised_examples
 

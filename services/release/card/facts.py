@@ -1,7 +1,8 @@
 """The card's facts: every number the card states, computed from the released Arrow tables.
 
-Nothing numeric on a card is typed by a person: `compute_facts` reads the two tables that go into
-the bundle, and the pre-publish check computes them again from the files to compare.
+Nothing numeric on a card is typed by a person: a `FactsTally` gathers what the facts need of the rows
+as the bundle writes them (every column but the messages, a few bytes a row), and the pre-publish check
+gathers them again from the written files to compare.
 """
 
 from __future__ import annotations
@@ -154,14 +155,6 @@ class FactsTally:
     def facts(self, profile: ConsultantProfile | None = None, all_cells: int | None = None) -> CardFacts:
         """The card's facts from everything added."""
         return facts_from(self.light, self.pairs, self.reviewed, profile, all_cells)
-
-
-def compute_facts(conversations: pa.Table, pairs: pa.Table, profile: ConsultantProfile | None = None,
-                  all_cells: int | None = None) -> CardFacts:
-    """The card's facts from the two tables of the bundle (and the advisor's profile)."""
-    tally = FactsTally()
-    tally.add(conversations, pairs)
-    return tally.facts(profile, all_cells)
 
 
 def facts_from(light: pa.Table, pair_rows: int, reviewed: int, profile: ConsultantProfile | None = None,

@@ -71,11 +71,6 @@ def released_table(channel: str, files: Mapping[str, FileSource], config: str) -
     return pa.concat_tables(batches) if batches else _schema(config).empty_table()
 
 
-def released_tables(b: Bundle) -> tuple[pa.Table, pa.Table]:
-    """The two configs as released, whole (Parquet for Hub tiers, JSONL for download tiers)."""
-    return released_table(b.channel, b.files, "conversations"), released_table(b.channel, b.files, "training_pairs")
-
-
 def released_texts(conversations: pa.Table | Iterable[pa.Table]) -> Iterator[tuple[str, int | None, str]]:
     """(conversation id, message number, text) for every message that would be released
     (the system prompt has no number; the first user message is 1)."""
