@@ -20,7 +20,7 @@ from services.hub.config import HubSettings
 from services.hub.requests import all_requests, gate_of
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
-from services.supabase.tables import fetch_all
+from services.supabase.tables import fetch_all_saying
 from services.utils.jsonl import JsonlLog
 
 TABLE = "feedback"
@@ -78,12 +78,8 @@ class SupabaseAnswers:
 
     def read_answers(self) -> list[LandingFeedback]:
         """Every row the key may read."""
-        try:
-            rows = fetch_all(self.session, TABLE, COLUMNS, order="id")
-        except SupabaseError as exc:
-            if exc.finding.code == "no_permission":
-                raise SupabaseError("no_permission", NO_READ, TABLE) from None
-            raise
+        rows = fetch_all_saying(self.session, TABLE, COLUMNS, {"no_permission": SupabaseError("no_permission", NO_READ,
+                                                                                             TABLE)})
         return [LandingFeedback.model_validate(r) for r in rows]
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from services.hub.snapshots import LeadCounts
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
-from services.supabase.tables import fetch_all
+from services.supabase.tables import fetch_all_saying
 from services.utils.jsonl import JsonlLog
 
 TABLE = "leads"
@@ -49,12 +49,8 @@ class LeadsUnreadableError(SupabaseError):
 
 def read_leads(session: SupabaseSession) -> list[LandingLead]:
     """Every landing-page lead, oldest first; `LeadsUnreadableError` when the key may not read them."""
-    try:
-        rows = fetch_all(session, TABLE, COLUMNS, order="id")  # a unique order: pages neither overlap nor skip
-    except SupabaseError as exc:
-        if exc.finding.code == "no_permission":
-            raise LeadsUnreadableError("no_permission", NO_READ, TABLE) from None
-        raise
+    rows = fetch_all_saying(session, TABLE, COLUMNS, {"no_permission": LeadsUnreadableError("no_permission", NO_READ,
+                                                                                           TABLE)})
     return sorted((LandingLead.model_validate(r) for r in rows), key=lambda lead: lead.created_at)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 from services.supabase.rows import resolved_keys
-from services.supabase.tables import fetch_all
+from services.supabase.tables import fetch_all_saying
 
 VIEW = "conversation_groups"
 MIGRATION = "db/migrations/20261206_conversation_groups.sql"
@@ -73,13 +73,9 @@ def groups_from_index(index: pd.DataFrame) -> pd.DataFrame:
 def read_groups(session: SupabaseSession, scaffolding: dict[str, list[dict]]) -> pd.DataFrame:
     """The view's groups with their keys resolved and named. Raises `SupabaseError` (`no_view`) where the
     project lacks the migration."""
-    try:
-        rows = fetch_all(session, VIEW, GROUP_COLUMNS, order="group_id")
-    except SupabaseError as exc:
-        if exc.finding.code == "missing_table":  # PGRST205: not in the schema cache
-            raise SupabaseError("no_view", f"the view `{VIEW}` is missing: apply {MIGRATION} to have PostgreSQL "
-                                           "count the conversations", f"Supabase {session.settings.host}") from None
-        raise
+    missing = SupabaseError("no_view", f"the view `{VIEW}` is missing: apply {MIGRATION} to have PostgreSQL count "
+                                       "the conversations", f"Supabase {session.settings.host}")
+    rows = fetch_all_saying(session, VIEW, GROUP_COLUMNS, {"missing_table": missing}, order="group_id")  # PGRST205
     if not rows:
         return pd.DataFrame(columns=["persona", "emotional_arc", "status", "enrichment_status", "with_content",
                                      "conversations", "rated", "quality_sum"])

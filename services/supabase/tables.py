@@ -9,7 +9,7 @@ count. A partial result raises instead of being shown as complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,3 +54,16 @@ def fetch_all(session: SupabaseSession, table: str, columns: str, order: str = "
                           "read or the server cut pages short. Nothing was loaded; try again.",
             f"Supabase {settings.host}, {what}")
     return rows
+
+
+def fetch_all_saying(session: SupabaseSession, table: str, columns: str, instead: Mapping[str, SupabaseError],
+                     order: str = "id") -> list[dict[str, Any]]:
+    """`fetch_all`, with each failure whose code `instead` names raised as the error it maps to: the
+    caller's own words for what that failure means there (a key that may not read leads, a project
+    without a migration)."""
+    try:
+        return fetch_all(session, table, columns, order=order)
+    except SupabaseError as exc:
+        if exc.finding.code in instead:
+            raise instead[exc.finding.code] from None
+        raise
