@@ -9,7 +9,7 @@ from components.dataset.chat_view import chat_view
 from components.dataset.source import KIND_KEY, current_consistency, use_source
 from components.supabase.connection import supabase_connection
 from components.supabase.consistency_panel import consistency_panel
-from components.supabase.picker import conversation_figures, newest_conversations, project_id, training_files
+from components.supabase.picker import conversations_page, project_id, training_files
 from services.dataset.chat import to_messages
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import LoadError
@@ -62,8 +62,7 @@ else:
 
 st.subheader("Conversations table")
 try:
-    figures = conversation_figures(project, session)
-    index = newest_conversations(project, session, LISTED)
+    figures, index = conversations_page(project, session, LISTED)
 except LoadError as exc:
     st.error(str(exc))
     st.stop()
@@ -84,13 +83,13 @@ left.altair_chart(
     width="stretch")
 right.altair_chart(
     alt.Chart(figures.cells, title="Coverage: conversations per persona × arc").mark_rect().encode(
-        x=alt.X("emotional_arc:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-        y=alt.Y("persona:N", title=None),
+        x=alt.X("persona:N", title=None, axis=alt.Axis(labelAngle=-25, labelLimit=120, labelOverlap=False)),
+        y=alt.Y("emotional_arc:N", title=None, axis=alt.Axis(labelLimit=200)),  # arcs down the side: all legible
         color=alt.Color("conversations:Q", title="conversations", scale=alt.Scale(scheme="blues")),
         tooltip=["persona", "emotional_arc", alt.Tooltip("conversations:Q", format=","),
                  alt.Tooltip("with_content:Q", format=",", title="with content"),
                  alt.Tooltip("quality:Q", format=".2f", title="mean quality")],
-    ),
+    ).properties(height=alt.Step(26)),
     width="stretch")
 shown = f"The newest {len(index):,} of {figures.total:,} conversations" if figures.total > len(index) \
     else "Every conversation"

@@ -82,13 +82,9 @@ def conversation_index(project: str, _session: SupabaseSession) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner="Counting the conversations…")
-def conversation_figures(project: str, _session: SupabaseSession) -> ConversationFigures:
-    return coverage.conversation_figures(_session)
-
-
-@st.cache_data(ttl=TABLE_TTL, show_spinner="Reading the newest conversations…")
-def newest_conversations(project: str, _session: SupabaseSession, limit: int) -> pd.DataFrame:
-    return supabase_source.read_newest_conversations(_session, limit)
+def conversations_page(project: str, _session: SupabaseSession, limit: int) -> tuple[ConversationFigures,
+                                                                                     pd.DataFrame]:
+    return coverage.conversations_page(_session, limit)
 
 
 def training_files(session: SupabaseSession) -> list[TrainingFileRow] | LoadError:
@@ -101,8 +97,7 @@ def training_files(session: SupabaseSession) -> list[TrainingFileRow] | LoadErro
 def refresh() -> None:
     _training_files.clear()
     conversation_index.clear()
-    conversation_figures.clear()
-    newest_conversations.clear()
+    conversations_page.clear()
     _store().clear()
 
 

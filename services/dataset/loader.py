@@ -173,8 +173,7 @@ def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None)
         fmt, decoded = _decode(data, name, fmt, report, behind)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise as_load_error(exc, data, name) from None
-    behind.drop()  # the decode has read every page
-    behind.done = 0  # the extract reads some again, front to back
+    behind.let_go()  # the decode has read every page; the extract reads some again, front to back
     return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind)
 
 
@@ -192,15 +191,20 @@ class _ReadBehind:
         if self.map is not None:
             self.base = np.frombuffer(self.map, dtype=np.uint8).ctypes.data  # the array is let go at once
 
-    def drop(self, end: int | None = None) -> None:
-        """Drop the pages before byte `end` (all of them: None)."""
-        if self.map is None:
-            return
-        end = len(self.map) if end is None else end - end % mmap.PAGESIZE
-        if end > self.done:
+    def drop(self, end: int) -> None:
+        """Drop the pages before byte `end` that this pass has not dropped yet."""
+        end -= end % mmap.PAGESIZE
+        if self.map is not None and end > self.done:
             with suppress(OSError, ValueError):
                 self.map.madvise(mmap.MADV_DONTNEED, self.done, end - self.done)
             self.done = end
+
+    def let_go(self) -> None:
+        """Drop every page (a pass has read them all); the next pass starts from the front again."""
+        if self.map is not None:
+            with suppress(OSError, ValueError):
+                self.map.madvise(mmap.MADV_DONTNEED)
+        self.done = 0
 
     def reached(self, conv: schema.Conversation) -> None:
         """The pass reached `conv`: the file before its first view is read."""
@@ -230,7 +234,7 @@ def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: V
     conversations = validation.drop_unusable(conversations, name, report)
     cols = columns.extract(conversations, behind.reached if behind else None)  # also releases the views
     if behind is not None:
-        behind.drop()
+        behind.let_go()
     provenance = keys.resolve(conversations, cols.pair_keys, report, names, recorded)
     cols.pair_keys.clear()
     per_conversation = tables.aggregate(conversations, cols, edge)

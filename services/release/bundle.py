@@ -36,6 +36,7 @@ from services.release.card.image import coverage_png
 from services.release.card.render import CardText, render_card
 from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
 from services.release.errors import BundleDirError, ReleaseError
+from services.release.read_back import released_table
 from services.release.sinks import FolderSink, MemorySink, Sink
 from services.strategy.links import HUB_URL, ReleaseLinks, default_repo_id
 from services.strategy.plans import Plan, Tier
@@ -47,7 +48,6 @@ MANIFEST_FORMAT = "lead-magnet-studio-release/1"
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 ZIP64_LIMIT = (1 << 31) - 1  # zipfile needs to know up front that an entry passes it
 BUILDABLE = ("hub_public", "hub_gated", "download")
-CONFIGS = ("conversations", "training_pairs")
 
 
 @dataclass
@@ -180,15 +180,14 @@ class _ExamplePicker:
         if self._featured is not None or not conversations.num_rows:
             return
         ids = conversations.column("conversation_id").to_pylist()
-        if self._first is None:
-            self._first = conversations.select(list(self.COLUMNS)).slice(0, 1).to_pylist()[0]
+        if self.featured not in ids and self._two_answers is not None:
+            return  # nothing this batch can change
+        rows = conversations.select(list(self.COLUMNS)).to_pylist()
+        self._first = self._first or rows[0]
         if self.featured in ids:
-            self._featured = conversations.select(list(self.COLUMNS)).slice(ids.index(self.featured), 1).to_pylist()[0]
-        if self._two_answers is None:
-            for row in conversations.select(list(self.COLUMNS)).to_pylist():
-                if sum(m["role"] == "assistant" for m in row["messages"]) >= 2:
-                    self._two_answers = row
-                    break
+            self._featured = rows[ids.index(self.featured)]
+        self._two_answers = self._two_answers or next(
+            (row for row in rows if sum(m["role"] == "assistant" for m in row["messages"]) >= 2), None)
 
     def example(self) -> dict[str, Any] | None:
         """What the card shows (None for an empty tier)."""
@@ -232,15 +231,11 @@ class TierData:
     @cached_property
     def conversations(self) -> pa.Table:
         """The `conversations` config as released, read back whole (small tiers: previews, share kits)."""
-        from services.release.checks.released import released_table
-
         return released_table(self.tier.channel, self.data_files, "conversations")
 
     @cached_property
     def pairs(self) -> pa.Table:
         """The `training_pairs` config as released, read back whole (small tiers)."""
-        from services.release.checks.released import released_table
-
         return released_table(self.tier.channel, self.data_files, "training_pairs")
 
 
@@ -278,10 +273,9 @@ def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_i
     sink: Sink = FolderSink(folder) if folder is not None else MemorySink()
     writers: dict[str, parquet.ConfigWriter | _JsonlWriter]
     if tier.channel == "download":
-        writers = {c: _JsonlWriter(sink, f"{c}.jsonl") for c in CONFIGS}
+        writers = {c: _JsonlWriter(sink, f"{c}.jsonl") for c in convert.CONFIG_SCHEMAS}
     else:
-        writers = {c: parquet.ConfigWriter(c, schema, sink, limits) for c, schema in
-                   (("conversations", convert.CONVERSATIONS_SCHEMA), ("training_pairs", convert.TRAINING_PAIRS_SCHEMA))}
+        writers = {c: parquet.ConfigWriter(c, schema, sink, limits) for c, schema in convert.CONFIG_SCHEMAS.items()}
     tally, picker, ids = FactsTally(), _ExamplePicker(tier.featured_conversation), []
     try:
         for conversations, pairs in convert.tier_batches(ds, selection, batch):

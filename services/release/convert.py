@@ -57,6 +57,7 @@ TRAINING_PAIRS_SCHEMA = pa.schema([
     ("difficulty_level", pa.string()), ("key_learning_objective", pa.string()),
     ("emotional_progression_target", pa.string()),
 ])
+CONFIG_SCHEMAS = {"conversations": CONVERSATIONS_SCHEMA, "training_pairs": TRAINING_PAIRS_SCHEMA}  # in card order
 _CONV_FIELDS = ("persona_key", "persona_name", "arc_key", "arc_name", "topic_key", "topic_name", "tier", "quality",
                 "empathy", "clarity", "appropriateness", "brand_voice", "turns", "start_emotion", "start_intensity",
                 "end_emotion", "end_intensity")
@@ -187,16 +188,17 @@ def _pair_messages(conversations: pa.Table, rows: _Rows) -> dict[str, pa.Array]:
     """Each pair's `prompt` (system, history, the user's message), `completion` (the answer) and
     `history`: slices of its conversation's `messages`, cut without building a Python object per message."""
     messages = conversations.column("messages").combine_chunks()
-    base = np.asarray(messages.offsets)[np.asarray(rows.pair_row, dtype=np.int64)]
+    row = np.asarray(rows.pair_row, dtype=np.int64)
+    base = np.asarray(messages.offsets)[row]
     answer = np.asarray(rows.pair_answer, dtype=np.int64)
-    skip = np.asarray(rows.has_system, dtype=np.int64)[np.asarray(rows.pair_row, dtype=np.int64)] if rows.pairs \
-        else np.zeros(0, np.int64)
+    skip = np.asarray(rows.has_system, dtype=np.int64)[row]  # the system message is in the prompt, not the history
     values = messages.values
     return {"prompt": _slices(values, base, answer), "completion": _slices(values, base + answer, np.ones_like(answer)),
             "history": _slices(values, base + skip, answer - 1 - skip)}
 
 
 def _tables(rows: _Rows) -> tuple[pa.Table, pa.Table]:
+    """One batch's two configs as Arrow tables."""
     conversations = to_table(rows.conversations, CONVERSATIONS_SCHEMA)
     nested = _pair_messages(conversations, rows)
     columns = [nested[f.name] if f.name in nested else pa.array([r[f.name] for r in rows.pairs], f.type)

@@ -80,7 +80,11 @@ class ConfigWriter:
             return
         self._pending.append(table)
         self._pending_bytes += table.nbytes
-        while self._pending_bytes > self.limits.row_group_bytes:
+        self._drain(self.limits.row_group_bytes)
+
+    def _drain(self, keep_bytes: int) -> None:
+        """Write row groups from the front of the buffered rows while more than `keep_bytes` wait (-1: all)."""
+        while self._pending and self._pending_bytes > keep_bytes:
             pending = pa.concat_tables(self._pending)
             rows = _fitting_prefix(pending, self.limits.row_group_bytes)
             self._write_group(pending.slice(0, rows))
@@ -110,15 +114,10 @@ class ConfigWriter:
 
     def close(self) -> list[str]:
         """Write what is buffered, close the last file and name them all; the config's paths in order."""
-        pending = pa.concat_tables(self._pending) if self._pending else self.schema.empty_table()
-        while pending.num_rows > 0:
-            rows = _fitting_prefix(pending, self.limits.row_group_bytes)
-            self._write_group(pending.slice(0, rows))
-            pending = pending.slice(rows)
+        self._drain(-1)
         if not self._shards:  # an empty config still has its file, with its columns
             self._write_group(self.schema.empty_table())
         self._close_shard()
-        self._pending = []
         if len(self._shards) == 1:
             names = [f"data/{self.config}.parquet"]
         else:

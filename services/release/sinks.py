@@ -16,15 +16,12 @@ class Sink(Protocol):
 
     def open(self, path: str) -> BinaryIO:
         """A new file at `path` (relative to the release), open for writing."""
-        ...
 
     def rename(self, old: str, new: str) -> None:
         """Give a written file its final name (shards are named once their count is known)."""
-        ...
 
     def files(self) -> dict[str, FileSource]:
         """Every file written: path → bytes or its file on disk."""
-        ...
 
 
 class _KeptBuffer(io.BytesIO):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from services.supabase import source
 from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 from services.supabase.rows import resolved_keys
@@ -70,7 +71,7 @@ def groups_from_index(index: pd.DataFrame) -> pd.DataFrame:
     return groups
 
 
-def read_groups(session: SupabaseSession, scaffolding: dict[str, list[dict]]) -> pd.DataFrame:
+def read_groups(session: SupabaseSession, scaffolding: source.Scaffolding) -> pd.DataFrame:
     """The view's groups with their keys resolved and named. Raises `SupabaseError` (`no_view`) where the
     project lacks the migration."""
     missing = SupabaseError("no_view", f"the view `{VIEW}` is missing: apply {MIGRATION} to have PostgreSQL count "
@@ -86,14 +87,22 @@ def read_groups(session: SupabaseSession, scaffolding: dict[str, list[dict]]) ->
     return groups
 
 
-def conversation_figures(session: SupabaseSession) -> ConversationFigures:
-    """The conversations table in figures: from the view, or (without the migration) from every row."""
-    from services.supabase import source
-
-    scaffolding = source.read_scaffolding(session)
+def conversation_figures(session: SupabaseSession, scaffolding: source.Scaffolding | None = None
+                         ) -> ConversationFigures:
+    """The conversations table in figures: from the view, or (without the migration) from every row
+    (`scaffolding`: the scaffolding tables, when the caller has read them already)."""
+    scaffolding = source.read_scaffolding(session) if scaffolding is None else scaffolding
     try:
         return figures_from_groups(read_groups(session, scaffolding))
     except SupabaseError as exc:
         if exc.finding.code != "no_view":
             raise
-    return figures_from_groups(groups_from_index(source.read_conversation_index(session)))
+    return figures_from_groups(groups_from_index(source.read_conversation_index(session, scaffolding)))
+
+
+def conversations_page(session: SupabaseSession, limit: int) -> tuple[ConversationFigures, pd.DataFrame]:
+    """What the Supabase page shows of the conversations: their figures and the newest `limit` rows,
+    the scaffolding read once for both."""
+    scaffolding = source.read_scaffolding(session)
+    return (conversation_figures(session, scaffolding),
+            source.read_newest_conversations(session, limit, scaffolding))

@@ -129,7 +129,10 @@ def load_training_file(session: SupabaseSession, ident: str, progress: Progress 
 
 
 # --- all conversations ---------------------------------------------------------------------
-def read_scaffolding(session: SupabaseSession) -> dict[str, list[dict[str, Any]]]:
+Scaffolding = dict[str, list[dict[str, Any]]]  # table → its rows (personas, emotional_arcs, training_topics)
+
+
+def read_scaffolding(session: SupabaseSession) -> Scaffolding:
     """The personas, arcs and topics tables (ids, keys, names): they name keys and recover them."""
     return {table: fetch_all(session, table, scaffolding_columns(table)) for table in SCAFFOLDING}
 
@@ -148,17 +151,19 @@ def read_scaffolding_names(session: SupabaseSession) -> ScaffoldingNames | None:
         return None
 
 
-def read_conversation_index(session: SupabaseSession) -> pd.DataFrame:
-    """Every conversation row with its persona, arc and topic names: what is there to load."""
-    scaffolding = read_scaffolding(session)
+def read_conversation_index(session: SupabaseSession, scaffolding: Scaffolding | None = None) -> pd.DataFrame:
+    """Every conversation row with its persona, arc and topic names: what is there to load
+    (`scaffolding`: the scaffolding tables, when the caller has read them already)."""
+    scaffolding = read_scaffolding(session) if scaffolding is None else scaffolding
     rows = fetch_all(session, "conversations", CONVERSATION_COLUMNS)
     _require_visible(session, "conversations", len(rows))
     return conversation_index(rows, scaffolding)
 
 
-def read_newest_conversations(session: SupabaseSession, limit: int = 1000) -> pd.DataFrame:
+def read_newest_conversations(session: SupabaseSession, limit: int = 1000,
+                              scaffolding: Scaffolding | None = None) -> pd.DataFrame:
     """The newest `limit` conversation rows, keys resolved (one request: what a page lists to preview)."""
-    scaffolding = read_scaffolding(session)
+    scaffolding = read_scaffolding(session) if scaffolding is None else scaffolding
     result = call(session, "table `conversations`", lambda: session.client.table("conversations").select(
         CONVERSATION_COLUMNS).order("created_at", desc=True).order("id").limit(limit).execute())
     return conversation_index([dict(row) for row in result.data if isinstance(row, dict)], scaffolding)

@@ -136,8 +136,9 @@ def test_duplicates_warn():
     assert dup.status == "warn" and dup.places[0].detail == "identical to c-9"
 
 
-def test_an_edited_copy_is_a_near_duplicate_named_with_its_similarity():
-    """MinHash LSH finds a copy with a few words changed; an unrelated conversation is not named."""
+def _with_copies(*copies: tuple[str, bool]) -> dict:
+    """c-1 (long answers), c-2 (unrelated), and copies of c-1: (id, edited) — an edited copy has a few
+    words of its last answer changed."""
     export = {"training_file_metadata": {}, "conversations": [
         make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 6),
         make_conversation("c-2", "pragmatic_optimist", "confusion_to_clarity", "retirement", 6)]}
@@ -145,11 +146,19 @@ def test_an_edited_copy_is_a_near_duplicate_named_with_its_similarity():
         if pair["target_response"]:
             pair["target_response"] += (f" At turn {pair['turn_number']} we look at the emergency fund together and "
                                         "choose the next small step you can take this week without strain.")
-    edited = copy.deepcopy(export["conversations"][0])
-    edited["conversation_metadata"]["conversation_id"] = "c-9"
-    last = edited["training_pairs"][-1]
-    last["target_response"] = last["target_response"].replace("next small step", "first small move")
-    export["conversations"].append(edited)
+    for cid, edited in copies:
+        copied = copy.deepcopy(export["conversations"][0])
+        copied["conversation_metadata"]["conversation_id"] = cid
+        if edited:
+            last = copied["training_pairs"][-1]
+            last["target_response"] = last["target_response"].replace("next small step", "first small move")
+        export["conversations"].append(copied)
+    return export
+
+
+def test_an_edited_copy_is_a_near_duplicate_named_with_its_similarity():
+    """Locality-sensitive hashing finds a copy with a few words changed; an unrelated conversation is not named."""
+    export = _with_copies(("c-9", True))
     report, _ = _report(load_dataset(export_bytes(export), "edited.json"), presets.preset_giveaway())
     dup = _by_name(report)["duplicates"]
     assert dup.status == "warn" and dup.count == 1
@@ -261,21 +270,9 @@ def _conversations(rows: list[tuple[str, list[tuple[str, str]]]]):
 
 def test_duplicates_are_found_the_same_across_batches():
     from services.release.checks.duplicates import check_duplicates
-    from services.release.checks.released import released_table
+    from services.release.read_back import released_table
 
-    export = {"training_file_metadata": {}, "conversations": [
-        make_conversation("c-1", "anxious_planner", "shame_to_acceptance", "emergency_fund", 6),
-        make_conversation("c-2", "pragmatic_optimist", "confusion_to_clarity", "retirement", 6)]}
-    for pair in export["conversations"][0]["training_pairs"]:
-        if pair["target_response"]:
-            pair["target_response"] += (f" At turn {pair['turn_number']} we look at the emergency fund together and "
-                                        "choose the next small step you can take this week without strain.")
-    twin, edited = copy.deepcopy(export["conversations"][0]), copy.deepcopy(export["conversations"][0])
-    twin["conversation_metadata"]["conversation_id"] = "c-5"
-    edited["conversation_metadata"]["conversation_id"] = "c-9"
-    edited["training_pairs"][-1]["target_response"] = edited["training_pairs"][-1]["target_response"].replace(
-        "next small step", "first small move")
-    export["conversations"] += [twin, edited]
+    export = _with_copies(("c-5", False), ("c-9", True))
     _, b = _report(load_dataset(export_bytes(export), "dups.json"), presets.preset_giveaway())
     table = released_table(b.channel, b.files, "conversations")
     whole, streamed = check_duplicates(table), check_duplicates(_one_row_batches(table))
@@ -298,7 +295,7 @@ def test_identical_means_the_same_normalised_messages_not_the_same_words():
 
 def test_personal_data_is_placed_the_same_a_row_at_a_time():
     from services.release.checks.pii import check_personal_data
-    from services.release.checks.released import released_table
+    from services.release.read_back import released_table
 
     _, b = _report(_dataset_with("Write to jane.doe@example.com soon."), presets.preset_giveaway())
     table = released_table(b.channel, b.files, "conversations")

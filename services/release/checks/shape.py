@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from services.release.bundle import Bundle
 from services.release.checks.report import CheckResult, Place, found, passed
+from services.release.convert import CONFIG_SCHEMAS
 from services.release.parquet import DEFAULT_LIMITS, ParquetLimits, config_paths, shape_problems, size
 
 NAME = "parquet shape"
-CONFIGS = ["conversations", "training_pairs"]
+CONFIGS = list(CONFIG_SCHEMAS)
 
 
 def check_shape(b: Bundle, limits: ParquetLimits = DEFAULT_LIMITS) -> CheckResult | None:
