@@ -105,6 +105,9 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
     class Handler(DispatchingHandler):
         # --- plumbing ---------------------------------------------------------------------
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            # Logged before the answer leaves: a client that has its answer finds the request logged
+            # (logged after, a test reading the log could run ahead of this thread).
+            gateway.log(self.command, self.path, status)
             self.send_response(status)
             for name, value in (headers or {"content-type": "application/json"}).items():
                 self.send_header(name, value)
@@ -114,7 +117,6 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-            gateway.log(self.command, self.path, status)
 
         def _json(self, status: int, payload: object) -> None:
             self._send(status, json.dumps(payload).encode())
@@ -214,6 +216,7 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
                 self._storage_error(404, "not_found", "Object not found")
                 return
             size = path.stat().st_size
+            gateway.log(self.command, self.path, 200)  # before the answer leaves, as in `_send`
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(size))
@@ -226,7 +229,6 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
             elif self.command == "GET":
                 with path.open("rb") as handle:
                     shutil.copyfileobj(handle, self.wfile, CHUNK)
-            gateway.log(self.command, self.path, 200)
 
         def _upload(self, path: Path, key: str) -> None:
             body = self._body()
