@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:
-#   make run    start the dashboard on the demo data (http://localhost:8501)
+#   make run    start the dashboard on the demo data (http://127.0.0.1:8501, this machine only)
 #   make test   install what the tests need, then run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -19,8 +19,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
+# Listens on 127.0.0.1 (.streamlit/config.toml); `make run ADDRESS=0.0.0.0` for a deployment, on purpose.
 run: $(VENV)/.app
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py $(if $(ADDRESS),--server.address $(ADDRESS))
 
 # Browser tests drive Debian's Chromium (no browser download). Installed when missing and
 # we may (root, as in CI); otherwise those tests skip and say why.

@@ -17,6 +17,7 @@ from services.hub import snapshots
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub.errors import HubError
 from services.supabase.errors import SupabaseError
+from services.utils.untrusted import csv_text
 
 
 def _refresh() -> None:
@@ -111,7 +112,7 @@ if not shown:
 for i, thread in enumerate(shown):
     inbox_panel.thread_view(thread, i, actor, action)
 table = inbox_panel.table(shown)
-st.download_button("Download the threads (CSV)", lambda: table.to_csv(index=False), file_name="feedback-threads.csv",
+st.download_button("Download the threads (CSV)", lambda: csv_text(table), file_name="feedback-threads.csv",
                    mime="text/csv", icon=":material/download:", key="feedback.csv")
 
 st.subheader("Form answers")

@@ -11,9 +11,11 @@ from components.hub.client import client, forget_release_records, published, rec
 from components.hub.funnel_state import decision_log
 from components.hub.publish_gate import publisher
 from services.dataset.report import LoadError
+from services.funnel.ledger import NOT_VERIFIED
 from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
+from services.utils.untrusted import csv_text
 
 TTL = 60
 
@@ -73,8 +75,15 @@ shown = ledger_panel.filtered(people)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "first_seen": st.column_config.DatetimeColumn("first seen", format="YYYY-MM-DD HH:mm"),
     "sources": st.column_config.TextColumn("sources", width="large"),
-    "hub_user": "Hub user", "marketing_consent": "marketing", "consent_version": "wording"})
-st.download_button("Download for the CRM (CSV)", lambda: shown.to_csv(index=False), file_name="leads.csv",
+    "hub_user": "Hub user", "marketing_consent": "marketing", "consent_version": "wording",
+    "address": st.column_config.TextColumn("address", help="'not verified': typed on a landing page, where anyone can "
+                                           "type any address, and no confirmation email was sent")})
+if (shown["address"] == NOT_VERIFIED).any():
+    st.caption(f":material/mark_email_unread: Addresses marked *{NOT_VERIFIED}* were typed on a landing page: anyone "
+               "can type anyone's address there, and no confirmation email was sent. Run your CRM's double opt-in "
+               "before writing to them. A marketing consent stands as first given, unless the person changed it "
+               "from their own Hub account or withdrew it.")
+st.download_button("Download for the CRM (CSV)", lambda: csv_text(shown), file_name="leads.csv",
                    mime="text/csv", icon=":material/download:", key="leads.csv",
                    help="the rows shown, with every source and the consent given")
 

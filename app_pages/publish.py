@@ -15,11 +15,13 @@ from components.hub.client import (
     history,
     identity,
     lead_capture,
+    records,
     settings,
 )
 from components.hub.publish_gate import publisher
 from components.release.builds import landing_space, pick_released_tier, tier_release
 from components.strategy.plan_state import current_plan, selections
+from services.funnel.landing_pages import LandingPage, LandingRegistration
 from services.funnel.space import INDEX
 from services.hub import flow as release_flow
 from services.hub import readiness
@@ -30,6 +32,7 @@ from services.release.bundle import MANIFEST
 from services.release.card.render import COVERAGE_IMAGE, card_body
 from services.release.errors import ReleaseError
 from services.strategy.links import repo_type
+from services.strategy.plans import DOWNLOAD_GATE
 
 DRY_RUN_KEY = "publish.dry_run"  # {tier: (identity of what was compared, DryRun)}
 RESULT_KEY = "publish.result"
@@ -46,7 +49,9 @@ kind = repo_type(spec)
 built, report = tier_release(ds, plan, chosen, tier)
 if kind == "space":
     st.caption(":material/web: A download tier goes out as its **landing page**: a static Space holding the page, its "
-               "README and the zip. The page's form stores each lead in Supabase, then reveals the download link.")
+               "README and the zip. The page's form stores each lead in Supabase, then reveals the download link. "
+               "Publishing records the page in Supabase: its form takes submissions for recorded pages only.")
+    st.caption(f":material/lock_open: {DOWNLOAD_GATE}")
 
 hub = settings()
 offline = isinstance(hub, HubConfigError)  # no Hub at all: the release is shown, compared with nothing
@@ -164,8 +169,10 @@ clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon
 if clicked and actor is not None:
     context = release_flow.context_from_manifest(built.manifest)
     with st.status(f"Publishing {tier}…", expanded=True) as status:
+        landing = LandingRegistration(records().landing_pages, LandingPage(space_id=options.repo_id, tier=tier)) \
+            if kind == "space" else None
         out = release_flow.attempt(api, hub, files, context, options, seen, f"{actor} via {who.name}",
-                                   history(), step=status.write)
+                                   history(), step=status.write, precondition=landing)
         forget_release_records()  # the Samples page's viewer links read the new record at once
         if out.result is None:
             status.update(label=f"Not published: {out.error}", state="error")

@@ -26,6 +26,7 @@ from services.hub import snapshots, traction
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
 from services.hub.snapshots import TractionSnapshot
+from services.utils.untrusted import csv_text
 
 TTL = 60
 SERIES_KEY = "traction.series"
@@ -160,5 +161,5 @@ for item in read.items:
 
 requests = traction.requests_table(read.items)
 if not requests.empty:
-    st.download_button("Download the access requests for the CRM (CSV)", lambda: requests.to_csv(index=False),
+    st.download_button("Download the access requests for the CRM (CSV)", lambda: csv_text(requests),
                        file_name="access-requests.csv", mime="text/csv", icon=":material/download:")

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from streamlit import config as streamlit_config
 
@@ -109,8 +110,12 @@ def supabase_stack() -> Iterator[SupabaseStack]:
 
 @pytest.fixture
 def supabase(supabase_stack: SupabaseStack) -> Iterator[SupabaseStack]:
-    """The shared stack, with no fault left over from another test, nor any left behind."""
+    """The shared stack, with no fault left over from another test, nor any left behind, and no form
+    try of another test counting against this one's limits."""
     supabase_stack.gateway.clear()
+    with psycopg.connect(supabase_stack.db_uri, autocommit=True) as db:
+        db.execute("DELETE FROM private.public_form_tries")
+        db.execute("UPDATE private.public_form_settings SET per_client_per_minute = 5, per_page_per_minute = 60")
     yield supabase_stack
     supabase_stack.gateway.clear()
 

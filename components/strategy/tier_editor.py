@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from components.strategy.gate_form import editor as gate_form_editor
 from services.strategy.licenses import HUB_LICENSES, SUGGESTED
 from services.strategy.links import host_problem
-from services.strategy.plans import CHANNELS, Filters, Gating, Plan, Relation, Selection, Tier
+from services.strategy.plans import CHANNELS, DOWNLOAD_GATE, Filters, Gating, Plan, Relation, Selection, Tier
 from services.strategy.presets import preset_hybrid
 
 MODES = {"all": "Everything eligible", "conversations": "N conversations (stratified)",
@@ -43,6 +43,8 @@ def _edit_tier(plan: Plan, tier: Tier, version: int, arcs: list[str], topics: li
                         key=k + "mode")
     size = c3.number_input("Size (N)", min_value=1, value=sel.size or 100, step=1, key=k + "size",
                            disabled=mode == "all", help="conversations or supervised examples, as chosen")
+    if channel == "download":
+        st.caption(f":material/lock_open: {DOWNLOAD_GATE}")
     c1, c2 = st.columns([2, 1])
     strata = c1.multiselect("Stratify by", DIMENSIONS, default=sel.strata, key=k + "strata",
                             disabled=mode == "all")

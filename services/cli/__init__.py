@@ -5,6 +5,7 @@ Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --ou
 `publish DIR|ZIP [--repo-id ORG/NAME] [--dry-run] [--private] [--gated auto|manual]`,
 `leads [--repo-id ORG/NAME] [--csv FILE]`, `traction snapshot`, `demo --out PATH`,
 `feedback [--repo-id ORG/NAME] [--json]`, `reply ORG/NAME NUM --text TEXT`, `next-batch PATH … --out FILE`,
+`landing-pages [list|retire ORG/NAME]`,
 `sandbox reset|status`. `--sandbox` (before the command, or STUDIO_SANDBOX=1) points every Hub command
 and every record at the local sandbox: nothing leaves the machine.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
@@ -37,9 +38,10 @@ SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_KEY")
 COMMANDS = {  # command → module in this package with `run(args) -> int`
     "stats": "stats", "plan": "plan", "bundle": "bundle", "publish": "publish", "demo": "demo", "brief": "brief",
     "share": "share", "leads": "leads", "traction": "traction", "feedback": "feedback", "reply": "reply",
-    "next-batch": "next_batch", "sandbox": "sandbox",
+    "next-batch": "next_batch", "sandbox": "sandbox", "landing-pages": "landing_pages",
 }
-HUB_COMMANDS = frozenset({"bundle", "publish", "leads", "traction", "feedback", "reply", "sandbox"})  # --sandbox moves
+HUB_COMMANDS = frozenset({"bundle", "publish", "leads", "traction", "feedback", "reply", "sandbox",  # --sandbox moves
+                          "landing-pages"})
 SCAFFOLDING_HELP = ("the platform's scaffolding as JSON ({personas, emotional_arcs, training_topics, "
                     "prompt_templates}): a conversation that has only a name gets the key of the row of that name")
 GOAL_NAMES = ("adoption", "feedback", "leads", "kept_for_sale", "perceived_value")  # services.strategy.advice.GOALS
@@ -95,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("leads", help="the lead ledger: Hub access requests and landing-page leads, one row a person")
     p.add_argument("--repo-id", help="only this repo or Space (ORG/NAME)")
     p.add_argument("--csv", help="also write the ledger as CSV, for the CRM")
+    p = sub.add_parser("landing-pages", help="the landing pages whose forms take submissions; retire one")
+    p.add_argument("action", nargs="?", choices=["list", "retire"], default="list")
+    p.add_argument("space_id", nargs="?", metavar="ORG/NAME", help="the landing Space to retire")
     p = sub.add_parser("feedback", help="what people said: every released repo's threads, likers, form answers")
     p.add_argument("--repo-id", help="exactly this repo or Space (read whether or not the history holds it)")
     p.add_argument("--json", action="store_true", help="print one JSON object (notes and warnings on stderr)")

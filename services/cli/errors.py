@@ -15,7 +15,7 @@ from services.cli import EXIT_BAD_INPUT, EXIT_FAILED
 PUBLISH_EXIT = {"blocked": EXIT_FAILED, "moved": EXIT_FAILED, "conflict": EXIT_FAILED, "bad_token": EXIT_BAD_INPUT,
                 "no_write": EXIT_BAD_INPUT, "not_found": EXIT_BAD_INPUT, "not_configured": EXIT_BAD_INPUT,
                 "bad_repo_id": EXIT_BAD_INPUT, "invalid_card": EXIT_BAD_INPUT, "empty": EXIT_BAD_INPUT,
-                "too_long": EXIT_BAD_INPUT}
+                "too_long": EXIT_BAD_INPUT, "no_landing_registry": EXIT_BAD_INPUT}
 _SERVICE_FAILURES = frozenset({"timeout", "unreachable", "network", "server_error"})
 
 

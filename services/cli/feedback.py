@@ -20,6 +20,7 @@ from services.feedback.themes import ThemeIndex, excerpt
 from services.hub import api as hub_api
 from services.hub.history import published_repos
 from services.supabase.client import SupabaseSession
+from services.utils.untrusted import for_terminal
 
 
 def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tuple[ThemeIndex, str]:
@@ -41,15 +42,20 @@ def _age(at: datetime) -> str:
     return "today" if days < 1 else f"{days} d"
 
 
+def _said(text: str, limit: int) -> str:
+    """What someone wrote, as one line a terminal only shows (no control sequences)."""
+    return excerpt(for_terminal(text), limit)
+
+
 def _print_thread(t: Thread) -> None:
     state = "answered" if t.answered else f"UNANSWERED {_age(t.created_at)}"
     kind = "PR" if t.is_pull_request else "discussion"
-    print(f"  [{state}] {t.repo_id} #{t.num} ({kind}, {t.status}) {excerpt(t.title, 80)} — {t.author}, "
+    print(f"  [{state}] {t.repo_id} #{t.num} ({kind}, {t.status}) {_said(t.title, 80)} — {_said(t.author, 60)}, "
           f"{t.created_at:%Y-%m-%d}" + (f"  themes: {', '.join(t.themes)}" if t.themes else ""))
     print(f"      {t.url}")
     for c in t.comments:
-        text = "(hidden comment)" if c.hidden else excerpt(c.text, 140)
-        print(f"      {c.created_at:%Y-%m-%d} {c.author}{' (team)' if c.owner_side else ''}: {text}")
+        text = "(hidden comment)" if c.hidden else _said(c.text, 140)
+        print(f"      {c.created_at:%Y-%m-%d} {_said(c.author, 60)}{' (team)' if c.owner_side else ''}: {text}")
 
 
 def print_text(read: FeedbackRead) -> None:
@@ -63,11 +69,11 @@ def print_text(read: FeedbackRead) -> None:
     for r in read.repos:
         if r.error is None or r.likes is not None:
             print(f"{r.repo_id} ({r.repo_type}): {r.likes or 0:,} like(s)"
-                  + (f" — {', '.join(r.likers)}" if r.likers else ""))
+                  + (f" — {_said(', '.join(r.likers), 400)}" if r.likers else ""))
     if read.form_answers:
         print(f"{len(read.form_answers):,} form answer(s):")
         for a in read.form_answers:
-            print(f"  {a.created_at:%Y-%m-%d} {a.source} {a.repo_id}: {excerpt(a.text, 120)}"
+            print(f"  {a.created_at:%Y-%m-%d} {a.source} {a.repo_id}: {_said(a.text, 120)}"
                   + (f"  themes: {', '.join(a.themes)}" if a.themes else ""))
     if read.themes:
         print("themes: " + ", ".join(f"{t.theme} ({t.count})" for t in read.themes))

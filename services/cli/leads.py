@@ -2,8 +2,10 @@
 
 Hub access requests of every gated repo in the release history (every page of every list; a
 request without user or email still appears, marked in `contact`) merged with the landing-page
-leads in Supabase when SUPABASE_URL / SUPABASE_KEY (service role) are set. Exit 0 when everything
-was read, 1 when a repo or the leads could not be (what was read is still printed).
+leads in Supabase when SUPABASE_URL / SUPABASE_KEY (service role) are set. What people typed is
+printed without its control sequences, and the CSV's cells cannot run as formulas in a spreadsheet.
+Exit 0 when everything was read, 1 when a repo or the leads could not be (what was read is still
+printed).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
 from services.hub import api as hub_api
 from services.hub.history import published_repos
 from services.utils.files import write_atomic
+from services.utils.untrusted import csv_text, for_terminal
 
 
 def _nothing_found(read: LedgerRead, repo_id: str | None, history_where: str) -> str:
@@ -53,12 +56,15 @@ def run(args: argparse.Namespace) -> int:
     if table.empty:
         print(_nothing_found(read, args.repo_id, history.where))
     else:
-        shown = table.drop(columns=["sources"]).fillna("")
+        shown = table.drop(columns=["sources"]).fillna("").map(lambda v: for_terminal(v) if isinstance(v, str) else v)
         print(shown.to_string(index=False, max_colwidth=40))
+        if (table["address"] == ledger.NOT_VERIFIED).any():
+            print(f"\n'{ledger.NOT_VERIFIED}': typed on a landing page, where anyone can type any address; no "
+                  "confirmation email was sent (run the CRM's double opt-in before writing to them)")
         print(f"\n{len(table):,} people from {len(read.read_repos):,} repo(s) read"
               + (f" ({len(read.problems):,} could not be read)" if read.problems else ""))
     if args.csv:
-        path = write_atomic(Path(args.csv), table.to_csv(index=False).encode("utf-8"))
+        path = write_atomic(Path(args.csv), csv_text(table).encode("utf-8"))
         print(f"written: {path}")
     for problem in read.problems:
         print(f"warning: {problem}", file=sys.stderr)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from services.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, stores
 from services.cli.errors import PUBLISH_EXIT
+from services.funnel.landing_pages import LandingPage, LandingRegistration
 from services.funnel.space import space_files, zip_contents
 from services.hub import api as hub_api
 from services.hub import flow as release_flow
@@ -79,8 +80,11 @@ def run(args: argparse.Namespace) -> int:
         if seen.card_errors:
             return EXIT_BAD_INPUT
         return EXIT_FAILED if context.blocked else EXIT_OK
+    records = stores.records()
+    landing = LandingRegistration(records.landing_pages, LandingPage(space_id=repo_id, tier=context.tier)) \
+        if kind == "space" else None
     out = release_flow.attempt(api, settings, files, context, options, seen, f"{identity.name} (command line)",
-                               stores.records().history, step=lambda text: print(f"  … {text}"))
+                               records.history, step=lambda text: print(f"  … {text}"), precondition=landing)
     if out.history_error:
         print(f"warning: {out.history_error}", file=sys.stderr)
     if out.result is None:

@@ -4,9 +4,16 @@ into one row per person.
 A person is their email (case ignored). A Hub request without an email is its user's (`hub user
 NAME`), and one the Hub hides entirely stays a row of its own, marked, so nothing is dropped.
 Each row keeps every source (repo or Space, tier, status, when, consent), and sums them up:
-first seen, marketing consent as last given (consent can be withdrawn; the latest answer counts),
-and one status — `pending` if any request waits for the owner, else `accepted`, `rejected`, or
+first seen, the marketing consent the owner can stand behind, whether the address is verified, and
+one status — `pending` if any request waits for the owner, else `accepted`, `rejected`, or
 `landing` for a person known only from a landing page.
+
+A landing page's form is public: anyone can type anyone's address, so an address typed there is
+*not verified* (no confirmation email was sent; the CRM runs its own double opt-in) and a later
+"yes" typed there cannot turn that person's "no" into consent. The first answer recorded stands
+(times are the server's, set by the database), until the person changes it where the studio knows
+it is them (their own Hub account's access form), or withdraws it anywhere: a withdrawal only stops
+mail, so any channel may carry it.
 """
 
 from __future__ import annotations
@@ -24,8 +31,10 @@ from services.strategy.consent import CONSENT_VERSION, MARKETING_FIELD, YES_NO
 
 Status = Literal["pending", "accepted", "rejected", "landing"]
 STATUS_ORDER: tuple[Status, ...] = ("pending", "accepted", "rejected", "landing")
-COLUMNS = ["email", "name", "hub_user", "status", "sources", "tiers", "marketing_consent", "consent_version",
-           "first_seen", "contact"]
+COLUMNS = ["email", "address", "name", "hub_user", "status", "sources", "tiers", "marketing_consent",
+           "consent_version", "first_seen", "contact"]
+NOT_VERIFIED = "not verified"  # typed on a landing page; no confirmation email was sent
+FROM_HUB = "Hub account"  # the address of the person's own Hub account
 
 
 class LeadSource(BaseModel):
@@ -62,19 +71,32 @@ class Person(BaseModel):
         return next(s for s in STATUS_ORDER if any(src.status == s for src in self.sources))
 
     @property
-    def latest_answer(self) -> LeadSource | None:
-        """The source with the latest answer to the marketing question (consent can be withdrawn)."""
-        return max((s for s in self.sources if s.marketing_consent is not None), key=lambda s: s.at, default=None)
+    def standing_answer(self) -> LeadSource | None:
+        """The answer to the marketing question that stands: the first recorded, replaced only by a later
+        one from the person's own Hub account, or by a later "no" from anywhere (a withdrawal)."""
+        standing = None
+        for source in sorted((s for s in self.sources if s.marketing_consent is not None), key=lambda s: s.at):
+            if standing is None or source.kind == "hub" or source.marketing_consent is False:
+                standing = source
+        return standing
 
     @property
     def marketing_consent(self) -> bool | None:
-        """That latest answer, from whichever form asked it; None when no form asked."""
-        return self.latest_answer.marketing_consent if self.latest_answer else None
+        """That standing answer; None when no form asked."""
+        return self.standing_answer.marketing_consent if self.standing_answer else None
 
     @property
     def consent_version(self) -> str | None:
-        """The wording version of that latest answer."""
-        return self.latest_answer.consent_version if self.latest_answer else None
+        """The wording version of that standing answer."""
+        return self.standing_answer.consent_version if self.standing_answer else None
+
+    @property
+    def address(self) -> str | None:
+        """Where the email comes from: the person's Hub account, or a landing page (not verified)."""
+        if self.email is None:
+            return None
+        from_hub = any(s.kind == "hub" and s.request is not None and s.request.email for s in self.sources)
+        return FROM_HUB if from_hub else NOT_VERIFIED
 
 
 def hub_consent(fields: Mapping[str, object]) -> tuple[bool | None, str | None]:
@@ -120,7 +142,7 @@ def build(requests: list[AccessRequestRow], leads: list[LandingLead], tiers: Map
 
 def table(people: list[Person]) -> pd.DataFrame:
     """The ledger flat, one row per person: for the page, the CLI and the CRM's CSV import."""
-    rows = [{"email": p.email, "name": p.name, "hub_user": p.hub_user, "status": p.status,
+    rows = [{"email": p.email, "address": p.address, "name": p.name, "hub_user": p.hub_user, "status": p.status,
              "sources": "; ".join(f"{s.where} ({s.status})" for s in p.sources),
              "tiers": ", ".join(dict.fromkeys(s.tier for s in p.sources if s.tier)),
              "marketing_consent": {True: "yes", False: "no", None: "not asked"}[p.marketing_consent],

@@ -8,7 +8,7 @@ up to date, refused, or failed with its message.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from huggingface_hub import HfApi
 from pydantic import BaseModel, Field
@@ -63,10 +63,22 @@ class Attempt(BaseModel):
     history_error: str | None = None
 
 
+class Precondition(Protocol):
+    """What must hold before a repo goes out, and be taken back if it does not go out (a landing
+    Space's page recorded where its form's submissions are checked)."""
+
+    def prepare(self) -> None:
+        """Make it hold, or raise HubError saying why the publish cannot go ahead."""
+
+    def undo(self) -> None:
+        """The publish failed: take back what `prepare` did."""
+
+
 def attempt(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], context: ReleaseContext,
             options: PublishOptions, seen: DryRun, actor: str, history: History,
-            step: Step | None = None) -> Attempt:
-    """Refuse a blocked tier, or publish it; record the outcome whatever it is."""
+            step: Step | None = None, precondition: Precondition | None = None) -> Attempt:
+    """Refuse a blocked tier, or publish it (after its precondition, taken back if the publish fails);
+    record the outcome whatever it is."""
     base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "repo_type": options.repo_type,
             "plan_name": context.plan_name,
             "plan_sha256": context.plan_sha256, "conversations": context.conversations,
@@ -77,9 +89,15 @@ def attempt(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], 
         out = Attempt(record=ReleaseRecord(**base, outcome="refused", message=message), error=message,
                       error_code="blocked")
     else:
+        prepared = False
         try:
+            if precondition is not None:
+                precondition.prepare()
+                prepared = True
             result = publish(api, settings, files, options, seen, step)
         except HubError as exc:
+            if prepared and precondition is not None:
+                precondition.undo()
             out = Attempt(record=ReleaseRecord(**base, outcome="failed", message=str(exc)), error=str(exc),
                           error_code=exc.code)
         else:

@@ -8,6 +8,7 @@ from typing import Literal
 
 from services.feedback import likers
 from services.feedback.forms import AnswerSource, JsonlAnswers, SupabaseAnswers
+from services.funnel.landing_pages import JsonlLandingPages, LandingPageStore, SupabaseLandingPages
 from services.funnel.leads import JsonlLeads, LeadSource, SupabaseLeads
 from services.hub import history as release_history
 from services.hub import requests as access
@@ -22,7 +23,8 @@ DecisionLog = JsonlLog[access.AccessDecision] | TableLog[access.AccessDecision]
 
 @dataclass(frozen=True)
 class Records:
-    """Every store of one world. `leads` and `answers` are None when nothing can be read (no Supabase)."""
+    """Every store of one world. `leads`, `answers` and `landing_pages` are None without Supabase (no
+    landing page can take a lead there)."""
 
     kind: Kind
     history: release_history.History
@@ -31,6 +33,7 @@ class Records:
     likers: likers.SightingStore
     leads: LeadSource | None
     answers: AnswerSource | None
+    landing_pages: LandingPageStore | None
 
 
 def real_records(session: SupabaseSession | None) -> Records:
@@ -38,12 +41,12 @@ def real_records(session: SupabaseSession | None) -> Records:
     if session is not None:
         return Records("supabase", release_history.SupabaseHistory(session), snapshots.supabase_store(session),
                        access.supabase_decisions(session), likers.supabase_sightings(session),
-                       SupabaseLeads(session), SupabaseAnswers(session))
+                       SupabaseLeads(session), SupabaseAnswers(session), SupabaseLandingPages(session))
     return Records("local", release_history.JsonlHistory(), snapshots.jsonl_store(), access.jsonl_decisions(),
-                   likers.jsonl_sightings(), None, None)
+                   likers.jsonl_sightings(), None, None, None)
 
 
-LEADS_FILE, ANSWERS_FILE = "leads.jsonl", "feedback.jsonl"
+LEADS_FILE, ANSWERS_FILE, LANDING_PAGES_FILE = "leads.jsonl", "feedback.jsonl", "landing-pages.jsonl"
 
 
 def folder_records(folder: Path) -> Records:
@@ -52,4 +55,5 @@ def folder_records(folder: Path) -> Records:
                    snapshots.jsonl_store(folder / "traction.jsonl"),
                    access.jsonl_decisions(folder / "access-decisions.jsonl"),
                    likers.jsonl_sightings(folder / "likers.jsonl"),
-                   JsonlLeads(folder / LEADS_FILE), JsonlAnswers(folder / ANSWERS_FILE))
+                   JsonlLeads(folder / LEADS_FILE), JsonlAnswers(folder / ANSWERS_FILE),
+                   JsonlLandingPages(folder / LANDING_PAGES_FILE))

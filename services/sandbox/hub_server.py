@@ -150,19 +150,30 @@ Answer = tuple[int, object, "bytes | None", str]  # status, JSON payload, raw bo
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-# What an extension's routes answer with: the CORS headers PostgREST sends (a landing page may be opened
-# from another origin, as on the real Hub, where Spaces live on their own host).
-EXTENSION_HEADERS = {"access-control-allow-origin": "*", "access-control-allow-methods": "GET, POST, OPTIONS",
-                     "access-control-allow-headers": "apikey, authorization, content-type, prefer"}
+# What a landing form's endpoint answers with: the CORS headers Supabase's gateway sends (a landing
+# page is opened from another origin, as on the real Hub, where Spaces live on their own host).
+FORM_CORS = {"access-control-allow-origin": "*", "access-control-allow-methods": "GET, POST, OPTIONS",
+             "access-control-allow-headers": "apikey, authorization, content-type, prefer"}
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """One request as an extension's routes see it."""
+
+    method: str
+    parts: list[str]  # the path's segments, unquoted
+    headers: Mapping[str, str]  # lower-case names
+    body: Callable[[], bytes]  # read once, however often called
+    client: str  # the address the request came from
 
 
 class Extension(Protocol):
     """Routes a host adds beside the Hub's (the sandbox's form endpoints and pages): None when the
-    path is not one of its own, so the Hub's routing goes on."""
+    path is not one of its own, so the Hub's routing goes on. An answer carries its own headers
+    (CORS where, and only where, the route is meant for other origins)."""
 
-    def route(self, method: str, parts: list[str], headers: Mapping[str, str],
-              body: Callable[[], bytes]) -> Answer | None:
-        """The answer to one request, or None."""
+    def route(self, request: ExtensionRequest) -> tuple[Answer, Mapping[str, str]] | None:
+        """The answer to one request and its headers, or None."""
 
 
 @dataclass
@@ -346,10 +357,12 @@ def _handler(hub: LocalHub) -> type[DispatchingHandler]:
                     self._send(fault.status, {"error": f"injected fault {fault.status}"}, headers=headers)
                 return
             if hub.extension is not None:  # its routes take the lock themselves, if they need it
-                answer = hub.extension.route(self.command, [unquote(p) for p in path.strip("/").split("/")],
-                                             {k.lower(): v for k, v in self.headers.items()}, self._body)
-                if answer is not None:
-                    self._send(answer[0], answer[1], answer[2], answer[3], headers=EXTENSION_HEADERS)
+                routed = hub.extension.route(ExtensionRequest(
+                    self.command, [unquote(p) for p in path.strip("/").split("/")],
+                    {k.lower(): v for k, v in self.headers.items()}, self._body, self.client_address[0]))
+                if routed is not None:
+                    (status, payload, raw, content_type), extra = routed
+                    self._send(status, payload, raw, content_type, headers=dict(extra))
                     return
             try:
                 with hub.lock:

@@ -17,8 +17,9 @@ import logging
 import os
 import shutil
 import threading
+import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,14 +27,15 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from services.feedback.forms import JsonlAnswers
+from services.funnel.landing_pages import JsonlLandingPages
 from services.funnel.leads import JsonlLeads
 from services.funnel.space import LeadCapture
 from services.hub.config import HubSettings
-from services.records.stores import ANSWERS_FILE, LEADS_FILE, Records, folder_records
+from services.records.stores import ANSWERS_FILE, LANDING_PAGES_FILE, LEADS_FILE, Records, folder_records
 from services.sandbox import hub_state
-from services.sandbox.forms import form_post
+from services.sandbox.forms import FormEndpoints
 from services.sandbox.http_server import Running
-from services.sandbox.hub_server import Answer, LocalHub, User, start_local_hub
+from services.sandbox.hub_server import FORM_CORS, Answer, ExtensionRequest, LocalHub, User, start_local_hub
 
 ENV_SANDBOX = "STUDIO_SANDBOX"  # "1": the CLI works against the sandbox; the app starts in it
 ENV_FOLDER = "STUDIO_SANDBOX_DIR"
@@ -98,6 +100,11 @@ class Sandbox:
         """Where the landing forms' suggestions go."""
         return JsonlAnswers(self.folder / ANSWERS_FILE)
 
+    @property
+    def landing_pages(self) -> JsonlLandingPages:
+        """The landing pages published here: the only ones whose forms take submissions."""
+        return JsonlLandingPages(self.folder / LANDING_PAGES_FILE)
+
     def settings(self) -> HubSettings:
         """The Hub client's settings: the sandbox's URL and token, a short timeout (it is local)."""
         return HubSettings(token=SecretStr(TOKEN), endpoint=self.url, retries=1, backoff=0.1, timeout=30)
@@ -158,32 +165,61 @@ def _serving(url: str, folder: Path) -> bool:
         return False
 
 
+JSON = "application/json"
+NO_CORS: Mapping[str, str] = {}
+
+
 class _Routes:
-    """The sandbox's own routes beside the Hub's: the landing forms' endpoints, the story's privacy
-    notice, and `/api/sandbox` (which folder it serves; a reset)."""
+    """The sandbox's own routes beside the Hub's: the landing forms' endpoints (open to any origin, as
+    Supabase's are), the story's privacy notice, and `/api/sandbox` (which folder it serves; a reset),
+    which answers only requests from its own origin, or from no browser at all."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
+        self.forms = FormEndpoints(sandbox.lead_log, sandbox.answer_log, sandbox.landing_pages, PUBLISHABLE_KEY)
 
-    def route(self, method: str, parts: list[str], headers: Mapping[str, str],
-              body: Callable[[], bytes]) -> Answer | None:
-        """The answer to one of the sandbox's own paths; None for the Hub's."""
-        if parts[:2] == ["rest", "v1"] and parts[2:] in (["leads"], ["feedback"]):
+    def route(self, request: ExtensionRequest) -> tuple[Answer, Mapping[str, str]] | None:
+        """The answer to one of the sandbox's own paths, with its headers; None for the Hub's."""
+        parts, method = request.parts, request.method
+        if parts[:2] == ["rest", "v1"]:
             if method == "OPTIONS":
-                return 200, None, b"", "text/plain"
+                return (200, None, b"", "text/plain"), FORM_CORS
             if method != "POST":
-                return 405, {"message": "the sandbox's forms only insert"}, None, "application/json"
-            return form_post(self.sandbox.lead_log, self.sandbox.answer_log, PUBLISHABLE_KEY, parts[2], headers, body)
+                return (405, {"message": "the sandbox's forms only take submissions"}, None, JSON), FORM_CORS
+            return self.forms.post(parts[2:], request.headers, request.body, request.client), FORM_CORS
         if parts == ["sandbox", "privacy"]:
-            return 200, None, PRIVACY_PAGE.encode(), "text/html; charset=utf-8"
-        if parts == ["api", "sandbox"]:
-            return 200, {"folder": str(self.sandbox.folder), "ready": self.sandbox.ready.is_set()}, None, \
-                "application/json"
-        if parts == ["api", "sandbox", "reset"] and method == "POST":
-            body()
-            self.sandbox.reset()
-            return 200, {"reset": True}, None, "application/json"
+            return (200, None, PRIVACY_PAGE.encode(), "text/html; charset=utf-8"), NO_CORS
+        if parts[:2] == ["api", "sandbox"]:
+            return self._api(request), NO_CORS
         return None
+
+    def _api(self, request: ExtensionRequest) -> Answer:
+        if refusal := foreign(request.headers, self.sandbox.url):
+            request.body()
+            return 403, {"message": refusal}, None, JSON
+        if request.parts == ["api", "sandbox"] and request.method == "GET":
+            return 200, {"folder": str(self.sandbox.folder), "ready": self.sandbox.ready.is_set()}, None, JSON
+        if request.parts == ["api", "sandbox", "reset"] and request.method == "POST":
+            request.body()
+            if request.headers.get("content-type", "").split(";")[0].strip() != JSON:
+                return 415, {"message": "a reset is asked for with Content-Type: application/json"}, None, JSON
+            self.sandbox.reset()
+            return 200, {"reset": True}, None, JSON
+        request.body()
+        return 404, {"message": "no such sandbox route"}, None, JSON
+
+
+def foreign(headers: Mapping[str, str], own: str) -> str | None:
+    """Why a request to `/api/sandbox*` is refused, or None: a page of another origin (its browser sends
+    `Origin`), or a Host that is not this machine's loopback address (a DNS-rebinding page)."""
+    port = urllib.parse.urlsplit(own).port
+    allowed = {f"{host}:{port}" for host in ("127.0.0.1", "localhost", "[::1]")}
+    origin = headers.get("origin")
+    if origin is not None and origin not in {f"http://{host}" for host in allowed}:
+        return "the sandbox's controls answer only its own pages, not another origin's"
+    if headers.get("host", "") not in allowed:
+        return "the sandbox's controls answer only on this machine's loopback address"
+    return None
 
 
 PRIVACY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Privacy notice (sandbox)</title>

@@ -25,6 +25,7 @@ from services.demo.cache import cached_demo
 from services.demo.generator import DEFAULT_SEED
 from services.feedback.forms import LandingFeedback
 from services.feedback.likers import LikerSighting
+from services.funnel.landing_pages import LandingPage, LandingRegistration
 from services.funnel.leads import LandingLead
 from services.funnel.space import space_files
 from services.hub import api as hub_api
@@ -122,7 +123,11 @@ def release(sandbox: Sandbox, ds: LoadedDataset, plan: Plan, when: datetime) -> 
                                  gated=tier.gating.mode if tier.channel == "hub_gated" and tier.gating else False,
                                  commit_message=f"Release {name}: {context.conversations:,} conversations")
         seen = dry_run(api, settings, b.repo_id, files, kind)
-        out = flow.attempt(api, settings, files, context, options, seen, ACTOR, _Dated(records.history, when))
+        landing = LandingRegistration(records.landing_pages, LandingPage(space_id=b.repo_id, tier=name,
+                                                                         published_at=when)) \
+            if kind == "space" else None
+        out = flow.attempt(api, settings, files, context, options, seen, ACTOR, _Dated(records.history, when),
+                           precondition=landing)
         if out.result is None:
             raise RuntimeError(f"the sandbox's story could not publish {name}: {out.error}")
         with sandbox.hub.lock:

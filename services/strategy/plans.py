@@ -27,6 +27,12 @@ CHANNELS: dict[str, str] = {
     "private": "Kept back (for sale)",
 }
 LEAD_CHANNELS = frozenset({"hub_gated", "download"})
+# What the download gate is, said where the owner chooses it (Strategy) and sends it out (Publish).
+DOWNLOAD_GATE = ("The download gate is an open link behind a form, not a lock: the zip is a file of a public Space, "
+                 "so anyone who reads the Space's files can download it without the form, and the addresses people "
+                 "type are not verified (no confirmation email is sent; run your CRM's double opt-in before "
+                 "writing to them). Right for a free lead magnet whose value is the contact; a tier worth locking "
+                 "goes to the Hub gated, or is kept back for sale.")
 DEFAULT_STRATA: tuple[Dimension, ...] = ("persona", "arc")
 DEFAULT_TRAINABLE = 500  # the platform's LoRA readiness rule, in supervised examples
 

@@ -157,7 +157,8 @@ def test_a_download_zip_goes_out_as_its_landing_space_grouped_with_its_siblings(
     assert files["eq-100.zip"] == (release / "eq-100.zip").read_bytes()
     assert "sdk: static" in files["README.md"].decode()
     page = files["index.html"].decode()
-    assert f"{env.url}/spaces/{SPACE}/resolve/main/eq-100.zip" in page and f"{supabase.url}/rest/v1/leads" in page
+    assert f"{env.url}/spaces/{SPACE}/resolve/main/eq-100.zip" in page
+    assert f"{supabase.url}/rest/v1/rpc/submit_lead" in page
     assert supabase.key("service_role") not in page
     with psycopg.connect(supabase.db_uri) as db:  # recorded in Supabase, as a Space
         assert db.execute("SELECT repo_type, tier FROM dataset_releases WHERE repo_id = %s "

@@ -1,5 +1,5 @@
 """The landing page: what it says, what its form asks, whose key it carries — and, in Chromium, a
-lead that lands in the real `leads` table through PostgREST with the anon key."""
+lead that lands in the real `leads` table through PostgREST's `submit_lead` with the anon key."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from services.release.errors import ReleaseError
 from services.strategy import presets, sampling
 from tests.support import jwt
 from tests.support.browser import NEEDS_CHROMIUM, chromium_page
+from tests.support.public_forms import clear, record_page
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +70,8 @@ def test_what_people_typed_is_escaped(eq100):
 @pytest.mark.browser
 @NEEDS_CHROMIUM
 def test_a_visitor_submits_the_form_and_the_lead_lands_unreadable_to_the_page(eq100, supabase, tmp_path: Path):
-    with psycopg.connect(supabase.db_uri, autocommit=True) as db:
-        db.execute("DELETE FROM leads")
+    clear(supabase.db_uri)
+    record_page(supabase.url, supabase.key("service_role"), "brightrun/eq-100", "eq-100")
     page_file = tmp_path / "index.html"
     page_file.write_text(_page(eq100, _form(supabase.url, supabase.key("anon"))), encoding="utf-8")
     with chromium_page(900, 1400) as page:
@@ -95,10 +96,10 @@ def test_a_visitor_submits_the_form_and_the_lead_lands_unreadable_to_the_page(eq
 @pytest.mark.browser
 @NEEDS_CHROMIUM
 def test_a_visitor_suggests_what_comes_next_and_it_lands_unreadable_to_the_page(eq100, supabase, tmp_path: Path):
-    """Issue #21: the landing Space's feedback form writes to `feedback` with the anon key; an email is
-    kept only with its own box ticked."""
-    with psycopg.connect(supabase.db_uri, autocommit=True) as db:
-        db.execute("DELETE FROM feedback")
+    """The landing Space's feedback form calls `submit_feedback` with the anon key; an email is kept only
+    with its own box ticked."""
+    clear(supabase.db_uri)
+    record_page(supabase.url, supabase.key("service_role"), "brightrun/eq-100", "eq-100")
     page_file = tmp_path / "index.html"
     page_file.write_text(_page(eq100, _form(supabase.url, supabase.key("anon"))), encoding="utf-8")
     with chromium_page(900, 1600) as page:

@@ -105,3 +105,41 @@ def test_it_answers_on_the_loopback_interface_only(tmp_path):
 @pytest.mark.parametrize(("value", "wanted"), [("1", True), ("yes", True), ("", False), ("0", False)])
 def test_studio_sandbox_asks_for_it(value, wanted):
     assert runtime.wanted({"STUDIO_SANDBOX": value}) is wanted
+
+
+def _ask(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None):
+    import httpx
+
+    return httpx.request(method, url, headers=headers or {}, content=body, timeout=300)
+
+
+@pytest.mark.parametrize(("headers", "why"), [
+    ({"Origin": "http://evil.example", "Content-Type": "text/plain"}, "another origin"),
+    ({"Origin": "http://evil.example", "Content-Type": "application/json"}, "another origin"),
+    ({"Origin": "null", "Content-Type": "application/json"}, "another origin"),  # a sandboxed frame, a file
+    ({"Host": "evil.example", "Content-Type": "application/json"}, "loopback address"),  # DNS rebinding
+])
+def test_the_sandboxs_controls_refuse_a_foreign_page(tmp_path, headers, why):
+    """A web page elsewhere can neither reset the story nor learn where its folder is."""
+    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    _rehearse(sandbox)
+    for method, path in (("POST", "/api/sandbox/reset"), ("GET", "/api/sandbox")):
+        answer = _ask(sandbox.url + path, method, headers, b"{}" if method == "POST" else None)
+        assert answer.status_code == 403 and why in answer.json()["message"]
+        assert "access-control-allow-origin" not in answer.headers
+        assert str(tmp_path) not in answer.text
+    assert REHEARSAL in sandbox.hub.repos  # nothing was reset
+
+
+def test_the_sandboxs_controls_answer_its_own_origin_and_the_command_line(tmp_path):
+    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    own = {"Origin": sandbox.url, "Content-Type": "application/json"}
+    status = _ask(sandbox.url + "/api/sandbox", headers={"Origin": sandbox.url})
+    assert status.status_code == 200 and status.json()["folder"] == str((tmp_path / "sb").resolve())
+    assert "access-control-allow-origin" not in status.headers  # no other origin may read it
+    plain = _ask(sandbox.url + "/api/sandbox/reset", "POST", {"Origin": sandbox.url, "Content-Type": "text/plain"},
+                 b"{}")
+    assert plain.status_code == 415  # a form post, even from its own origin, is not a reset
+    _rehearse(sandbox)
+    assert _ask(sandbox.url + "/api/sandbox/reset", "POST", own, b"{}").json() == {"reset": True}
+    assert REHEARSAL not in sandbox.hub.repos

@@ -73,7 +73,8 @@ def test_it_is_fictional(told):
     emails += [r["user"]["email"] for r in box.hub.repos[FULL].access_requests]
     assert emails and all(e.endswith("@example.com") for e in emails)
     page = box.hub.spaces[SPACE].head.files["index.html"].decode()
-    assert f"{box.url}/rest/v1/leads" in page and "supabase.co" not in page  # its form posts to the sandbox
+    assert f"{box.url}/rest/v1/rpc/submit_lead" in page and "supabase.co" not in page  # it posts to the sandbox
+    assert [p.space_id for p in box.landing_pages.pages() if p.open] == [SPACE]  # and the sandbox takes it
 
 
 def test_the_same_story_every_time(told):

@@ -25,12 +25,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
+def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0,
+                  address: str | None = "127.0.0.1") -> Iterator[str]:
     """Start the app; yield its base URL; stop it (and say why if it never came up).
 
     The app never reads the developer's own `.streamlit/secrets.toml` (a real token or project
     must not meet a test): secrets come from an empty file unless `env` names another, and the
-    Supabase / Hub / publishing variables of the calling shell are not passed on.
+    Supabase / Hub / publishing variables of the calling shell are not passed on. `address=None`
+    leaves the address to `.streamlit/config.toml`, as `make run` does.
     """
     port = free_port()
     log = ROOT / "tests" / "artifacts" / f"streamlit-{port}.log"
@@ -41,7 +43,7 @@ def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0) -> I
     # Its own sandbox folder: two processes never write one (the tests' process may hold another).
     inherited["STUDIO_SANDBOX_DIR"] = tempfile.mkdtemp(prefix="lms-app-sandbox-")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
+           *(["--server.address", address] if address else []), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,

@@ -38,6 +38,14 @@ CORS = {"Access-Control-Allow-Origin": "*",
                                         "accept-profile, content-profile",
         "Access-Control-Max-Age": "3600"}
 READ_ROLES = {"authenticated", "service_role"}
+
+
+def forwarded_for(sent: str | None, peer: str) -> str:
+    """X-Forwarded-For as Supabase's gateway passes it on: Kong, like nginx's `$proxy_add_x_forwarded_for`,
+    appends the address it was reached from to whatever the client sent. The last entry is the
+    gateway's own; everything to its left is the client's word (db/migrations/20261207_public_forms.sql
+    counts from the right for that reason)."""
+    return f"{sent.strip()}, {peer}" if sent and sent.strip() else peer
 CHUNK = 1 << 16
 
 
@@ -167,6 +175,7 @@ def _handler(gateway: Gateway, secret: str, postgrest_port: int,
             query = urlsplit(self.path).query
             target = rest + (f"?{query}" if query else "")
             headers = {k: v for k, v in self.headers.items() if k.lower() in PROXIED_REQUEST_HEADERS}
+            headers["X-Forwarded-For"] = forwarded_for(self.headers.get("x-forwarded-for"), self.client_address[0])
             if "authorization" not in {k.lower() for k in headers}:
                 headers["Authorization"] = f"Bearer {self.headers['apikey']}"
             body = self._body()
