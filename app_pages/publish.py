@@ -21,7 +21,7 @@ from components.hub.client import (
 from components.hub.publish_gate import publisher
 from components.release.builds import landing_space, pick_released_tier, tier_release
 from components.strategy.plan_state import current_plan, selections
-from services.funnel.landing_pages import LandingPage, LandingRegistration
+from services.funnel.landing_pages import NO_REGISTRY, LandingPage, LandingRegistration
 from services.funnel.space import INDEX
 from services.hub import flow as release_flow
 from services.hub import readiness
@@ -163,13 +163,17 @@ if who is None or api is None or isinstance(hub, HubConfigError):
     st.stop()
 actor = publisher()
 writable = who.can_write(namespace, options.repo_id)
-why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors))
+registry = records().landing_pages if kind == "space" else None
+missing = NO_REGISTRY if kind == "space" and registry is None else None
+if missing:
+    st.warning(missing[0].upper() + missing[1:] + ".", icon=":material/database_off:")
+why_not = readiness.blocked_why(report, writable, actor is not None, bool(seen.card_errors), missing)
 clicked = st.button(f"Publish {tier} to {options.repo_id}", type="primary", icon=":material/rocket_launch:",
                     disabled=why_not is not None, key=f"publish.{tier}.go", help=why_not)
 if clicked and actor is not None:
     context = release_flow.context_from_manifest(built.manifest)
     with st.status(f"Publishing {tier}…", expanded=True) as status:
-        landing = LandingRegistration(records().landing_pages, LandingPage(space_id=options.repo_id, tier=tier)) \
+        landing = LandingRegistration(registry, LandingPage(space_id=options.repo_id, tier=tier)) \
             if kind == "space" else None
         out = release_flow.attempt(api, hub, files, context, options, seen, f"{actor} via {who.name}",
                                    history(), step=status.write, precondition=landing)

@@ -92,8 +92,12 @@ def checks_verdict(tier: str, report: TierReport) -> Verdict:
                                         + (" (with warnings)." if report.status == "warn" else "."))
 
 
-def blocked_why(report: TierReport, can_write: bool, unlocked: bool, card_refused: bool = False) -> str | None:
-    """Why the Publish button is off, the first reason the owner must fix; None when it is on."""
+def blocked_why(report: TierReport, can_write: bool, unlocked: bool, card_refused: bool = False,
+                missing: str | None = None) -> str | None:
+    """Why the Publish button is off, the first reason the owner must fix; None when it is on.
+    `missing`: what the repo needs that is not configured (a landing Space's page registry)."""
+    if missing:
+        return missing
     if report.blocked:
         return "the checks block this tier"
     if card_refused:

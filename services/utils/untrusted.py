@@ -29,12 +29,13 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """The frame as CSV for a spreadsheet or a CRM, every text cell neutralised."""
+    """The frame as CSV for a spreadsheet or a CRM, every text cell neutralised. Lines end in CRLF
+    (RFC 4180), which also makes the writer quote a cell holding a lone carriage return."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(spreadsheet_cell)
-    return safe.to_csv(index=False)
+    return safe.to_csv(index=False, lineterminator="\r\n")
 
 
 def for_terminal(text: str) -> str:

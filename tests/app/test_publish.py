@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -235,7 +236,7 @@ def test_an_unreachable_hub_is_not_called_a_bad_token(open_publish, local_hub):
 SPACE = "brightrun/financial-eq-billboard-eq-100"  # the Billboard preset's id for its download tier
 
 
-def test_a_download_tier_goes_out_as_its_landing_space(open_publish, local_hub):
+def test_a_download_tier_goes_out_as_its_landing_space(open_publish, local_hub, supabase):
     at = open_publish()
     at.segmented_control(key="publish.tier").set_value("eq-100").run()
     no_exception(at)
@@ -252,9 +253,20 @@ def test_a_download_tier_goes_out_as_its_landing_space(open_publish, local_hub):
     assert metrics(at)["Added"] == "3"
     gating = at.selectbox(key="publish.eq-100.gating")
     assert gating.value == "off" and gating.disabled  # a landing Space is never gated
+    assert any("download gate is an open link behind a form, not a lock" in c.value for c in at.caption)
     unlock(at)
+    # Without the service role, the page could not be recorded and its form would refuse every visitor.
+    assert at.button(key="publish.eq-100.go").disabled
+    assert any("service-role key" in w.value for w in at.warning)
+    at.secrets["connections"] = {"supabase": {"url": supabase.url, "key": supabase.key("service_role"),
+                                              "publishable_key": supabase.key("anon")}}
+    at.run()
+    no_exception(at)
     at.button(key="publish.eq-100.go").click().run()
     no_exception(at)
+    with psycopg.connect(supabase.db_uri) as db:
+        assert db.execute("SELECT space_id, tier, retired_at FROM landing_pages WHERE space_id = %s",
+                          (SPACE,)).fetchall() == [(SPACE, "eq-100", None)]
     space = local_hub.spaces[SPACE]
     assert space.sdk == "static" and {"index.html", "README.md", "eq-100.zip"} <= set(space.head.files)
     done = next(s.value for s in at.success if "is published" in s.value)

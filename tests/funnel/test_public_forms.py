@@ -279,3 +279,22 @@ def test_the_database_and_the_sandbox_normalise_text_alike(supabase, texts):
         got = db.execute("SELECT array_agg(private.form_text(t) ORDER BY n) FROM unnest(%s::text[]) "
                          "WITH ORDINALITY AS u(t, n)", (texts,)).fetchone()[0]
     assert got == [form_text(t) for t in texts]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.text(alphabet="tTrRuUeEfFaAlLsSyYnNoO01 \t", max_size=6), min_size=1, max_size=10))
+def test_a_boolean_given_as_text_is_read_as_postgresql_reads_it(supabase, words):
+    from services.funnel.submission import SubmissionRefusedError, _boolean
+
+    with psycopg.connect(supabase.db_uri, autocommit=True) as db:
+        for word in words:
+            try:
+                expected: bool | None = db.execute("SELECT %s::boolean", (word,)).fetchone()[0]
+            except psycopg.errors.InvalidTextRepresentation:
+                expected = None
+            try:
+                got: bool | None = _boolean(word)
+            except SubmissionRefusedError as exc:
+                assert exc.code == "22P02"
+                got = None
+            assert got == expected, repr(word)
