@@ -39,6 +39,9 @@ CALC = "+1+cmd|'/C calc'!A0"
 def env(local_hub, supabase, monkeypatch, tmp_path) -> dict[str, str]:
     """The billboard's EQ-100 landing Space published as the owner publishes it; its page recorded."""
     clear(supabase.db_uri)
+    with psycopg.connect(supabase.db_uri, autocommit=True) as db:  # no release of another test in the history
+        for table in ("dataset_releases", "traction_snapshots", "access_decisions"):
+            db.execute(f"DELETE FROM {table}")
     values = {"HF_TOKEN": HUB_TOKEN, "HF_ENDPOINT": local_hub.url, "SUPABASE_URL": supabase.url,
               "SUPABASE_KEY": supabase.key("service_role"), "SUPABASE_PUBLISHABLE_KEY": supabase.key("anon"),
               "HF_HUB_DISABLE_XET": "1"}
