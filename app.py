@@ -33,24 +33,33 @@ PAGES = {
 
 
 def main() -> None:
-    """One script run: page config, navigation, the sidebar's source picker, the chosen page."""
+    """One script run: page config, navigation, the sidebar's source picker and account, the chosen page
+    (or, where the deployment asks every visitor to sign in, the sign-in)."""
+    from components import access
     from components.dataset.source import sidebar_picker
     from components.hub import sandbox
 
     st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
+    if not access.dashboard_open():
+        st.stop()
     page = st.navigation({
         section: [st.Page(path, title=title, icon=icon, default=path == "app_pages/overview.py")
                   for path, title, icon in pages]
         for section, pages in PAGES.items()}, expanded=True)  # every page in view: the loop's pages come last
+    access.sidebar_account()
     sidebar_picker()
     sandbox.sidebar_panel()
     sandbox.banner()
+    access.return_notice()
     page.run()
 
 
 if __name__ == "__main__":  # a script run (a visitor's page, or AppTest)
     main()
 else:  # the server importing this file to serve it
+    from starlette.middleware import Middleware
+
+    from components.sign_in_routes import SignInReturn
     from components.warm_up import lifespan
 
-    app = st.App("app.py", lifespan=lifespan)
+    app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(SignInReturn)])

@@ -6,10 +6,10 @@ are shown as text. Replying is behind the same guard as publishing.
 
 import streamlit as st
 
+from components.access import gate
 from components.dataset.source import current_dataset
 from components.feedback import charts, inbox_panel, state
 from components.hub.client import client, forget_release_records, identity, release_records, settings
-from components.hub.publish_gate import publisher
 from services.dataset.report import LoadError
 from services.feedback.models import Thread
 from services.feedback.reply import reply
@@ -86,7 +86,7 @@ with right:
 st.subheader("Inbox")
 actor = None
 with st.expander("Reply from here", icon=":material/lock:"):
-    actor = publisher()
+    actor = gate("reply")
 hub = settings()
 
 

@@ -1,15 +1,16 @@
 """Leads: one ledger of everyone who asked for the data — Hub access requests of every gated repo
 in the release history and landing-page leads from Supabase — one row per person.
 
-Leads are personal data: the page shows them only to those who may publish.
+Leads are personal data: the page shows them to the owner and marketing roles only; accepting or
+rejecting an access request is the owner's.
 """
 
 import streamlit as st
 
+from components.access import actor_for, gate
 from components.funnel import ledger_panel
 from components.hub.client import client, forget_release_records, published, records, settings, token_id
 from components.hub.funnel_state import decision_log
-from components.hub.publish_gate import publisher
 from services.dataset.report import LoadError
 from services.funnel.ledger import NOT_VERIFIED
 from services.funnel.sources import NO_SUPABASE, LedgerRead, read_ledger
@@ -35,9 +36,8 @@ def _refresh() -> None:
 
 st.title("Leads")
 st.caption("Everyone who asked for the data, once each: Hub access requests and landing-page forms. Leads are "
-           "personal data: they show to those who may publish, and hold only what the forms asked.")
-actor = publisher()
-if actor is None:
+           "personal data: they show to the owner and marketing roles, and hold only what the forms asked.")
+if gate("read_leads") is None:
     st.stop()
 hub = settings()
 if isinstance(hub, HubConfigError):
@@ -88,6 +88,7 @@ st.download_button("Download for the CRM (CSV)", lambda: csv_text(shown), file_n
                    help="the rows shown, with every source and the consent given")
 
 st.subheader("Decisions")
-if ledger_panel.decisions(people, read.gates, client(hub), hub, actor, decision_log(), unread=len(read.problems)):
+if ledger_panel.decisions(people, read.gates, client(hub), hub, actor_for("decide_access"), decision_log(),
+                          unread=len(read.problems)):
     _ledger.clear()
     st.rerun()

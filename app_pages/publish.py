@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from components import access
 from components.dataset.source import current_dataset
 from components.hub import sandbox
 from components.hub.client import (
@@ -18,7 +19,6 @@ from components.hub.client import (
     records,
     settings,
 )
-from components.hub.publish_gate import publisher
 from components.release.builds import landing_space, pick_released_tier, tier_release
 from components.strategy.plan_state import current_plan, selections
 from services.funnel.landing_pages import NO_REGISTRY, LandingPage, LandingRegistration
@@ -161,7 +161,7 @@ st.subheader("Publish")
 if who is None or api is None or isinstance(hub, HubConfigError):
     st.info("Publishing needs a Hub: add a token (see above), or rehearse in the sandbox.", icon=":material/key_off:")
     st.stop()
-actor = publisher()
+actor = access.gate("publish")
 writable = who.can_write(namespace, options.repo_id)
 registry = records().landing_pages if kind == "space" else None
 missing = NO_REGISTRY if kind == "space" and registry is None else None

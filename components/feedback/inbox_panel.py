@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from components.access import locked_words
 from services.feedback.models import FeedbackRead, Thread
 from services.hub.config import HubSettings
 
@@ -87,9 +88,9 @@ class ReplyAction:
 
 
 def reply_form(t: Thread, index: int, actor: str | None, action: ReplyAction) -> None:
-    """Write, preview, confirm, send: only for those who may publish."""
+    """Write, preview, confirm, send: only for the owner."""
     if actor is None:
-        st.caption(":material/lock: Unlock publishing above to reply from here.")
+        st.caption(f":material/lock: {locked_words('reply')}")
         return
     key = f"feedback.reply.{t.repo_id}.{t.num}"
     text = st.text_area("Your reply (markdown)", key=f"{key}.text", max_chars=5000)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.batch.scaffolding_state import current_scaffolding
-from components.hub.client import app_secrets, client, published, records, settings, token_id
+from components.hub.client import client, published, records, settings, token_id
+from components.secrets import app_secrets
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from huggingface_hub import HfApi
 
+from components.access import locked_words
 from services.errors import StudioError
 from services.funnel import ledger
 from services.hub import requests as access
@@ -63,7 +64,7 @@ def decisions(people: list[ledger.Person], gates: dict[str, str | bool], api: Hf
             st.caption("No request waits for a decision (repos gated with automatic approval accept by themselves).")
         return False
     if actor is None:
-        st.caption(f"{len(waiting)} request(s) wait for a decision: unlock below to decide.")
+        st.caption(f":material/lock: {len(waiting)} request(s) wait for a decision. {locked_words('decide_access')}")
         return False
     for i, (person, source) in enumerate(waiting):
         request = source.request

@@ -11,9 +11,9 @@ import hashlib
 
 import streamlit as st
 from huggingface_hub import HfApi
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from components.hub import sandbox
+from components.secrets import app_secrets
 from components.supabase.connection import lead_capture as supabase_lead_capture
 from components.supabase.connection import supabase_session
 from services.funnel.space import LeadCapture
@@ -27,15 +27,6 @@ from services.records.stores import Records, real_records
 
 IDENTITY_TTL = 300
 RECORDS_TTL = 60
-
-
-def app_secrets() -> dict:
-    """`st.secrets` as a plain dict, empty without a secrets file (every setting then comes from the
-    environment or its default)."""
-    try:
-        return st.secrets.to_dict()
-    except StreamlitSecretNotFoundError:
-        return {}
 
 
 def settings() -> HubSettings | HubConfigError:

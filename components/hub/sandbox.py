@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.secrets import app_secrets
 from services.hub.config import HubConfigError, hub_settings
 from services.sandbox import runtime
 from services.sandbox.runtime import BANNER, Sandbox
@@ -18,8 +19,6 @@ USE_KEY = "hub.sandbox"
 
 
 def _has_token() -> bool:
-    from components.hub.client import app_secrets  # the one accessor of the secrets
-
     try:
         hub_settings(app_secrets())
     except HubConfigError:  # no token, or a malformed setting

@@ -105,7 +105,7 @@ def blocked_why(report: TierReport, can_write: bool, unlocked: bool, card_refuse
     if not can_write:
         return "the token cannot write there"
     if not unlocked:
-        return "publishing is not unlocked"
+        return "publishing needs the owner: sign in as the owner, or unlock with the password (see above)"
     return None
 
 

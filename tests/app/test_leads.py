@@ -58,7 +58,7 @@ def _open(hub, page: str, connections: dict | None = None) -> AppTest:
 
 
 def _unlock(at: AppTest) -> AppTest:
-    at.text_input(key="publish_gate.password").input(PASSWORD)
+    at.text_input(key="access.password").input(PASSWORD)
     at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
     return at
 

@@ -76,7 +76,7 @@ def test_filters_keep_what_they_say(released):
 
 def test_a_reply_from_the_page_lands_and_the_thread_reads_answered(released):
     at = _open(released, "app_pages/feedback.py")
-    at.text_input(key="publish_gate.password").input(PASSWORD)
+    at.text_input(key="access.password").input(PASSWORD)
     at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
     key = f"feedback.reply.{FULL}.1"
     at.text_area(key=f"{key}.text").input("Thanks! A **Roth** set is next.").run()

@@ -12,6 +12,7 @@ from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN
 from tests.support import jwt
+from tests.support.oidc_provider import oidc_provider
 from tests.support.streamlit_server import ROOT
 
 PASSWORD = "correct horse battery"
@@ -54,7 +55,7 @@ def go(at: AppTest) -> AppTest:
 
 
 def unlock(at: AppTest, password: str = PASSWORD) -> AppTest:
-    at.text_input(key="publish_gate.password").input(password)
+    at.text_input(key="access.password").input(password)
     at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
     return at
 
@@ -152,17 +153,35 @@ def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(open_publish, loca
     assert len(repo.commits) == before
 
 
-def test_login_allows_listed_emails_only(open_publish):
-    access = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s"},
-              "publishing": {"allowed_emails": ["owner@brightrun.example"]}}
-    at = open_publish(access=access, user={"is_logged_in": False})
-    assert any(b.label == "Log in" for b in at.button) and go(at).disabled
-    at = open_publish(access=access, user={"is_logged_in": True, "email": "intern@brightrun.example"})
-    assert any("intern@brightrun.example is not allowed to publish" in e.value for e in at.error)
-    assert go(at).disabled
-    at = open_publish(access=access, user={"is_logged_in": True, "email": "owner@brightrun.example"})
-    no_exception(at)
-    assert not go(at).disabled
+def test_login_gives_publishing_to_verified_owners_only(open_publish):
+    """The page's logic with `st.user` set by AppTest (the real sign-in is tests/browser/test_sign_in.py)."""
+    with oidc_provider({}) as provider:
+        auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s", "client_id": "c",
+                "client_secret": "x", "server_metadata_url": provider.metadata_url}
+        access = {"auth": auth, "publishing": {"allowed_emails": ["owner@brightrun.example"]},
+                  "access": {"marketing": ["mark@brightrun.example"]}}
+        at = open_publish(access=access, user={"is_logged_in": False})
+        assert any(b.label == "Log in" for b in at.button) and go(at).disabled
+        assert any("Sign in to publish: it needs the owner role." in i.value for i in at.info)
+        at = open_publish(access=access, user={"is_logged_in": True, "email": "intern@brightrun.example",
+                                                "email_verified": True})
+        assert any("intern@brightrun.example has no role here" in e.value for e in at.error) and go(at).disabled
+        at = open_publish(access=access, user={"is_logged_in": True, "email": "owner@brightrun.example"})
+        assert any("has not verified owner@brightrun.example" in e.value for e in at.error) and go(at).disabled
+        at = open_publish(access=access, user={"is_logged_in": True, "email": "mark@brightrun.example",
+                                                "email_verified": True})
+        assert any("Publish needs the owner role" in i.value for i in at.info) and go(at).disabled
+        assert any(b.label == "Log out" for b in at.sidebar.button)
+        at = open_publish(access=access, user={"is_logged_in": True, "email": "owner@brightrun.example",
+                                                "email_verified": True})
+        no_exception(at)
+        assert not go(at).disabled
+        broken = {**access, "auth": {k: v for k, v in auth.items() if k != "cookie_secret"}}
+        at = open_publish(access=broken, user={"is_logged_in": False})
+        no_exception(at)
+        assert any("Sign-in is configured but cannot work" in e.value and "`cookie_secret`" in e.value
+                   for e in at.error)
+        assert not any(b.label == "Log in" for b in at.button)
 
 
 def test_the_owners_journey_in_apptest(open_publish, local_hub, demo_dataset):

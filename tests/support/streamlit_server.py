@@ -26,15 +26,16 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(env: dict[str, str] | None = None, timeout: float = 60.0,
-                  address: str | None = "127.0.0.1") -> Iterator[str]:
+                  address: str | None = "127.0.0.1", port: int | None = None) -> Iterator[str]:
     """Start the app; yield its base URL; stop it (and say why if it never came up).
 
     The app never reads the developer's own `.streamlit/secrets.toml` (a real token or project
     must not meet a test): secrets come from an empty file unless `env` names another, and the
     Supabase / Hub / publishing variables of the calling shell are not passed on. `address=None`
-    leaves the address to `.streamlit/config.toml`, as `make run` does.
+    leaves the address to `.streamlit/config.toml`, as `make run` does. `port`: one chosen beforehand
+    (a sign-in's redirect URI names it), else a free one.
     """
-    port = free_port()
+    port = port or free_port()
     log = ROOT / "tests" / "artifacts" / f"streamlit-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     no_secrets = log.parent / "no-secrets.toml"
