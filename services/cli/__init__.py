@@ -10,6 +10,11 @@ Commands: `stats PATH`, `plan PATH (--preset P | --plan FILE)`, `bundle … --ou
 and every record at the local sandbox: nothing leaves the machine.
 PATH is an export file, `demo`, or `supabase://training-files/NAME-OR-ID` / `supabase://conversations`.
 
+Roles (services.hub.access): the command line signs nobody in; it acts with the keys in its environment,
+so it runs where their holder does. Each guarded command's help names the role it is for: `publish`,
+`reply` and `landing-pages retire` are the owner's; `leads` is the owner's or marketing's (personal data,
+read with the service-role key); every other command reads or builds, open to all.
+
 Each command lives in its own module and imports what it needs when it runs, so `stats` starts
 without pandas, pyarrow, the Hub or Supabase clients. This module only parses arguments and maps
 every failure to its exit status in one place (`services.cli.errors.exit_code`).
@@ -79,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feedback", help="themes from a file `feedback --json` wrote: a card's \"What's new\" names "
                                       "the ones its release answers")
     p = sub.add_parser("publish", help="publish a tier written by `bundle`: a Hub tier's folder to a dataset repo, "
-                                       "a download tier's zip as its landing Space")
+                                       "a download tier's zip as its landing Space (role: owner)")
     p.add_argument("dir", help="the tier's release folder (release/preview) or zip (release/eq-100.zip)")
     p.add_argument("--repo-id", help="ORG/NAME on the Hub (default: the plan's)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; send nothing")
@@ -94,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tier", required=True, help="the released tier the conversation is shared from")
     p.add_argument("--conversation", help="a conversation id (default: the tier's featured conversations)")
     p.add_argument("--out", required=True, help="folder for <id>.png and <id>.txt")
-    p = sub.add_parser("leads", help="the lead ledger: Hub access requests and landing-page leads, one row a person")
+    p = sub.add_parser("leads", help="the lead ledger: Hub access requests and landing-page leads, one row a person "
+                                     "(role: owner or marketing; personal data)")
     p.add_argument("--repo-id", help="only this repo or Space (ORG/NAME)")
     p.add_argument("--csv", help="also write the ledger as CSV, for the CRM")
-    p = sub.add_parser("landing-pages", help="the landing pages whose forms take submissions; retire one")
+    p = sub.add_parser("landing-pages", help="the landing pages whose forms take submissions; retire one (role: "
+                                             "owner)")
     p.add_argument("action", nargs="?", choices=["list", "retire"], default="list")
     p.add_argument("space_id", nargs="?", metavar="ORG/NAME", help="the landing Space to retire")
     p = sub.add_parser("feedback", help="what people said: every released repo's threads, likers, form answers")
@@ -107,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     f"'{DEMO_SOURCE}', supabase://…)")
     p.add_argument("--scaffolding", help=SCAFFOLDING_HELP + " (default: Supabase's tables when configured, else "
                                          "the demo's)")
-    p = sub.add_parser("reply", help="answer a thread on the Hub")
+    p = sub.add_parser("reply", help="answer a thread on the Hub, as the company (role: owner)")
     p.add_argument("repo_id", metavar="ORG/NAME")
     p.add_argument("num", type=int, help="the discussion's number")
     p.add_argument("--text", required=True, help="the reply (markdown)")

@@ -83,7 +83,7 @@ def test_the_dry_run_is_the_default_view_and_publishing_is_off_without_access(op
     no_exception(at)
     assert any("Acting as **owner**" in c.value and "can write" in c.value for c in at.caption)
     assert metrics(at)["Added"] == "5" and metrics(at)["Unchanged"] == "0"
-    assert any("Publishing is off" in i.value for i in at.info)
+    assert any("Nobody may do this yet" in i.value for i in at.info)
     assert go(at).disabled
     assert local_hub.repos == {}  # nothing sent but the card, to ask the Hub whether it is valid
     assert local_hub.count("POST", "/api/") == local_hub.count("POST", "/api/validate-yaml")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -27,7 +29,7 @@ from tests.conftest import HUB_TOKEN
 from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
 from tests.support.oidc_provider import RunningProvider, oidc_provider
 from tests.support.public_forms import clear
-from tests.support.streamlit_server import free_port, streamlit_app
+from tests.support.streamlit_server import ROOT, free_port, streamlit_app
 
 pytestmark = BROWSER
 PRIVACY = "https://brightrun.ai/privacy"
@@ -236,3 +238,19 @@ def test_the_whole_dashboard_behind_the_sign_in(world, provider, supabase, tmp_p
         _sign_in(page, "mark")
         assert page.url.rstrip("/").endswith("/coverage")
         page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=30_000)
+
+
+def test_the_sign_in_written_here_is_the_one_the_example_documents(tmp_path, supabase):
+    """The tests configure `[auth]` and `[access]` with exactly the keys `.streamlit/secrets.toml.example` shows."""
+    example = (ROOT / ".streamlit" / "secrets.toml.example").read_text().splitlines()
+    start = example.index("# [auth]")
+    block = []
+    for line in example[start:]:
+        if not line.startswith("# ") or line.startswith("# (") or line == "#":
+            break
+        block.append(line[2:])
+    documented = tomllib.loads("\n".join(block))
+    with oidc_provider({}) as provider:
+        written = tomllib.loads(Path(_secrets(tmp_path, 8501, provider, supabase)).read_text())
+    assert set(documented) == {"auth", "access"}
+    assert set(written["auth"]) == set(documented["auth"]) and set(written["access"]) == set(documented["access"])
