@@ -52,7 +52,7 @@ m[0].metric("Conversations", f"{s.conversations:,}", help=f"{s.edge_cases:,} edg
 m[1].metric("Training pairs (expected)", f"{s.expected_pairs:,}", help="the data's mean pairs per conversation",
             border=True)
 m[2].metric("Cost", f"${s.cost_usd:,.2f}", border=True)
-m[3].metric("Time", platform.duration(s.seconds), help=f"{plan.body.concurrentProcessing} at a time", border=True)
+m[3].metric("Time", platform.duration(s.seconds), help=f"{request.concurrency} at a time", border=True)
 
 st.subheader("Coverage before → after")
 st.altair_chart(charts.coverage_heatmaps(charts.coverage_frame(plan.choice.before, plan.choice.after)))
@@ -63,13 +63,13 @@ st.dataframe([{"#": i + 1, "tier": p.tier, "persona": p.persona, "arc": p.arc, "
              hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
 
 st.subheader("The body")
+if plan.data is None:
+    st.error(f"**No body to send**: {plan.unsendable}", icon=":material/key_off:")
+    st.stop()
 file_name = "next-batch.json"
 st.download_button("Download the body (JSON)", plan.data, file_name=file_name, mime="application/json",
                    icon=":material/download:", key="next_batch.download", type="primary")
-if s.with_ids:
-    st.caption("Send it yourself (the platform's URL and your session are placeholders):")
-    st.code(platform.curl_line(file_name), language="bash")
-else:
-    st.warning("This body names keys: the platform needs ids. " + platform.HOW_TO_EXPORT_IDS, icon=":material/key:")
+st.caption("Send it yourself (the platform's URL and your session are placeholders):")
+st.code(platform.curl_line(file_name), language="bash")
 with st.expander("The body as JSON"):
     st.code(plan.data.decode(), language="json")

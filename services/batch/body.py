@@ -7,15 +7,19 @@
 `templateId` where an arc has no template, `edge_case` for edge arcs, and assumes $0.45 and about
 60 s per conversation, 3 at a time. The same inputs give the same bytes.
 
-Without scaffolding ids (a scaffolding read from the data alone) the body carries keys instead
-(`KeyedBatchBody`), and the studio says plainly that the platform needs ids and how to export them.
+Only a body the platform runs is ever written: its route accepts any `parameters` (a record of
+anything), but its processor fails every item without `persona_id`, `emotional_arc_id` and
+`training_topic_id`, and zod's `.uuid()` accepts only RFC 9562 UUIDs (version digit 1–8, variant
+digit 8, 9, a or b) and the nil and max UUIDs. Without such an id for every persona, arc, topic and
+template, `build_body` refuses (`NoIdsError`) and says how to get them.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Generic, Literal, TypeVar
+import re
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -35,6 +39,13 @@ HOW_TO_EXPORT_IDS = (
     "'prompt_templates', (select json_agg(t) from prompt_templates t))`), save the result as a file and pass it "
     "with --scaffolding, or configure Supabase so the studio reads them.")
 Tier = Literal["template", "scenario", "edge_case"]
+# zod 4's `.uuid()` (its `regexes.uuid`): RFC 9562 versions 1-8 with the RFC variant, and the nil and max UUIDs.
+PLATFORM_UUID = re.compile(r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+                           r"|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$")
+
+
+class NoIdsError(ValueError):
+    """The batch cannot be written as a body the platform runs: an id is missing or not one zod accepts."""
 
 
 class BatchParameters(BaseModel):
@@ -49,36 +60,15 @@ class ParameterSet(BaseModel):
     tier: Tier
 
 
-class KeyedParameters(BaseModel):
-    persona_key: str
-    emotional_arc_key: str
-    training_topic_key: str
-
-
-class KeyedParameterSet(BaseModel):
-    templateId: UUID = NIL_UUID  # noqa: N815
-    parameters: KeyedParameters
-    tier: Tier
-
-
-SetT = TypeVar("SetT", ParameterSet, KeyedParameterSet)
-
-
-class BatchBody(BaseModel, Generic[SetT]):
-    """The body's shape (its zod schema, mirrored), over the kind of parameter set it carries."""
+class GenerateBatchBody(BaseModel):
+    """What the platform's endpoint accepts and its processor runs (its zod schema, mirrored)."""
 
     name: str = Field(min_length=1)
-    parameterSets: list[SetT] = Field(min_length=1)  # noqa: N815 - the platform's field names
+    parameterSets: list[ParameterSet] = Field(min_length=1)  # noqa: N815 - the platform's field names
     concurrentProcessing: int = Field(default=CONCURRENCY, ge=1, le=10)  # noqa: N815
     errorHandling: Literal["stop", "continue"] = "continue"  # noqa: N815
     priority: Literal["low", "normal", "high"] = "normal"
     userId: str | None = None  # noqa: N815
-
-
-GenerateBatchBody = BatchBody[ParameterSet]
-"""What the platform's endpoint accepts."""
-KeyedBatchBody = BatchBody[KeyedParameterSet]
-"""The same batch by keys: what the studio can say without the scaffolding's ids (not sendable)."""
 
 
 class BatchSummary(BaseModel):
@@ -87,38 +77,45 @@ class BatchSummary(BaseModel):
     cost_usd: float
     seconds: int  # at `concurrency` at a time
     edge_cases: int
-    with_ids: bool
+
+
+def _platform_id(kind: str, key: str, value: str | None) -> UUID:
+    """A row's id as the platform's zod schema accepts it, or NoIdsError naming the row."""
+    if not value:
+        raise NoIdsError(f"the {kind} `{key}` has no id in the scaffolding, and the platform needs ids, not keys. "
+                         + HOW_TO_EXPORT_IDS)
+    if not PLATFORM_UUID.match(str(value)):
+        raise NoIdsError(f"the {kind} `{key}` has the id `{value}`, which the platform refuses (an RFC 9562 UUID is "
+                         "needed: version 1-8, variant 8, 9, a or b). " + HOW_TO_EXPORT_IDS)
+    return UUID(str(value))
 
 
 def build_body(choice: Choice, scaffolding: Scaffolding, name: str, concurrency: int = CONCURRENCY,
-               ) -> GenerateBatchBody | KeyedBatchBody:
-    """The body for the chosen cells: with the scaffolding's ids when every row has one, else by keys."""
-    if scaffolding.has_ids:
-        ids = {("persona", p.persona_key): p.id for p in scaffolding.personas} | \
-              {("arc", a.arc_key): a.id for a in scaffolding.emotional_arcs} | \
-              {("topic", t.topic_key): t.id for t in scaffolding.training_topics}
-        sets = []
-        for pick in choice.picks:
-            template = scaffolding.template_for(pick.arc)
-            sets.append(ParameterSet(
-                templateId=UUID(template.id) if template and template.id else NIL_UUID,
-                parameters=BatchParameters(persona_id=UUID(ids[("persona", pick.persona)]),
-                                           emotional_arc_id=UUID(ids[("arc", pick.arc)]),
-                                           training_topic_id=UUID(ids[("topic", pick.topic)])),
-                tier=pick.tier))
-        return GenerateBatchBody(name=name, parameterSets=sets, concurrentProcessing=concurrency)
-    return KeyedBatchBody(name=name, concurrentProcessing=concurrency, parameterSets=[
-        KeyedParameterSet(parameters=KeyedParameters(persona_key=p.persona, emotional_arc_key=p.arc,
-                                                     training_topic_key=p.topic), tier=p.tier)
-        for p in choice.picks])
+               ) -> GenerateBatchBody:
+    """The body for the chosen cells, with the scaffolding's ids; NoIdsError when a row lacks a valid one."""
+    personas = {p.persona_key: p.id for p in scaffolding.personas}
+    arcs = {a.arc_key: a.id for a in scaffolding.emotional_arcs}
+    topics = {t.topic_key: t.id for t in scaffolding.training_topics}
+    sets = []
+    for pick in choice.picks:
+        template = scaffolding.template_for(pick.arc)
+        template_id = _platform_id("template of arc", pick.arc, template.id) if template and template.id \
+            else NIL_UUID
+        sets.append(ParameterSet(
+            templateId=template_id,
+            parameters=BatchParameters(persona_id=_platform_id("persona", pick.persona, personas.get(pick.persona)),
+                                       emotional_arc_id=_platform_id("arc", pick.arc, arcs.get(pick.arc)),
+                                       training_topic_id=_platform_id("topic", pick.topic, topics.get(pick.topic))),
+            tier=pick.tier))
+    return GenerateBatchBody(name=name, parameterSets=sets, concurrentProcessing=concurrency)
 
 
-def body_bytes(body: GenerateBatchBody | KeyedBatchBody) -> bytes:
+def body_bytes(body: GenerateBatchBody) -> bytes:
     """The body as the file the owner sends: indented JSON, fields in the schema's order, stable."""
     return (json.dumps(body.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def summarise(choice: Choice, pairs_per_conversation: float, with_ids: bool,
+def summarise(choice: Choice, pairs_per_conversation: float,
               cost_per_conversation: float = COST_PER_CONVERSATION,
               seconds_per_conversation: int = SECONDS_PER_CONVERSATION, concurrency: int = CONCURRENCY) -> BatchSummary:
     """Conversations, expected training pairs, cost and time of a batch."""
@@ -126,7 +123,7 @@ def summarise(choice: Choice, pairs_per_conversation: float, with_ids: bool,
     return BatchSummary(conversations=n, expected_pairs=round(n * pairs_per_conversation),
                         cost_usd=round(n * cost_per_conversation, 2),
                         seconds=math.ceil(n / concurrency) * seconds_per_conversation,
-                        edge_cases=sum(p.tier == "edge_case" for p in choice.picks), with_ids=with_ids)
+                        edge_cases=sum(p.tier == "edge_case" for p in choice.picks))
 
 
 def curl_line(file_name: str) -> str:

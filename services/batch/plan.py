@@ -34,12 +34,16 @@ class BatchRequest:
 
 @dataclass
 class BatchPlan:
+    """The chosen batch; its body and bytes only when the platform would run them (else `unsendable` says
+    why and how to get the ids: nothing is offered to send)."""
+
     choice: Choice
-    body: platform.GenerateBatchBody | platform.KeyedBatchBody
-    data: bytes
+    body: platform.GenerateBatchBody | None
+    data: bytes | None
     summary: platform.BatchSummary
     scaffolding: Scaffolding
     notes: list[str] = field(default_factory=list)
+    unsendable: str | None = None
 
 
 def scaffolding_from_data(ds: LoadedDataset) -> Scaffolding:
@@ -70,9 +74,7 @@ def plan_batch(ds: LoadedDataset | None, scaffolding: Scaffolding | None, themes
             raise ValueError("neither data nor a scaffolding: nothing to plan from")
         scaffolding = scaffolding_from_data(ds)
         notes.append("No scaffolding was given, so the cells are the data's own keys (arcs with no conversation "
-                     "cannot be seen this way) and the body names keys, not ids. " + platform.HOW_TO_EXPORT_IDS)
-    elif not scaffolding.has_ids:
-        notes.append("The scaffolding has no ids for every row, so the body names keys. " + platform.HOW_TO_EXPORT_IDS)
+                     "cannot be seen this way).")
     if request.budget_usd is not None:
         total = total_for_budget(request.budget_usd, request.cost_per_conversation)
         if total < 1:
@@ -92,9 +94,14 @@ def plan_batch(ds: LoadedDataset | None, scaffolding: Scaffolding | None, themes
     asked = asked_for(themes, scaffolding)
     choice = choose(coverage, scaffolding, asked, Knobs(total=total, edge_share=edge_share,
                                                          feedback_share=request.feedback_share))
-    body = platform.build_body(choice, scaffolding, request.name, request.concurrency)
+    body: platform.GenerateBatchBody | None = None
+    unsendable = None
+    try:
+        body = platform.build_body(choice, scaffolding, request.name, request.concurrency)
+    except platform.NoIdsError as exc:
+        unsendable = str(exc)
     pairs = float(np.mean(ds.columns.pairs)) if ds is not None and len(ds.columns) else 0.0
-    summary = platform.summarise(choice, pairs, isinstance(body, platform.GenerateBatchBody),
-                                 request.cost_per_conversation, request.seconds_per_conversation, request.concurrency)
-    return BatchPlan(choice=choice, body=body, data=platform.body_bytes(body), summary=summary,
-                     scaffolding=scaffolding, notes=notes)
+    summary = platform.summarise(choice, pairs, request.cost_per_conversation, request.seconds_per_conversation,
+                                 request.concurrency)
+    return BatchPlan(choice=choice, body=body, data=platform.body_bytes(body) if body else None, summary=summary,
+                     scaffolding=scaffolding, notes=notes, unsendable=unsendable)

@@ -2,9 +2,11 @@
 [--name NAME] --out FILE`: the platform's batch body for the next generation batch.
 
 The scaffolding is the file given, else the demo's for the demo data, else Supabase's tables when
-configured, else the data's own keys (then the body names keys: the platform needs ids, and the
-command says how to export them). A broken scaffolding or feedback file is refused in words naming
-the file and the row; nothing is written then. The studio never calls the platform.
+configured, else the data's own keys. Only a body the platform runs is written: without an id the
+platform accepts for every persona, arc, topic and template (the data's own keys have none), the
+command exits 2, writes nothing, and says how to get the ids. A broken scaffolding or feedback file
+is refused in words naming the file and the row; nothing is written then either. The studio never
+calls the platform.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from services.batch.body import curl_line, duration
 from services.batch.demand import read_feedback_file
 from services.batch.plan import BatchRequest, plan_batch
 from services.batch.scaffolding import demo_scaffolding, resolve_scaffolding
-from services.cli import DEMO_SOURCE, EXIT_OK, stores
+from services.cli import DEMO_SOURCE, EXIT_BAD_INPUT, EXIT_OK, stores
 from services.cli.source import load
 from services.utils.files import write_atomic
 
@@ -36,7 +38,12 @@ def run(args: argparse.Namespace) -> int:
                                                                 budget_usd=args.budget, edge_share=args.edge_share))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if plan.body is None or plan.data is None:
+        print(f"error: nothing written to {args.out}: {plan.unsendable}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     path = write_atomic(Path(args.out), plan.data)
     s = plan.summary
     print(f"{s.conversations:,} conversations ({s.edge_cases:,} edge cases), about {s.expected_pairs:,} training "
@@ -46,8 +53,5 @@ def run(args: argparse.Namespace) -> int:
     for pick in plan.choice.picks:
         print(f"  {pick.tier:9} {pick.persona} × {pick.arc} × {pick.topic}: {'; '.join(pick.reasons)}")
     print(f"written: {path}")
-    if s.with_ids:
-        print(f"send it: {curl_line(path.name)}")
-    for note in plan.notes:
-        print(f"note: {note}", file=sys.stderr)
+    print(f"send it: {curl_line(path.name)}")
     return EXIT_OK

@@ -116,7 +116,7 @@ def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(releas
         assert any(f"arc `{arc}` has 0 conversations" in why for why in reasons["why"])
     body = json.loads(next(c.value for c in at.code if c.language == "json"))
     assert len(body["parameterSets"]) == 24
-    assert any("curl -X POST" in c.value for c in at.code)
+    assert any("curl -X POST" in c.value for c in at.code) and at.get("download_button")  # the body, offered
     at.number_input(key="next_batch.total").set_value(6).run()
     assert {x.label: x.value for x in at.metric}["Conversations"] == "6"
 
@@ -149,3 +149,20 @@ def test_next_batch_plans_over_supabases_scaffolding_tables(supabase, monkeypatc
     assert {s["parameters"]["persona_id"] for s in body["parameterSets"]} <= persona_ids
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_next_batch_without_ids_offers_no_body_and_says_how_to_get_them(tmp_path, small_export):
+    """An export of one's own, no scaffolding file, no Supabase: the picks are shown, the body is not."""
+    from tests.support.exports import export_bytes
+
+    path = tmp_path / "training.json"
+    path.write_bytes(export_bytes(small_export))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.radio(key="source.kind").set_value("path").run()
+    at.text_input(key="source.path").set_value(str(path)).run()
+    at.switch_page("app_pages/next_batch.py").run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 24  # the batch is chosen and explained
+    assert any("No body to send" in e.value and "has no id in the scaffolding" in e.value for e in at.error)
+    assert not [b for b in at.get("download_button")] and not [c for c in at.code if c.language == "json"]

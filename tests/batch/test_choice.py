@@ -7,9 +7,10 @@ import json
 from collections import Counter
 from uuid import UUID
 
+import msgspec
 import pytest
 
-from services.batch.body import NIL_UUID, GenerateBatchBody, KeyedBatchBody
+from services.batch.body import NIL_UUID, PLATFORM_UUID, GenerateBatchBody
 from services.batch.plan import BatchRequest, plan_batch
 from services.batch.scaffolding import demo_scaffolding
 from services.demo.scaffolding import UNUSED_ARCS
@@ -95,12 +96,40 @@ def test_a_budget_sets_the_size(demo_dataset, scaffolding):
         _plan(demo_dataset, scaffolding, budget_usd=0.2)
 
 
-def test_without_a_scaffolding_the_body_names_keys_and_says_why(demo_dataset):
+def test_without_ids_the_batch_is_chosen_but_no_body_is_offered(demo_dataset):
+    """A body by keys passes the platform's route and fails every item in its processor: none is written."""
     plan = plan_batch(demo_dataset, None, [], BatchRequest(total=5))
-    assert isinstance(plan.body, KeyedBatchBody) and not plan.summary.with_ids
-    assert "The platform needs ids" in plan.notes[0]
-    assert json.loads(plan.data)["parameterSets"][0]["parameters"].keys() == {
-        "persona_key", "emotional_arc_key", "training_topic_key"}
+    assert len(plan.choice.picks) == 5 and plan.body is None and plan.data is None
+    assert "has no id in the scaffolding" in plan.unsendable and "The platform needs ids" in plan.unsendable
+
+
+def test_every_id_of_a_body_is_one_the_platforms_zod_schema_accepts(demo_dataset, scaffolding):
+    plan = plan_batch(demo_dataset, scaffolding, [], BatchRequest(total=24))
+    doc = json.loads(plan.data)
+    ids = [s["templateId"] for s in doc["parameterSets"]] + [
+        v for s in doc["parameterSets"] for v in s["parameters"].values()]
+    assert ids and all(PLATFORM_UUID.match(i) for i in ids)
+    assert all(s["parameters"].keys() == {"persona_id", "emotional_arc_id", "training_topic_id"}
+               for s in doc["parameterSets"])  # what the processor requires of every item
+    assert 1 <= doc["concurrentProcessing"] <= 10 and doc["name"]
+
+
+@pytest.mark.parametrize("bad", ["00000000-0000-0000-0000-000000000001",  # version 0: zod refuses it
+                                 "123e4567-e89b-12d3-c456-426614174000",  # variant c
+                                 "not-a-uuid"])
+def test_an_id_the_platform_refuses_is_refused_here(demo_dataset, scaffolding, bad):
+    persona = scaffolding.personas[0]
+    changed = msgspec.structs.replace(scaffolding, personas=[msgspec.structs.replace(persona, id=bad),
+                                                              *scaffolding.personas[1:]])
+    plan = plan_batch(demo_dataset, changed, [], BatchRequest(total=24))
+    assert plan.data is None and f"`{persona.persona_key}` has the id `{bad}`" in plan.unsendable
+
+
+def test_the_platforms_uuid_rule():
+    assert PLATFORM_UUID.match("00000000-0000-0000-0000-000000000000")  # nil
+    assert PLATFORM_UUID.match("ffffffff-ffff-ffff-ffff-ffffffffffff")  # max
+    assert PLATFORM_UUID.match("123e4567-e89b-42d3-a456-426614174000")
+    assert not PLATFORM_UUID.match("123e4567-e89b-92d3-a456-426614174000")  # version 9
 
 
 def test_an_early_export_is_covered_by_its_recovered_keys(scaffolding):

@@ -104,6 +104,14 @@ def test_next_batch_on_the_demo_writes_a_valid_body_that_fills_the_gaps(capsys, 
     assert "send it: curl -X POST" in out
 
 
+def test_next_batch_without_ids_exits_2_writes_nothing_and_says_how_to_get_them(capsys, tmp_path, write_export,
+                                                                               small_export):
+    out_file = tmp_path / "batch.json"
+    code, _, err = run(capsys, "next-batch", str(write_export(small_export)), "--out", str(out_file))
+    assert code == 2 and not out_file.exists()
+    assert "nothing written" in err and "has no id in the scaffolding" in err and "--scaffolding" in err
+
+
 def test_next_batch_refuses_a_broken_scaffolding_and_writes_nothing(capsys, tmp_path):
     from services.demo.scaffolding import scaffolding_document
 

@@ -233,4 +233,4 @@ def test_the_scaffolding_tables_read_with_their_ids_for_the_next_batch(supabase,
     names = scaffolding.names()
     assert names.key_for("persona", "Jennifer Martinez - The Anxious Planner") == "anxious_planner"
     plan = plan_batch(None, scaffolding, [], BatchRequest(total=6))
-    assert plan.summary.with_ids and len(plan.body.parameterSets) == 6
+    assert plan.body is not None and len(plan.body.parameterSets) == 6 and plan.unsendable is None
