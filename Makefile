@@ -11,13 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.app: requirements.txt | $(BIN)/python
+# Each also installs this checkout (editable, no dependencies): the `studio` command in .venv/bin.
+$(VENV)/.app: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
-	touch $@
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.app  # a superset of what `make run` needs
 
 # Listens on 127.0.0.1 (.streamlit/config.toml); `make run ADDRESS=0.0.0.0` for a deployment, on purpose.
 run: $(VENV)/.app

@@ -7,8 +7,13 @@ Streamlit runs the page script as `__main__`; the server imports this file under
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+# A file of the app's own: a Material icon as the page icon is fetched from a font host on the internet,
+# and the sandbox promises that nothing leaves this machine.
+ICON = Path(__file__).with_name("components") / "assets" / "favicon.png"
 PAGES = {
     "Dataset": [
         ("app_pages/overview.py", "Overview", ":material/dashboard:"),
@@ -39,7 +44,7 @@ def main() -> None:
     from components.dataset.source import sidebar_picker
     from components.hub import sandbox
 
-    st.set_page_config(page_title="Lead Magnet Studio", page_icon=":material/campaign:", layout="wide")
+    st.set_page_config(page_title="Lead Magnet Studio", page_icon=str(ICON), layout="wide")
     if not access.dashboard_open():
         st.stop()
     page = st.navigation({

@@ -66,9 +66,12 @@ else:
         st.error(readiness.identity_problem(who))
         st.stop()
     orgs = ", ".join(who.orgs) or "none"
-    where = "the **sandbox Hub**" if sandbox.active() else hub.endpoint
-    st.caption(f":material/account_circle: Acting as **{who.name}** on {where} · organisations: {orgs} · "
-               f"{who.describe()}")
+    if sandbox.active():  # no token here: the sandbox's own owner, who may write to its organisations
+        st.caption(f":material/account_circle: Acting as **{who.name}**, the sandbox's own owner, on the **sandbox "
+                   f"Hub** · may write to: {orgs}")
+    else:
+        st.caption(f":material/account_circle: Acting as **{who.name}** on {hub.endpoint} · organisations: {orgs} · "
+                   f"{who.describe()}")
 
 # --- settings of this release -----------------------------------------------------------------
 c1, c2, c3 = st.columns([3, 1, 1])

@@ -24,5 +24,5 @@ def current_scaffolding(demo_fallback: bool) -> tuple[Scaffolding | None, str]:
     if session is not None:
         return _from_supabase(project_id(session), session)
     if demo_fallback:
-        return demo_scaffolding(), "the demo scaffolding (3 personas, 10 arcs, 17 topics, with ids)"
+        return demo_scaffolding(), "the demo scaffolding"
     return None, "the data alone"

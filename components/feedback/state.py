@@ -8,6 +8,7 @@ import streamlit as st
 from components.batch.scaffolding_state import current_scaffolding
 from components.hub.client import client, published, records, settings, token_id
 from components.secrets import app_secrets
+from services.batch.scaffolding import counted
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox
@@ -27,7 +28,7 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
         scaffolding, where = current_scaffolding(demo_fallback=True)
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
         return index_of(ds, None), f"the data's names (the scaffolding could not be read: {exc})"
-    return index_of(ds, scaffolding), f"the data's names and {where}"
+    return index_of(ds, scaffolding), f"the data's names and {counted(scaffolding, where, ds)}"
 
 
 def sightings() -> likers.SightingStore:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.dataset.scaffolding import Scaffolding, from_supabase_rows, parse_scaffolding, read_scaffolding
 from services.supabase.client import SupabaseSession
+
+if TYPE_CHECKING:
+    from services.dataset.loader import LoadedDataset
 
 
 def demo_scaffolding() -> Scaffolding:
@@ -30,3 +35,23 @@ def resolve_scaffolding(path: str | None, session: SupabaseSession | None,
     if demo_fallback:
         return demo_scaffolding(), "the demo scaffolding"
     return None, "the data alone"
+
+
+def counted(scaffolding: Scaffolding | None, where: str, ds: LoadedDataset | None) -> str:
+    """Where the scaffolding came from and what it counts, beside what the data covers: "the demo
+    scaffolding (10 arcs, 7 with conversations; …)" — a scaffolding's count is never said as the data's."""
+    if scaffolding is None:
+        return where
+    if ds is None:
+        held: dict[str, set[str]] = {"persona": set(), "arc": set(), "topic": set()}
+    else:
+        c = ds.columns
+        held = {"persona": set(c.persona_key), "arc": set(c.arc_key), "topic": set(c.topic_key)}
+    parts = []
+    for dim, plural, keys in (("persona", "personas", [p.persona_key for p in scaffolding.active_personas]),
+                              ("arc", "arcs", [a.arc_key for a in scaffolding.active_arcs]),
+                              ("topic", "topics", [t.topic_key for t in scaffolding.active_topics])):
+        covered = sum(k in held[dim] for k in keys)
+        parts.append(f"{len(keys):,} {plural if len(keys) != 1 else dim}, {covered:,} with conversations")
+    ids = "with ids" if scaffolding.has_ids else "without ids"
+    return f"{where} ({'; '.join(parts)}; {ids})"

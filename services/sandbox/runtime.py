@@ -84,6 +84,7 @@ class Sandbox:
     note: str | None = None  # said beside the banner (another port taken, a state started over)
     ready: threading.Event = field(default_factory=threading.Event)
     seeding: bool = False  # a first run's story is being seeded (by one caller; the others wait)
+    resetting: threading.Lock = field(default_factory=threading.Lock)  # one reset at a time (a first run's too)
 
     @property
     def records(self) -> Records:
@@ -125,15 +126,16 @@ class Sandbox:
             return
         from services.sandbox import story
 
-        with self.hub.lock:
-            self.hub.reset()
-            self.hub.on_change = None
-            _clear(self.folder)
-        story.seed(self, now)
-        with self.hub.lock:
-            hub = self.hub
-            hub.on_change = lambda: hub_state.save(hub, self.folder)
-            hub_state.save(self.hub, self.folder)
+        with self.resetting:  # a reset asked for while the first run seeds its story waits for it, then resets
+            with self.hub.lock:
+                self.hub.reset()
+                self.hub.on_change = None
+                _clear(self.folder)
+            story.seed(self, now)
+            with self.hub.lock:
+                hub = self.hub
+                hub.on_change = lambda: hub_state.save(hub, self.folder)
+                hub_state.save(self.hub, self.folder)
 
     def stop(self) -> None:
         """Stop serving (the state on disk stays)."""

@@ -44,3 +44,13 @@ def test_broken_files_are_refused_in_words(mutate, message):
     with pytest.raises(LoadError) as err:
         parse_scaffolding(mutate(scaffolding_document()), "s.json")
     assert message in str(err.value)
+
+
+def test_a_scaffoldings_counts_are_said_beside_what_the_data_covers(demo_dataset):
+    """The demo's scaffolding lists 10 arcs; its data has conversations for 7: both are said, never mixed."""
+    from services.batch.scaffolding import counted, demo_scaffolding
+
+    said = counted(demo_scaffolding(), "the demo scaffolding", demo_dataset)
+    assert said == ("the demo scaffolding (3 personas, 3 with conversations; 10 arcs, 7 with conversations; "
+                    "17 topics, 17 with conversations; with ids)")
+    assert counted(None, "the data alone", demo_dataset) == "the data alone"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
 from tests.support.connections import audit_dir, hosts, off_machine
@@ -32,7 +33,9 @@ def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_t
     env = {"LMS_CONNECT_LOG": str(log), "STUDIO_RELEASES_FILE": str(tmp_path / "real" / "history.jsonl"),
            "PYTHONPATH": os.pathsep.join([str(audit_dir(tmp_path / "audit")), str(ROOT)])}
     assert not any(k.startswith(("HF_TOKEN", "SUPABASE_")) for k in os.environ)
+    asked: set[str] = set()  # every host the browser was made to ask, from every page
     with streamlit_app(env=env, timeout=120) as url, chromium_page(1400, 1400) as page:
+        page.on("request", lambda r: asked.add(urlsplit(r.url).hostname or urlsplit(r.url).scheme))
         page.goto(url)
         wait_until_idle(page, 180_000)  # the first run may wait for the sandbox's story to be seeded
         for title in PAGES:
@@ -83,3 +86,4 @@ def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_t
     reached = hosts(log)
     assert any(h == "127.0.0.1" for h in reached), "the audit hook logged the app's own connections"
     assert off_machine(reached) == set(), reached
+    assert asked - {"127.0.0.1", "localhost", "data", "blob"} == set(), asked  # the browser's requests too
