@@ -9,6 +9,7 @@ import streamlit as st
 from components.access import gate
 from components.dataset.source import current_dataset
 from components.feedback import charts, inbox_panel, state
+from components.hub import sandbox
 from components.hub.client import client, forget_release_records, identity, release_records, settings
 from services.dataset.report import LoadError
 from services.feedback.models import Thread
@@ -85,7 +86,7 @@ with right:
 
 st.subheader("Inbox")
 actor = None
-with st.expander("Reply from here", icon=":material/lock:"):
+with st.expander("Reply from here", icon=":material/edit:" if sandbox.active() else ":material/lock:"):
     actor = gate("reply")
 hub = settings()
 

@@ -12,7 +12,7 @@ from components.feedback import state as feedback_state
 from services.batch import body as platform
 from services.batch.choice import default_edge_share
 from services.batch.plan import plan_batch, scaffolding_from_data
-from services.batch.scaffolding import counted
+from services.batch.scaffolding import counted, names_of, readable
 from services.dataset.report import LoadError
 from services.hub.config import HubConfigError
 
@@ -59,8 +59,10 @@ st.subheader("Coverage before → after")
 st.altair_chart(charts.coverage_heatmaps(charts.coverage_frame(plan.choice.before, plan.choice.after)))
 
 st.subheader("What the batch generates, and why")
-st.dataframe([{"#": i + 1, "tier": p.tier, "persona": p.persona, "arc": p.arc, "topic": p.topic,
-               "why": "; ".join(p.reasons)} for i, p in enumerate(plan.choice.picks)],
+names = names_of(plan.scaffolding)  # people read names; the body keeps the ids
+st.dataframe([{"#": i + 1, "tier": p.tier, "persona": names.get(p.persona, p.persona), "arc": names.get(p.arc, p.arc),
+               "topic": names.get(p.topic, p.topic), "why": readable("; ".join(p.reasons), names)}
+              for i, p in enumerate(plan.choice.picks)],
              hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
 
 st.subheader("The body")

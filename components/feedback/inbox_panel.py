@@ -93,22 +93,29 @@ def reply_form(t: Thread, index: int, actor: str | None, action: ReplyAction) ->
         st.caption(f":material/lock: {locked_words('reply')}")
         return
     key = f"feedback.reply.{t.repo_id}.{t.num}"
-    text = st.text_area("Your reply (markdown)", key=f"{key}.text", max_chars=5000)
-    if not text.strip():
+    # One form: the words, where they go, and one click to send them (no step waits for Ctrl+Enter).
+    with st.form(f"{key}.form", border=False):
+        text = st.text_area("Your reply (markdown)", key=f"{key}.text", max_chars=5000)
+        confirm = st.checkbox(f"Post this reply on {t.repo_id} #{t.num}, as the company's Hub account",
+                              key=f"{key}.confirm")
+        sent = st.form_submit_button("Send the reply", key=f"{key}.send", type="primary", icon=":material/send:")
+    if not sent:
         return
-    st.caption("Preview, as the Hub will show it:")
-    with st.container(border=True):
-        st.markdown(text)  # the owner's own words
-    confirm = st.checkbox(f"Post this reply on {t.repo_id} #{t.num} as the token's account", key=f"{key}.confirm")
-    if st.button("Send the reply", key=f"{key}.send", disabled=not confirm, type="primary", icon=":material/send:"):
-        error = action.send(t, text)
-        if error:
-            st.error(f"**The reply was not posted.** {error}", icon=":material/error:")
-        else:
-            st.session_state[LAST_REPLY_KEY] = f"{t.repo_id} #{t.num}"
-            for suffix in (".text", ".confirm"):
-                st.session_state.pop(key + suffix, None)
-            st.rerun()
+    if not text.strip():
+        st.warning("Write the reply first: nothing was posted.", icon=":material/edit:")
+    elif not confirm:
+        st.warning("Tick the box to say where it goes (it posts as the company): nothing was posted.",
+                   icon=":material/check_box_outline_blank:")
+        st.caption("Preview, as the Hub will show it:")
+        with st.container(border=True):
+            st.markdown(text)  # the owner's own words
+    elif error := action.send(t, text):
+        st.error(f"**The reply was not posted.** {error}", icon=":material/error:")
+    else:
+        st.session_state[LAST_REPLY_KEY] = f"{t.repo_id} #{t.num}"
+        for suffix in (".text", ".confirm"):
+            st.session_state.pop(key + suffix, None)
+        st.rerun()
 
 
 def last_reply() -> None:

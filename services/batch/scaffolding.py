@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from services.dataset.scaffolding import Scaffolding, from_supabase_rows, parse_scaffolding, read_scaffolding
@@ -55,3 +56,15 @@ def counted(scaffolding: Scaffolding | None, where: str, ds: LoadedDataset | Non
         parts.append(f"{len(keys):,} {plural if len(keys) != 1 else dim}, {covered:,} with conversations")
     ids = "with ids" if scaffolding.has_ids else "without ids"
     return f"{where} ({'; '.join(parts)}; {ids})"
+
+
+def names_of(scaffolding: Scaffolding) -> dict[str, str]:
+    """Every persona, arc and topic key → the name people read (keys stay in the body and the files)."""
+    return ({p.persona_key: p.name for p in scaffolding.personas}
+            | {a.arc_key: a.name for a in scaffolding.emotional_arcs}
+            | {t.topic_key: t.name for t in scaffolding.training_topics})
+
+
+def readable(text: str, names: dict[str, str]) -> str:
+    """A sentence that names keys in backticks, for a person: each key as its name, no markup left."""
+    return re.sub(r"`([^`]*)`", lambda m: names.get(m.group(1), m.group(1)), text)

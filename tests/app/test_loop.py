@@ -79,10 +79,14 @@ def test_a_reply_from_the_page_lands_and_the_thread_reads_answered(released):
     at.text_input(key="access.password").input(PASSWORD)
     at.button[[b.label for b in at.button].index("Unlock publishing")].click().run()
     key = f"feedback.reply.{FULL}.1"
-    at.text_area(key=f"{key}.text").input("Thanks! A **Roth** set is next.").run()
-    assert at.button(key=f"{key}.send").disabled  # the confirmation first
-    at.checkbox(key=f"{key}.confirm").check().run()
-    at.button(key=f"{key}.send").click().run()
+    at.text_area(key=f"{key}.text").input("Thanks! A **Roth** set is next.")
+    at.button(key=f"{key}.send").click().run()  # not confirmed: said, shown, and nothing posted
+    assert any("Tick the box" in w.value for w in at.warning) and any("**Roth**" in m.value for m in at.markdown)
+    assert next(t for t in released.repos[FULL].discussions if t["num"] == 1)["events"][-1]["data"]["latest"][
+        "raw"] != "Thanks! A **Roth** set is next."
+    at.text_area(key=f"{key}.text").input("Thanks! A **Roth** set is next.")
+    at.checkbox(key=f"{key}.confirm").check()
+    at.button(key=f"{key}.send").click().run()  # one click sends the words and the confirmation together
     no_exception(at)
     assert any(f"Replied on {FULL} #1" in s.value for s in at.success)
     events = next(t for t in released.repos[FULL].discussions if t["num"] == 1)["events"]
@@ -112,8 +116,10 @@ def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(releas
     m = {x.label: x.value for x in at.metric}
     assert (m["Conversations"], m["Cost"]) == ("24", "$10.80")
     reasons = at.dataframe[0].value
-    for arc in ("fear_to_confidence", "grief_to_rebuilding", "resentment_to_understanding"):
-        assert any(f"arc `{arc}` has 0 conversations" in why for why in reasons["why"])
+    for arc in ("Fear → Confidence", "Grief → Rebuilding", "Resentment → Understanding"):  # names, not keys
+        assert any(f"arc {arc} has 0 conversations" in why for why in reasons["why"])
+    assert not any("`" in why or "_" in why for why in reasons["why"])  # no raw markup, no key
+    assert set(reasons["persona"]) <= {"Jennifer Martinez", "Marcus Chen", "David Chen"}
     body = json.loads(next(c.value for c in at.code if c.language == "json"))
     assert len(body["parameterSets"]) == 24
     assert any("curl -X POST" in c.value for c in at.code) and at.get("download_button")  # the body, offered
@@ -126,7 +132,7 @@ def test_next_batch_lifts_what_the_live_feedback_asks_for(released):
     no_exception(at)
     assert any("the Feedback page's live read" in c.value for c in at.caption)
     reasons = at.dataframe[0].value
-    assert any("topic `roth_ira_conversion` asked for in 1 thread" in why for why in reasons["why"])
+    assert any("topic Roth IRA Conversion asked for in 1 thread" in why for why in reasons["why"])
 
 
 def test_next_batch_plans_over_supabases_scaffolding_tables(supabase, monkeypatch):

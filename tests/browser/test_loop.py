@@ -103,11 +103,8 @@ def test_hear_answer_and_plan_the_next_batch(released, local_hub, supabase, tmp_
         page.get_by_role("button", name="Unlock publishing").click()
         wait_until_idle(page)
         page.get_by_label("Your reply (markdown)").first.fill("Thanks! A Roth IRA conversion set is next.")
-        page.keyboard.press("Control+Enter")
-        wait_until_idle(page)
         page.get_by_text(f"Post this reply on {PREVIEW} #1").click()
-        wait_until_idle(page)
-        page.get_by_role("button", name="Send the reply").first.click()
+        page.get_by_role("button", name="Send the reply").first.click()  # one click: no Ctrl+Enter needed
         wait_until_idle(page)
         assert_no_exception(page)
         page.get_by_text(f"Replied on {PREVIEW} #1").wait_for(timeout=30_000)

@@ -217,3 +217,18 @@ def test_the_card_says_what_generated_the_data_beside_the_license(bundles_by_pre
     license_section = card.split("## License", 1)[1].split("## Citation", 1)[0]
     assert "generated with `claude-sonnet-4-5` (export format `brightrun-lora-v4`, version `4.0.0`)" in license_section
     assert built.manifest["generator"]["model"] == "claude-sonnet-4-5"
+
+
+def test_the_cards_preview_shows_no_markup_the_hub_hides(demo_dataset):
+    """The Hub hides HTML comments; a preview that does not render HTML must not show them as text."""
+    from services.release import bundle
+    from services.release.card.render import card_body
+    from services.strategy import presets, sampling
+
+    plan = presets.preset_billboard()
+    built = bundle.build_plan(demo_dataset, plan, sampling.select_plan(demo_dataset, plan), with_image=False)
+    card = built["preview"].card
+    assert "<!-- example:start -->" in card  # kept in the file: the card truth check finds the example by it
+    body = card_body(card)
+    assert "<!--" not in body and "-->" not in body and not body.startswith("---")
+    assert "## " in body

@@ -158,6 +158,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
 
 _FENCE = re.compile(r"```.*?```", re.S)
 _EXAMPLE = re.compile(r"<!-- example:start -->.*?<!-- example:end -->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _URL = re.compile(r"\(?https?://\S+|\[[^\]]*\]\([^)]*\)")
 _NUMBER = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w-]|[.,]\d)")
 _YAML = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -165,8 +166,9 @@ COVERAGE_IMAGE = "![Conversations per persona and emotional arc](assets/coverage
 
 
 def card_body(card: str) -> str:
-    """The card as people read it on the Hub: without its YAML header."""
-    return _YAML.sub("", card, count=1)
+    """The card as people read it on the Hub: without its YAML header, and without the HTML comments
+    the Hub's renderer hides (a preview that does not render HTML would show them as text)."""
+    return _COMMENT.sub("", _YAML.sub("", card, count=1))
 
 
 def card_numbers(card: str) -> list[str]:
