@@ -3,7 +3,8 @@ what it does with no token, and the owner can rehearse a release where nothing l
 
 - `hub_server`: the local Hub (the same code the tests' Hub is), over real HTTP;
 - `hub_state`: its state on disk (`.sandbox/`), so a rehearsal survives a restart;
-- `forms`: what the landing pages post to, answered as PostgREST answers, kept in `.sandbox/`;
+- `forms`: the form functions the landing pages call, with production's rules
+  (`funnel.submission`), answered as PostgREST answers, kept in `.sandbox/`;
 - `story`: the seeded story (two releases, three weeks of traction, leads, feedback);
 - `runtime`: start, attach to, reset and stop the sandbox; its settings and records.
 
