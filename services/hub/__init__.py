@@ -7,8 +7,8 @@
   `flow.attempt`: refuse, publish, group in the plan's collection (`collection`), record, shared by
   the page and the CLI; `history`: the release record (Supabase or JSONL).
 - `traction`: downloads, likes, discussions; `requests`: access requests in every list, and the
-  owner's decisions on them; `snapshots`: traction kept over time; `access`: roles, who may do what; `sign_in`: the sign-in's
-  configuration and provider, checked before anyone clicks.
+  owner's decisions on them; `snapshots`: traction kept over time; `access`: roles, who may do
+  what; `sign_in`: the sign-in's configuration and provider, checked before anyone clicks.
 
 Layer rule: imports `services.release`, `services.strategy`, `services.supabase`,
 `services.dataset`, `services.utils` and `services.errors`.
