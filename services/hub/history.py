@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from services.release.card.whats_new import PastRelease, PreviousReleases, ReleaseSummary
+from services.release.card.whats_new import PreviousReleases, ReleaseSummary
 from services.strategy.links import RepoType
 from services.supabase.client import SupabaseSession
 from services.supabase.log import TableLog
@@ -100,8 +100,7 @@ def previous_releases(records: list[ReleaseRecord]) -> PreviousReleases:
     """Every published release that kept its summary, newest first, for the next "What's new"."""
     kept = [r for r in sorted(records, key=lambda r: r.released_at, reverse=True)
             if r.outcome == "published" and r.summary is not None]
-    return PreviousReleases(releases=[PastRelease(tier=r.tier, repo_id=r.repo_id,
-                                                  summary=r.summary.model_copy(update={"tag": r.tag}))
+    return PreviousReleases(releases=[(r.tier, r.summary.model_copy(update={"tag": r.tag}))
                                       for r in kept if r.summary is not None])
 
 

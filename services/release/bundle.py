@@ -321,8 +321,7 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_
     (`themes`: the feedback themes people raised, for the ones this release answers)."""
     tier, facts = data.tier, data.facts
     links = ReleaseLinks.for_plan(plan, hub_url)
-    before = previous.before(tier.name, ReleaseSummary.from_facts(facts), data.repo_id) if previous is not None \
-        else None
+    before = previous.before(tier.name, ReleaseSummary.from_facts(facts)) if previous is not None else None
     news = whats_new(before, facts, themes) if before is not None else None
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year, data.example, data.image,
                        data.generator, links, news, data.data_paths)

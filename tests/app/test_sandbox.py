@@ -91,11 +91,7 @@ def test_publish_a_tier_to_the_sandbox_see_it_on_releases_then_reset(own_sandbox
     no_exception(at)
     done = next(s.value for s in at.success if "published" in s.value)
     assert "is published" in done and "tag **v3**" in done and "Open it on the sandbox Hub" in done
-    repo = own_sandbox.hub.repos["brightrun/financial-eq-billboard-preview"]
-    assert set(repo.tags) == {"v1", "v2", "v3"}
-    card = repo.head.files["README.md"].decode()
-    news = card.split("## What's new", 1)[1].split("\n## ", 1)[0]
-    assert "(`v2`)" in news and "(`v1`)" not in news, news  # v3 compares with the newest release before it
+    assert set(own_sandbox.hub.repos["brightrun/financial-eq-billboard-preview"].tags) == {"v1", "v2", "v3"}
     assert not (tmp_path / "real").exists()  # the real history never saw it
     at.switch_page("app_pages/releases.py").run()
     assert {m.label: m.value for m in at.metric}["Published"] == "7"

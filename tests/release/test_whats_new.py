@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.release import bundle
-from services.release.card.whats_new import PastRelease, PreviousReleases, ReleaseSummary, whats_new
+from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
 from services.release.checks import runner
 from services.strategy import presets, sampling
 
@@ -18,8 +18,7 @@ def preview(demo_dataset):
     plan = presets.preset_billboard()
     chosen = sampling.select_plan(demo_dataset, plan)
     built = bundle.build_plan(demo_dataset, plan, chosen, with_image=False, previous=PreviousReleases(
-        releases=[PastRelease(tier="preview", summary=V1)]),
-        themes=["roth_ira_conversion", "shame_to_acceptance", "license"])
+        releases=[("preview", V1)]), themes=["roth_ira_conversion", "shame_to_acceptance", "license"])
     return demo_dataset, plan, chosen, built
 
 
@@ -55,40 +54,13 @@ def test_the_card_truth_check_passes_and_catches_a_section_that_lies(preview):
     assert any("What's new" in p.detail for p in result["card truth"].places)
 
 
-def _past(tier: str, summary: ReleaseSummary, repo: str = "brightrun/preview") -> PastRelease:
-    return PastRelease(tier=tier, repo_id=repo, summary=summary)
-
-
-def test_a_build_compares_with_the_newest_release_of_its_tier_to_its_repo(preview):
+def test_a_build_of_what_is_released_compares_with_the_release_before_it(preview):
     _, _, _, built = preview
     facts = built["preview"].facts
-    now = ReleaseSummary.from_facts(facts)
-    v2 = V1.model_copy(update={"tag": "v2", "conversations": 25})
-    v9 = V1.model_copy(update={"tag": "v9"})
-    history = PreviousReleases(releases=[_past("preview", v9, repo="elsewhere/x"), _past("preview", v2),
-                                         _past("preview", V1), _past("eq-100", V1)])
-    assert history.before("preview", now, "brightrun/preview") == v2  # its repo's newest, not another repo's
-    assert history.before("full", now, "brightrun/preview") is None
-    assert history.before("preview", now, "never/released-here") == v9  # the tier's newest, wherever it went
-
-
-def test_an_unchanged_rebuild_says_so_and_stays_the_same_card(preview):
-    """v1, then v2 and v3 holding the same data as this build: it is unchanged since v2, built once or again."""
-    _, _, _, built = preview
-    facts = built["preview"].facts
-    now = ReleaseSummary.from_facts(facts)
-    v2, v3 = now.model_copy(update={"tag": "v2"}), now.model_copy(update={"tag": "v3"})
-    assert PreviousReleases(releases=[_past("preview", v2), _past("preview", V1)]).before(
-        "preview", now, "brightrun/preview") == v2
-    assert PreviousReleases(releases=[_past("preview", v3), _past("preview", v2), _past("preview", V1)]).before(
-        "preview", now, "brightrun/preview") == v2
-    news = whats_new(v2, facts)
-    assert news.unchanged and news.conversations_added == 0 and news.examples_added == 0
-    from services.release.card.render import _ENV
-
-    template = _ENV.from_string("{% if news.unchanged %}Unchanged since `{{ news.previous.tag }}`: the same "
-                                "{{ news.previous.conversations | counted('conversation') }}{% endif %}")
-    assert template.render(news=news) == f"Unchanged since `v2`: the same {facts.conversations} conversations"
+    current = ReleaseSummary.from_facts(facts, tag="v2")
+    history = PreviousReleases(releases=[("preview", current), ("preview", V1), ("eq-100", V1)])
+    assert history.before("preview", ReleaseSummary.from_facts(facts)) == V1
+    assert history.before("full", ReleaseSummary.from_facts(facts)) is None
 
 
 def test_fewer_conversations_are_said_as_fewer():
@@ -100,25 +72,4 @@ def test_fewer_conversations_are_said_as_fewer():
                       quality_avg=3.0, quality_min=3.0, quality_max=3.0, human_reviewed_percent=0)
     news = whats_new(V1, facts)
     assert (news.conversations_added, news.examples_added, news.new_personas) == (-10, -30, [])
-    assert not news.unchanged
     assert news.numbers() >= {"10", "30", "2.9", "3", "20", "60"}
-
-
-def test_the_card_says_one_and_many_rightly(preview):
-    """'1 supervised example fewer', never '1 supervised examples fewer'; and an unchanged card says so."""
-    ds, plan, chosen, built = preview
-    facts = built["preview"].facts
-    one_more = ReleaseSummary.from_facts(facts).model_copy(
-        update={"tag": "v2", "supervised_examples": facts.supervised_examples + 1})
-    again = bundle.build_plan(ds, plan, chosen, with_image=False, previous=PreviousReleases(
-        releases=[PastRelease(tier="preview", summary=one_more)]))
-    section = again["preview"].card.split("## What's new", 1)[1].split("**Released together:**")[0]
-    assert "- 0 conversations added, 1 supervised example fewer." in section
-    same = ReleaseSummary.from_facts(facts).model_copy(update={"tag": "v2"})
-    rebuilt = bundle.build_plan(ds, plan, chosen, with_image=False, previous=PreviousReleases(
-        releases=[PastRelease(tier="preview", summary=same)]))
-    card = rebuilt["preview"].card
-    assert (f"Unchanged since the previous release (`v2`): the same {facts.conversations} conversations and "
-            f"{facts.supervised_examples} supervised examples.") in card
-    assert {c.name: c.status for c in runner.check_tier(rebuilt["preview"], plan, chosen, ds.consultant_profile,
-                                                        21).checks}["card truth"] == "pass"

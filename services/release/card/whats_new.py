@@ -51,7 +51,6 @@ class WhatsNew(BaseModel):
     quality_before: float | None = None
     quality_after: float | None = None
     answers: list[str] = Field(default_factory=list)  # feedback themes whose key the release covers more
-    unchanged: bool = False  # the same data as `previous`: a rebuild, said as such
 
     def numbers(self) -> set[str]:
         """Every number the section states, as the card prints it (for the card truth check)."""
@@ -60,41 +59,19 @@ class WhatsNew(BaseModel):
         return {fmt_number(v) for v in values if v is not None}
 
 
-def same_data(a: ReleaseSummary, b: ReleaseSummary) -> bool:
-    """Whether two releases hold the same data (their tags aside)."""
-    return a.model_dump(exclude={"tag"}) == b.model_dump(exclude={"tag"})
-
-
-class PastRelease(BaseModel):
-    """One published release of a tier, to one repo, as the history kept it."""
-
-    tier: str
-    repo_id: str | None = None  # None: a record that did not say (compared with whatever repo)
-    summary: ReleaseSummary
-
-
 class PreviousReleases(BaseModel):
     """Each tier's earlier releases, newest first, as the release history kept them."""
 
-    releases: list[PastRelease] = Field(default_factory=list)
+    releases: list[tuple[str, ReleaseSummary]] = Field(default_factory=list)  # (tier, summary)
 
-    def before(self, tier: str, current: ReleaseSummary, repo_id: str | None = None) -> ReleaseSummary | None:
-        """What this build compares with: the newest release of the same tier to the same repo (to any repo
-        when the tier was never released to this one: a release sent to a repo named at publish time). When
-        that release holds the same data, the build is a rebuild, compared with the first of the releases
-        that held it in a row — so "unchanged since v2" stays the card however often it is built again, and
-        publishing it again is "already up to date", not a new version."""
-        tiers = [r for r in self.releases if r.tier == tier]
-        here = [r for r in tiers if repo_id is None or r.repo_id in (None, repo_id)]
-        mine = [r.summary for r in (here or tiers)]
-        if not mine or not same_data(mine[0], current):
-            return mine[0] if mine else None
-        first = mine[0]
-        for summary in mine[1:]:
-            if not same_data(summary, current):
-                break
-            first = summary
-        return first
+    def before(self, tier: str, current: ReleaseSummary) -> ReleaseSummary | None:
+        """The tier's latest release that holds something else than `current`. A build of what is already
+        released compares with the release before it, so building it again gives the same card (and
+        publishing it again is "already up to date", not a new version)."""
+        for name, summary in self.releases:
+            if name == tier and summary.model_dump(exclude={"tag"}) != current.model_dump(exclude={"tag"}):
+                return summary
+        return None
 
 
 def _new(labels: list[LabelCount], before: dict[str, int]) -> list[str]:
@@ -107,8 +84,7 @@ def whats_new(previous: ReleaseSummary, facts: CardFacts, themes: Iterable[str] 
     grew = {key for before, after in ((previous.personas, now.personas), (previous.arcs, now.arcs),
                                       (previous.topics, now.topics))
             for key, n in after.items() if n > before.get(key, 0)}
-    return WhatsNew(previous=previous, unchanged=same_data(previous, now),
-                    conversations_added=facts.conversations - previous.conversations,
+    return WhatsNew(previous=previous, conversations_added=facts.conversations - previous.conversations,
                     examples_added=facts.supervised_examples - previous.supervised_examples,
                     new_personas=_new(facts.personas, previous.personas), new_arcs=_new(facts.arcs, previous.arcs),
                     new_topics=_new(facts.topics, previous.topics), quality_before=previous.quality_avg,
