@@ -73,3 +73,17 @@ def test_fewer_conversations_are_said_as_fewer():
     news = whats_new(V1, facts)
     assert (news.conversations_added, news.examples_added, news.new_personas) == (-10, -30, [])
     assert news.numbers() >= {"10", "30", "2.9", "3", "20", "60"}
+
+
+def test_the_card_says_one_and_many_rightly(preview):
+    """'1 supervised example fewer', never '1 supervised examples fewer'."""
+    ds, plan, chosen, built = preview
+    facts = built["preview"].facts
+    one_more = ReleaseSummary.from_facts(facts).model_copy(
+        update={"tag": "v2", "supervised_examples": facts.supervised_examples + 1})
+    again = bundle.build_plan(ds, plan, chosen, with_image=False,
+                              previous=PreviousReleases(releases=[("preview", one_more)]))
+    section = again["preview"].card.split("## What's new", 1)[1].split("**Released together:**")[0]
+    assert "- 0 conversations added, 1 supervised example fewer." in section
+    assert {c.name: c.status for c in runner.check_tier(again["preview"], plan, chosen, ds.consultant_profile,
+                                                        21).checks}["card truth"] == "pass"

@@ -105,6 +105,7 @@ def _quote(text: str) -> str:
 
 _ENV = jinja2.Environment(keep_trailing_newline=True, autoescape=False)  # the card is Markdown, not HTML
 _ENV.filters["num"] = lambda v: fmt_number(v)
+_ENV.filters["counted"] = lambda n, noun: f"{fmt_number(n)} {noun}{'' if n == 1 else 's'}"  # 1 example, 2 examples
 _ENV.filters["quote"] = _quote
 
 
