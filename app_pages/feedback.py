@@ -43,6 +43,7 @@ if isinstance(got, HubConfigError):
             "story shows what this page does.", icon=":material/key_off:")
     st.stop()
 read, names_from = got
+names = state.theme_names(ds)  # people read names; the CSV and the JSON keep the keys
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
 c1.caption(f"Read {read.read_at:%Y-%m-%d %H:%M} UTC from {len(read.repos)} repo(s) and Space(s) (at most "
            f"{state.TTL // 60} minutes old). Themes look for {names_from}.")
@@ -78,7 +79,7 @@ with left:
     else:
         st.altair_chart(charts.over_time(counts, snapshots.release_events(release_records())), width="stretch")
 with right:
-    themes = charts.themes_frame(read)
+    themes = charts.themes_frame(read, names)
     if themes.empty:
         st.caption("No theme raised yet.")
     else:
@@ -107,11 +108,11 @@ def _send(thread: Thread, text: str) -> str | None:
 
 
 action = inbox_panel.ReplyAction(hub, _send) if not isinstance(hub, HubConfigError) else None
-shown = inbox_panel.filtered(read)
+shown = inbox_panel.filtered(read, names)
 if not shown:
     st.caption("No thread matches these filters." if threads else "No thread yet on the repos read.")
 for i, thread in enumerate(shown):
-    inbox_panel.thread_view(thread, i, actor, action)
+    inbox_panel.thread_view(thread, i, actor, action, names)
 table = inbox_panel.table(shown)
 st.download_button("Download the threads (CSV)", lambda: csv_text(table), file_name="feedback-threads.csv",
                    mime="text/csv", icon=":material/download:", key="feedback.csv")
@@ -119,7 +120,8 @@ st.download_button("Download the threads (CSV)", lambda: csv_text(table), file_n
 st.subheader("Form answers")
 if read.form_answers:
     st.dataframe([{"when": a.created_at, "where": a.repo_id, "form": "Hub access form" if a.source == "hub_gate"
-                   else "landing feedback form", "answer": a.text, "themes": ", ".join(a.themes)}
+                   else "landing feedback form", "answer": a.text,
+                   "themes": ", ".join(names.get(th, th) for th in a.themes)}
                   for a in read.form_answers], hide_index=True, width="stretch",
                  column_config={"when": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                                 "answer": st.column_config.TextColumn(width="large")})

@@ -35,18 +35,21 @@ def over_time(counts: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, rules, tags).properties(height=240)
 
 
-def themes_frame(read: FeedbackRead) -> pd.DataFrame:
-    """One row per theme: how many threads and answers raised it, and the words that matched."""
-    return pd.DataFrame([{"theme": t.theme, "kind": t.kind, "count": t.count, "words": ", ".join(t.words)}
-                         for t in read.themes], columns=["theme", "kind", "count", "words"])
+def themes_frame(read: FeedbackRead, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per theme: its name, its key, how many threads and answers raised it, the words that matched."""
+    names = names or {}
+    return pd.DataFrame([{"name": names.get(t.theme, t.theme), "theme": t.theme, "kind": t.kind, "count": t.count,
+                          "words": ", ".join(t.words)} for t in read.themes],
+                        columns=["name", "theme", "kind", "count", "words"])
 
 
 def themes_bars(themes: pd.DataFrame) -> alt.Chart:
     """Themes as horizontal bars, most raised first; the matched words in the tooltip."""
     return alt.Chart(themes, title="What people talk about").mark_bar().encode(
-        y=alt.Y("theme:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("count:Q", title="Threads and form answers", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("kind:N", title="Kind"),
-        tooltip=[alt.Tooltip("theme:N"), alt.Tooltip("kind:N"), alt.Tooltip("count:Q"),
+        tooltip=[alt.Tooltip("name:N", title="Theme"), alt.Tooltip("theme:N", title="Key"), alt.Tooltip("kind:N"),
+                 alt.Tooltip("count:Q"),
                  alt.Tooltip("words:N", title="Words that matched")],
     ).properties(height=alt.Step(22))

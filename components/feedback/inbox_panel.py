@@ -34,12 +34,15 @@ def _age(at: datetime) -> str:
     return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} old"
 
 
-def filtered(read: FeedbackRead) -> list[Thread]:
-    """The filters, then the threads they keep (unanswered first, oldest first)."""
+def filtered(read: FeedbackRead, names: dict[str, str] | None = None) -> list[Thread]:
+    """The filters, then the threads they keep (unanswered first, oldest first). Themes are offered by
+    name (`names`: key → name), chosen by key."""
     threads = read.threads()
+    named = names or {}
     c1, c2, c3, c4 = st.columns(4)
     repos = c1.multiselect("Repo", sorted({t.repo_id for t in threads}), key=REPO_KEY)
-    themes = c2.multiselect("Theme", sorted({th for t in threads for th in t.themes}), key=THEME_KEY)
+    themes = c2.multiselect("Theme", sorted({th for t in threads for th in t.themes}, key=lambda k: named.get(k, k)),
+                            key=THEME_KEY, format_func=lambda k: named.get(k, k))
     status = c3.multiselect("Status", sorted({t.status for t in threads}), key=STATUS_KEY)
     answered = c4.segmented_control("Answered", list(ANSWERED), key=ANSWERED_KEY)
     return [t for t in threads if (not repos or t.repo_id in repos) and (not themes or set(themes) & set(t.themes))
@@ -56,7 +59,8 @@ def table(threads: list[Thread]) -> pd.DataFrame:
                                  "comments", "url"])
 
 
-def thread_view(t: Thread, index: int, actor: str | None, reply_to: ReplyAction | None) -> None:
+def thread_view(t: Thread, index: int, actor: str | None, reply_to: ReplyAction | None,
+                names: dict[str, str] | None = None) -> None:
     """One thread: state, themes with their words, every comment as text, the link, the reply."""
     state = "answered" if t.answered else f"unanswered · {_age(t.created_at)}"
     kind = "pull request" if t.is_pull_request else "discussion"
@@ -65,7 +69,8 @@ def thread_view(t: Thread, index: int, actor: str | None, reply_to: ReplyAction 
                      icon=":material/task_alt:" if t.answered else ":material/mark_chat_unread:"):
         st.caption(f"{kind} · {t.status} · {state} · opened by {plain(t.author)} on {t.created_at:%Y-%m-%d}")
         for match in t.matches:
-            st.caption(f":material/sell: **{plain(match.theme)}** — matched: {plain(', '.join(match.words))}")
+            st.caption(f":material/sell: **{plain((names or {}).get(match.theme, match.theme))}** — matched: "
+                       f"{plain(', '.join(match.words))}")
         for comment in t.comments:
             with st.container(border=True):
                 who = plain(comment.author) + (" (team)" if comment.owner_side else "")

@@ -8,7 +8,8 @@ import streamlit as st
 from components.batch.scaffolding_state import current_scaffolding
 from components.hub.client import client, published, records, settings, token_id
 from components.secrets import app_secrets
-from services.batch.scaffolding import counted
+from services.batch.plan import scaffolding_from_data
+from services.batch.scaffolding import counted, names_of
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox
@@ -29,6 +30,17 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
         return index_of(ds, None), f"the data's names (the scaffolding could not be read: {exc})"
     return index_of(ds, scaffolding), f"the data's names and {counted(scaffolding, where, ds)}"
+
+
+def theme_names(ds: LoadedDataset | None) -> dict[str, str]:
+    """Theme key → the name people read: the scaffolding's names (Supabase's or the demo's), else the data's
+    own; a lexicon theme ("license", "language") is its own word. Keys stay in the CSVs and the JSON."""
+    names = names_of(scaffolding_from_data(ds)) if ds is not None else {}
+    try:
+        scaffolding, _ = current_scaffolding(demo_fallback=True)
+    except SupabaseError:
+        scaffolding = None
+    return names | (names_of(scaffolding) if scaffolding is not None else {})
 
 
 def sightings() -> likers.SightingStore:

@@ -108,6 +108,10 @@ def test_without_a_token_the_inbox_is_the_sandboxs_story(released):
     m = {x.label: x.value for x in at.metric}
     assert int(m["Threads"]) >= 5 and int(m["Form answers"]) >= 5
     assert any("is a Spanish set planned?" in t.value for t in at.text)  # a seeded thread, shown as text
+    answers = next(d.value for d in at.dataframe if "answer" in d.value.columns)  # themes by name, not key
+    themes = {th for cell in answers["themes"] for th in cell.split(", ") if th}
+    assert themes and not any("_" in th for th in themes), themes
+    assert any("→" in th or " " in th for th in themes)  # an arc's or a topic's name, as people read it
 
 
 def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(released):
