@@ -6,13 +6,13 @@ batch body; the owner sends it (the page shows the `curl` line). Nothing is sent
 
 import streamlit as st
 
-from components.batch import charts, inputs
+from components.batch import charts, inputs, scaffolding_state
 from components.dataset.source import current_dataset
 from components.feedback import state as feedback_state
 from services.batch import body as platform
 from services.batch.choice import default_edge_share
 from services.batch.plan import plan_batch, scaffolding_from_data
-from services.batch.scaffolding import counted, names_of, readable
+from services.batch.scaffolding import names_of, readable
 from services.dataset.report import LoadError
 from services.hub.config import HubConfigError
 
@@ -27,7 +27,7 @@ except LoadError as exc:
 
 st.subheader("Inputs")
 scaffolding, where = inputs.scaffolding(ds.name == "demo dataset")
-st.caption(f":material/account_tree: Cells from {counted(scaffolding, where, ds)}.")
+st.caption(f":material/account_tree: Cells from {scaffolding_state.described(scaffolding, where, ds)}.")
 live, live_said = None, "none yet: the Hub is not configured (a `feedback --json` file can stand in)"
 try:
     got = feedback_state.inbox(ds)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.batch.scaffolding_state import current_scaffolding
+from components.batch.scaffolding_state import current_scaffolding, described
+from components.dataset.cache import dataset_key
 from components.hub.client import client, published, records, settings, token_id
 from components.secrets import app_secrets
 from services.batch.plan import scaffolding_from_data
-from services.batch.scaffolding import counted, names_of
+from services.batch.scaffolding import names_of
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox
@@ -29,13 +30,18 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
         scaffolding, where = current_scaffolding(demo_fallback=True)
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
         return index_of(ds, None), f"the data's names (the scaffolding could not be read: {exc})"
-    return index_of(ds, scaffolding), f"the data's names and {counted(scaffolding, where, ds)}"
+    return index_of(ds, scaffolding), f"the data's names and {described(scaffolding, where, ds)}"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _data_names(key: str, _ds: LoadedDataset) -> dict[str, str]:
+    return names_of(scaffolding_from_data(_ds))  # a pass over every conversation: once per dataset
 
 
 def theme_names(ds: LoadedDataset | None) -> dict[str, str]:
     """Theme key → the name people read: the scaffolding's names (Supabase's or the demo's), else the data's
     own; a lexicon theme ("license", "language") is its own word. Keys stay in the CSVs and the JSON."""
-    names = names_of(scaffolding_from_data(ds)) if ds is not None else {}
+    names = _data_names(dataset_key(ds), ds) if ds is not None else {}
     try:
         scaffolding, _ = current_scaffolding(demo_fallback=True)
     except SupabaseError:

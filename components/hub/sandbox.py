@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.secrets import app_secrets
-from services.hub.config import HubConfigError, hub_settings
+from services.hub.config import HubConfigError, hub_endpoint, hub_settings
 from services.sandbox import runtime
 from services.sandbox.runtime import BANNER, Sandbox
 
@@ -74,7 +74,7 @@ def sidebar_panel() -> None:
         token = _has_token()
         st.toggle("Sandbox", key=USE_KEY, help="A local Hub on 127.0.0.1 with a seeded story: publish, gate and "
                   "read traction without sending anything anywhere. Its records are kept apart from the real "
-                  "ones." + ("" if token else " Add a Hub token to publish for real (see the README)."))
+                  "ones." + ("" if token else " Add a Hub token to publish for real (docs/sandbox.md says how)."))
         if on:
             address()  # answering at once; its story seeded in the background if nobody has started it
             sandbox = runtime.served()
@@ -86,11 +86,8 @@ def sidebar_panel() -> None:
                 with st.popover("Reset sandbox", icon=":material/restart_alt:"):
                     st.write("Remove every rehearsal and start over from the seeded story?")
                     st.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
-        elif token:
-            from components.hub.client import settings
-
-            s = settings()
-            st.caption(f":material/cloud: **{getattr(s, 'endpoint', 'the Hub')}** with the configured token")
+        elif token:  # the configured Hub's address, read here: the client's module builds on this one
+            st.caption(f":material/cloud: **{hub_endpoint(app_secrets())}** with the configured token")
         else:
             st.caption(":material/cloud_off: No Hub: no token is configured, so nothing can be published. "
                        "Turn the sandbox on to rehearse.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,10 @@ if TYPE_CHECKING:
     from services.dataset.loader import LoadedDataset
 
 
+@functools.lru_cache(maxsize=1)
 def demo_scaffolding() -> Scaffolding:
-    """The demo's scaffolding (3 personas, 10 arcs, 17 topics, 10 templates, with ids)."""
+    """The demo's scaffolding (3 personas, 10 arcs, 17 topics, 10 templates, with ids): parsed once per
+    process (it is frozen), not on every page run that plans or themes with it."""
     import json
 
     from services.demo.scaffolding import scaffolding_document

@@ -37,6 +37,10 @@ NO_REGISTRY = ("a landing Space needs the studio connected to Supabase with the 
 STEP = "recording the landing page"
 
 
+def _refused() -> SupabaseError:
+    return SupabaseError("no_permission", NO_WRITE, TABLE)
+
+
 class LandingPage(BaseModel):
     """One published landing page, as the form functions check a submission against it."""
 
@@ -81,22 +85,16 @@ class SupabaseLandingPages:
         self.session = session
         self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
 
-    def _said(self, exc: SupabaseError) -> SupabaseError:
-        return SupabaseError("no_permission", NO_WRITE, TABLE) if exc.finding.code == "no_permission" else exc
-
     def pages(self) -> list[LandingPage]:
         """Every page recorded."""
-        try:
-            rows = fetch_all_saying(self.session, TABLE, COLUMNS, {}, order="space_id")
-        except SupabaseError as exc:
-            raise self._said(exc) from None
+        rows = fetch_all_saying(self.session, TABLE, COLUMNS, {"no_permission": _refused()}, order="space_id")
         return sorted((LandingPage.model_validate(r) for r in rows), key=lambda p: p.published_at)
 
     def _write(self, action: Callable[[], object]) -> None:
         try:
             call(self.session, f"table `{TABLE}`", action)
         except SupabaseError as exc:
-            raise self._said(exc) from None
+            raise (_refused() if exc.finding.code == "no_permission" else exc) from None
 
     def record(self, page: LandingPage) -> None:
         """Upsert the page, open."""

@@ -5,7 +5,7 @@ conversation, the lead form), `README.md` (the Space's configuration: `sdk: stat
 Hub's Spaces configuration reference) and the tier's zip. The form stores the lead in Supabase
 with the publishable key, then reveals the zip's link (`…/spaces/ID/resolve/main/TIER.zip`).
 
-How strong that gate is, said plainly (README, "The funnel"): the zip is a file of a public
+How strong that gate is, said plainly (docs/funnel.md): the zip is a file of a public
 Space, so anyone who reads the Space's files can download it without the form. The form is a
 polite toll, not a lock — right for a free lead magnet whose value is the contact, not the bytes.
 A tier worth locking goes to the Hub gated, or to a private Storage bucket with signed links.

@@ -32,7 +32,7 @@ from services.funnel.leads import JsonlLeads
 from services.funnel.space import LeadCapture
 from services.hub.config import HubSettings
 from services.records.stores import ANSWERS_FILE, LANDING_PAGES_FILE, LEADS_FILE, Records, folder_records
-from services.sandbox import hub_state
+from services.sandbox import hub_state, story
 from services.sandbox.forms import FormEndpoints
 from services.sandbox.http_server import Running
 from services.sandbox.hub_server import FORM_CORS, Answer, ExtensionRequest, LocalHub, User, start_local_hub
@@ -124,8 +124,6 @@ class Sandbox:
         if self.hub is None:
             _post(f"{self.url}/api/sandbox/reset")
             return
-        from services.sandbox import story
-
         with self.resetting:  # a reset asked for while the first run seeds its story waits for it, then resets
             with self.hub.lock:
                 self.hub.reset()

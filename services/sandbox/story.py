@@ -18,25 +18,27 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from services.dataset.loader import LoadedDataset, load_dataset
 from services.demo.cache import cached_demo
 from services.demo.generator import DEFAULT_SEED
-from services.feedback.forms import LandingFeedback
+from services.feedback.forms import JsonlAnswers, LandingFeedback
 from services.feedback.likers import LikerSighting
 from services.funnel.landing_pages import LandingPage, LandingRegistration
-from services.funnel.leads import LandingLead
-from services.funnel.space import space_files
+from services.funnel.leads import JsonlLeads, LandingLead
+from services.funnel.space import LeadCapture, space_files
 from services.hub import api as hub_api
 from services.hub import flow
+from services.hub.config import HubSettings
 from services.hub.dry_run import dry_run
 from services.hub.history import History, ReleaseRecord, previous_releases
 from services.hub.publish import PublishOptions
 from services.hub.snapshots import TractionSnapshot
+from services.records.stores import Records
 from services.release import bundle
 from services.release.checks import runner as checks
-from services.sandbox.hub_server import Repo, comment_event, liker, thread
+from services.sandbox.hub_server import LocalHub, Repo, comment_event, liker, thread
 from services.strategy import sampling
 from services.strategy.consent import CONSENT_VERSION, ROLES
 from services.strategy.gate_form import marketing_field
@@ -44,8 +46,35 @@ from services.strategy.links import repo_type
 from services.strategy.plans import AccessField, Gating, Plan, Relation, Selection, Tier
 from services.strategy.presets import preset_billboard
 
-if TYPE_CHECKING:
-    from services.sandbox.runtime import Sandbox
+
+class Stage(Protocol):
+    """What the story needs of the sandbox it plays in (`runtime.Sandbox` is one): the story is told to
+    a sandbox, and the runtime, which starts sandboxes, tells it — so the story never imports the runtime."""
+
+    url: str
+    hub: LocalHub | None
+
+    @property
+    def records(self) -> Records:
+        """Where the story's history, snapshots and sightings go."""
+
+    @property
+    def lead_log(self) -> JsonlLeads:
+        """Where its landing leads go."""
+
+    @property
+    def answer_log(self) -> JsonlAnswers:
+        """Where its landing form's answers go."""
+
+    @property
+    def privacy_url(self) -> str:
+        """The story's privacy notice."""
+
+    def settings(self) -> HubSettings:
+        """The Hub client's settings for the sandbox Hub."""
+
+    def lead_capture(self) -> LeadCapture:
+        """Where its landing pages' forms post."""
 
 SEED = 20261206
 V1_CONVERSATIONS = 180
@@ -100,7 +129,7 @@ def _demo(n: int) -> LoadedDataset:
     return load_dataset(cached_demo(n, DEFAULT_SEED), name=f"demo dataset ({n} conversations)")
 
 
-def release(sandbox: Sandbox, ds: LoadedDataset, plan: Plan, when: datetime) -> dict[str, str]:
+def release(sandbox: Stage, ds: LoadedDataset, plan: Plan, when: datetime) -> dict[str, str]:
     """Build, check and publish every released tier of `plan` to the sandbox, dated `when`: tier → repo id."""
     assert sandbox.hub is not None
     settings = sandbox.settings()
@@ -254,7 +283,7 @@ def _snapshots(repos: dict[str, str], start: datetime, now: datetime, v2: dateti
     return out
 
 
-def seed(sandbox: Sandbox, now: datetime | None = None) -> None:
+def seed(sandbox: Stage, now: datetime | None = None) -> None:
     """Put the whole story in an empty sandbox (its Hub served by this process)."""
     assert sandbox.hub is not None
     now = now or datetime.now(UTC)
