@@ -28,9 +28,9 @@ from services.hub import readiness
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError
 from services.hub.dry_run import against_nothing, dry_run
 from services.hub.errors import HubError
-from services.release.bundle import MANIFEST
 from services.release.card.render import COVERAGE_IMAGE, card_body
 from services.release.errors import ReleaseError
+from services.release.manifest import MANIFEST
 from services.strategy.links import repo_type
 from services.strategy.plans import DOWNLOAD_GATE
 

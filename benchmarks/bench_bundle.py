@@ -43,7 +43,7 @@ def main() -> None:
 
     from services.dataset.loader import load_dataset
     from services.demo import generator as demo
-    from services.release import bundle, convert
+    from services.release import bundle, convert, parquet
     from services.release.checks import runner as checks
     from services.strategy import presets, sampling
 
@@ -58,8 +58,8 @@ def main() -> None:
           f"{t_convert:.2f} s\n")
 
     def ours() -> None:
-        bundle.parquet_bytes(convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA))
-        bundle.parquet_bytes(convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA))
+        parquet.parquet_bytes(convert.to_table(conv_rows, convert.CONVERSATIONS_SCHEMA))
+        parquet.parquet_bytes(convert.to_table(pair_rows, convert.TRAINING_PAIRS_SCHEMA))
 
     def theirs() -> None:
         with tempfile.TemporaryDirectory() as cache:

@@ -32,12 +32,12 @@ TOKEN = "bench-token"
 WHOLE = """
 import sys
 from pathlib import Path
-import services.release.bundle as bundle
-real = bundle.read_release_dir
+import services.cli.publish as publishing
+real = publishing.read_release_dir
 def whole(folder):
     files, manifest = real(folder)
     return {p: Path(v).read_bytes() for p, v in files.items()}, manifest
-bundle.read_release_dir = whole
+publishing.read_release_dir = whole
 from services import cli
 sys.exit(cli.main(sys.argv[1:]))
 """

@@ -22,6 +22,7 @@ from services.dataset.summary import persona_arc_cells
 from services.funnel.space import LeadCapture, space_files
 from services.hub.history import previous_releases
 from services.release import bundle as bundles
+from services.release import tier_data
 from services.release.card.render import CardText
 from services.release.card.whats_new import PreviousReleases
 from services.release.checks import runner
@@ -35,13 +36,13 @@ TEXT_KEY = "release.card_text"
 
 @st.cache_resource(max_entries=8, show_spinner="Building the release files…")
 def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: Plan,
-               _selection: TierSelection) -> bundles.TierData:
+               _selection: TierSelection) -> tier_data.TierData:
     return bundles.prepare_tier(_ds, _plan, _selection)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _finished(key: str, plan_json: str, tier: str, text_json: str, hub_url: str, previous_json: str,
-              themes: tuple[str, ...], _data: bundles.TierData, _plan: Plan, _text: CardText,
+              themes: tuple[str, ...], _data: tier_data.TierData, _plan: Plan, _text: CardText,
               _previous: PreviousReleases | None) -> bundles.Bundle:
     """The card and manifest for one version of the words (hashing the files is not free)."""
     return bundles.finish_bundle(_data, _plan, _text, hub_url, _previous, themes)
@@ -78,7 +79,7 @@ def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bun
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _rows(key: str, plan_json: str, tier: str, _data: bundles.TierData) -> list[dict[str, Any]]:
+def _rows(key: str, plan_json: str, tier: str, _data: tier_data.TierData) -> list[dict[str, Any]]:
     return _data.conversations.to_pylist()
 
 
@@ -90,7 +91,7 @@ def released_rows(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelec
 
 
 def released_tiers(plan: Plan, selections: dict[str, TierSelection]) -> list[str]:
-    return [t.name for t in plan.tiers if t.channel in bundles.BUILDABLE and selections[t.name].error is None]
+    return [t.name for t in plan.tiers if t.channel in tier_data.BUILDABLE and selections[t.name].error is None]
 
 
 def pick_released_tier(plan: Plan, selections: dict[str, TierSelection], key: str) -> str:

@@ -22,8 +22,8 @@ from services.hub import flow as release_flow
 from services.hub import publish as hub_publish
 from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
-from services.release import bundle
 from services.release.errors import BundleDirError
+from services.release.manifest import read_release_dir
 from services.strategy.links import RepoType
 from services.supabase.config import ENV_PUBLISHABLE, ENV_URL
 from services.utils.files import FileSource
@@ -41,7 +41,7 @@ def _release(path: Path, repo_id: str | None, endpoint: str) -> tuple[Mapping[st
             raise BundleDirError(f"a landing Space needs {ENV_URL} and {ENV_PUBLISHABLE} (the project's publishable "
                                  "key, which the public page carries)")
         return space_files(data, space_id, endpoint, capture), manifest, "space", space_id
-    files, manifest = bundle.read_release_dir(path)
+    files, manifest = read_release_dir(path)
     if manifest.get("channel") not in {"hub_public", "hub_gated"}:
         raise BundleDirError(f"{path}: tier '{manifest.get('tier')}' is a {manifest.get('channel')} "
                              "tier; only Hub tiers and download zips are published")

@@ -13,7 +13,7 @@ from services.cli import EXIT_OK
 from services.cli.plans_arg import plan_from
 from services.cli.source import load
 from services.marketing import featured, kit
-from services.release import bundle
+from services.release import tier_data
 from services.release.card.render import CardText
 from services.release.errors import ReleaseError
 from services.strategy import sampling
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"plan '{plan.name}' has no tier '{args.tier}' (its tiers: "
                            f"{', '.join(t.name for t in plan.tiers)})")
     selection = sampling.select_plan(ds, plan)[args.tier]
-    rows = bundle.prepare_tier(ds, plan, selection, with_image=False).conversations.to_pylist()
+    rows = tier_data.prepare_tier(ds, plan, selection, with_image=False).conversations.to_pylist()
     ids = [args.conversation] if args.conversation else featured.featured(rows)
     out = Path(args.out)
     for cid in ids:

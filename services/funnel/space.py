@@ -28,9 +28,9 @@ from pydantic import BaseModel, SecretStr
 
 from services.funnel.landing import LandingForm, landing_page
 from services.marketing.kit import excerpt_of
-from services.release.bundle import MANIFEST
 from services.release.card.facts import CardFacts
 from services.release.errors import ReleaseError
+from services.release.manifest import MANIFEST
 from services.strategy.links import repo_url
 from services.supabase.config import ENV_URL, publishable_key
 

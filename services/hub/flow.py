@@ -20,9 +20,9 @@ from services.hub.dry_run import DryRun
 from services.hub.errors import HubError
 from services.hub.history import History, ReleaseRecord
 from services.hub.publish import PublishOptions, PublishResult, Step, publish
-from services.release.bundle import manifest_blocked
 from services.release.card.facts import CardFacts
 from services.release.card.whats_new import ReleaseSummary
+from services.release.manifest import manifest_blocked
 from services.utils.files import FileSource
 
 

@@ -5,49 +5,36 @@ assets/coverage.png, release.json. A download tier (EQ-100): one zip with both c
 JSONL, the card as README.md, a LICENSE and release.json. Building is deterministic: the same
 plan and data give the same bytes (no timestamps; fixed zip dates; sorted entries).
 
-The rows stream through in batches (`convert.tier_batches`) into the files' writers, the facts'
-tally and the card's example: nothing holds a whole table. A release is kept in memory (the app,
-small tiers) or its data files in a staging folder that `Bundle.write` renames into place (`bundle`).
+The rows stream through once (`tier_data.prepare_tier`); this module adds the card, the LICENSE and
+the manifest (`manifest.py`) and writes the whole. A release is kept in memory (the app, small tiers)
+or its data files in a staging folder that `Bundle.write` renames into place (`bundle`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
-import msgspec
-import pyarrow as pa
-
 from services import __version__
 from services.dataset.loader import LoadedDataset
-from services.dataset.summary import persona_arc_cells
-from services.release import convert, parquet
-from services.release.card.facts import CardFacts, FactsTally, Generator
-from services.release.card.image import coverage_png
-from services.release.card.render import CardText, render_card
+from services.release.card.facts import CardFacts
+from services.release.card.render import CardText, license_file, render_card
 from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
-from services.release.errors import BundleDirError, ReleaseError
-from services.release.read_back import released_table
-from services.release.sinks import FolderSink, MemorySink, Sink
-from services.strategy.links import HUB_URL, ReleaseLinks, default_repo_id
-from services.strategy.plans import Plan, Tier
+from services.release.manifest import MANIFEST, MANIFEST_FORMAT, manifest_bytes, plan_sha256
+from services.release.tier_data import BUILDABLE, TierData, prepare_tier
+from services.strategy.links import HUB_URL, ReleaseLinks
+from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
 from services.utils.files import CHUNK, FileSource, sha256_of, size_of
 
-MANIFEST = "release.json"
-MANIFEST_FORMAT = "lead-magnet-studio-release/1"
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 ZIP64_LIMIT = (1 << 31) - 1  # zipfile needs to know up front that an entry passes it
-BUILDABLE = ("hub_public", "hub_gated", "download")
 
 
 @dataclass
@@ -152,168 +139,6 @@ def _move_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def parquet_bytes(table: pa.Table) -> bytes:
-    """A table as one Parquet file (zstd, page index), as the Hub's dataset viewer and `datasets` read it."""
-    (data,) = parquet.config_files("table", table, parquet.ParquetLimits(file_bytes=2**62)).values()
-    return data
-
-
-def jsonl_bytes(table: pa.Table) -> bytes:
-    """A table as JSON Lines, one row per line (download tiers)."""
-    return b"".join(msgspec.json.encode(row) + b"\n" for row in table.to_pylist())
-
-
-class _ExamplePicker:
-    """The card's example, chosen while the rows stream by: the featured conversation if it is in the
-    tier, else the first with two answers (else the first); its first two exchanges."""
-
-    COLUMNS = ("conversation_id", "messages", "persona_name", "arc_name", "topic_name")
-
-    def __init__(self, featured: str | None) -> None:
-        self.featured = featured
-        self._featured: dict[str, Any] | None = None
-        self._two_answers: dict[str, Any] | None = None
-        self._first: dict[str, Any] | None = None
-
-    def offer(self, conversations: pa.Table) -> None:
-        """One batch of rows, in release order."""
-        if self._featured is not None or not conversations.num_rows:
-            return
-        ids = conversations.column("conversation_id").to_pylist()
-        if self.featured not in ids and self._two_answers is not None:
-            return  # nothing this batch can change
-        rows = conversations.select(list(self.COLUMNS)).to_pylist()
-        self._first = self._first or rows[0]
-        if self.featured in ids:
-            self._featured = rows[ids.index(self.featured)]
-        self._two_answers = self._two_answers or next(
-            (row for row in rows if sum(m["role"] == "assistant" for m in row["messages"]) >= 2), None)
-
-    def example(self) -> dict[str, Any] | None:
-        """What the card shows (None for an empty tier)."""
-        chosen = self._featured or self._two_answers or self._first
-        if chosen is None:
-            return None
-        dialogue = [m for m in chosen["messages"] if m["role"] != "system"][:4]
-        return {"persona": chosen["persona_name"], "arc": chosen["arc_name"], "topic": chosen["topic_name"],
-                "messages": dialogue, "conversation_id": chosen["conversation_id"]}
-
-
-def _year(ds: LoadedDataset) -> int:
-    created = (ds.file_metadata.created_date if ds.file_metadata else None) or ""
-    return int(created[:4]) if created[:4].isdigit() else 2025
-
-
-def plan_sha256(plan: Plan) -> str:
-    """The plan's fingerprint in the manifest: which plan built this release."""
-    return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class TierData:
-    """What a tier releases apart from its card: the data files, their facts, the card's example.
-    Built once per (data, plan) in one pass over the rows; the card is re-rendered from it whenever its
-    text changes. The released tables are read back from the files only when asked for."""
-
-    tier: Tier
-    repo_id: str
-    facts: CardFacts
-    data_files: dict[str, FileSource]
-    image: str | None
-    year: int
-    source: dict[str, str]
-    conversation_ids: list[str]
-    example: dict[str, Any] | None
-    generator: Generator | None = None
-    data_paths: dict[str, str] | None = None  # config → its Parquet file or shard glob (Hub tiers)
-    staging: Path | None = None  # the folder holding the data files (None: they are in memory)
-
-    @cached_property
-    def conversations(self) -> pa.Table:
-        """The `conversations` config as released, read back whole (small tiers: previews, share kits)."""
-        return released_table(self.tier.channel, self.data_files, "conversations")
-
-    @cached_property
-    def pairs(self) -> pa.Table:
-        """The `training_pairs` config as released, read back whole (small tiers)."""
-        return released_table(self.tier.channel, self.data_files, "training_pairs")
-
-
-class _JsonlWriter:
-    """A download tier's config as JSON Lines, written batch by batch."""
-
-    def __init__(self, sink: Sink, path: str) -> None:
-        self.path, self._sink, self._handle = path, sink, sink.open(path)
-
-    def write(self, table: pa.Table) -> None:
-        """Append the rows."""
-        self._handle.write(jsonl_bytes(table))
-
-    def close(self) -> list[str]:
-        """Finish the file; its path."""
-        self._handle.close()
-        return [self.path]
-
-    def abort(self) -> None:
-        """Close the file after a failure."""
-        self._handle.close()
-
-
-def prepare_tier(ds: LoadedDataset, plan: Plan, selection: TierSelection, with_image: bool = True,
-                 limits: parquet.ParquetLimits = parquet.DEFAULT_LIMITS, staging: Path | None = None,
-                 batch: int = convert.CONVERSATIONS_PER_BATCH) -> TierData:
-    """A tier's data files, facts and example (everything but the card), in one pass over its rows,
-    `batch` conversations at a time (the files do not depend on it); kept-back tiers refused. The files go to
-    memory, or under `staging` (a new folder, for releases of any size). Parquet is shaped by `limits`
-    (row groups and shards by size, `services.release.parquet`)."""
-    tier = plan.tier(selection.tier)
-    if tier.channel not in BUILDABLE:
-        raise ReleaseError(f"tier '{tier.name}' is kept back ({tier.channel}): it is not released")
-    folder = Path(tempfile.mkdtemp(prefix=f".{tier.name}.staging.", dir=staging)) if staging is not None else None
-    sink: Sink = FolderSink(folder) if folder is not None else MemorySink()
-    writers: dict[str, parquet.ConfigWriter | _JsonlWriter]
-    if tier.channel == "download":
-        writers = {c: _JsonlWriter(sink, f"{c}.jsonl") for c in convert.CONFIG_SCHEMAS}
-    else:
-        writers = {c: parquet.ConfigWriter(c, schema, sink, limits) for c, schema in convert.CONFIG_SCHEMAS.items()}
-    tally, picker, ids = FactsTally(), _ExamplePicker(tier.featured_conversation), []
-    try:
-        for conversations, pairs in convert.tier_batches(ds, selection, batch):
-            writers["conversations"].write(conversations)
-            writers["training_pairs"].write(pairs)
-            tally.add(conversations, pairs)
-            picker.offer(conversations)
-            ids += conversations.column("conversation_id").to_pylist()
-        written = {config: writer.close() for config, writer in writers.items()}
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    files = sink.files()
-    facts = tally.facts(ds.consultant_profile, persona_arc_cells(ds))
-    image = None
-    paths: dict[str, str] | None = None
-    if tier.channel != "download":
-        paths = {config: parquet.data_files_glob(config, names) for config, names in written.items()}
-        png = coverage_png(tally.light) if with_image else None
-        if png is not None:
-            files["assets/coverage.png"] = png
-            image = "assets/coverage.png"
-    return TierData(tier=tier, repo_id=default_repo_id(plan, tier), facts=facts, data_files=files, image=image,
-                    year=_year(ds), source={"name": ds.name, "format": ds.format, "fingerprint": ds.fingerprint},
-                    conversation_ids=ids, example=picker.example(), generator=_generator(ds), data_paths=paths,
-                    staging=folder)
-
-
-def _generator(ds: LoadedDataset) -> Generator | None:
-    meta = ds.file_metadata
-    if meta is None or not (meta.target_model or meta.format_spec):
-        return None
-    return Generator(model=meta.target_model, format=meta.format_spec, version=meta.version)
-
-
 def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_url: str = HUB_URL,
                   previous: PreviousReleases | None = None, themes: Iterable[str] = ()) -> Bundle:
     """The card, the license, the manifest: the bundle as it will be released, its links on `hub_url`.
@@ -328,8 +153,7 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_
     files = dict(data.data_files)
     files["README.md"] = card.encode("utf-8")
     if tier.channel == "download" or tier.license == "other":  # the Hub asks for the text of an 'other' license
-        files["LICENSE"] = (f"License: {tier.license}\n\n" + card.split("## License", 1)[-1].split("##")[0].strip()
-                            + "\n").encode("utf-8")
+        files["LICENSE"] = license_file(tier, data.generator).encode("utf-8")
     bundle = Bundle(tier=tier.name, channel=tier.channel, repo_id=data.repo_id, files=files, facts=facts, card=card,
                     conversation_ids=list(data.conversation_ids), links=links, staging=data.staging)
     bundle.manifest = {
@@ -361,11 +185,6 @@ def build_bundle(ds: LoadedDataset, plan: Plan, selection: TierSelection, text: 
                          previous, themes)
 
 
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    """The manifest as stable, indented JSON bytes."""
-    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
-
-
 def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
                texts: dict[str, CardText] | None = None, with_image: bool = True,
                hub_url: str = HUB_URL, previous: PreviousReleases | None = None,
@@ -385,38 +204,3 @@ def build_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelectio
             b.discard()
         raise
     return built
-
-
-def read_release_dir(folder: Path) -> tuple[dict[str, Path], dict[str, Any]]:
-    """The files of a Hub tier folder written by `bundle` (their paths: they are published from disk,
-    never read whole), each checked against its manifest's sha256 in chunks."""
-    folder = Path(folder)
-    manifest_path = folder / MANIFEST
-    if not folder.is_dir():
-        raise BundleDirError(f"{folder}: not a folder (a Hub tier's release folder is expected)")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BundleDirError(f"{folder}: no {MANIFEST}; is this a folder written by `bundle`?") from None
-    except ValueError as exc:
-        raise BundleDirError(f"{manifest_path}: not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        raise BundleDirError(f"{manifest_path}: not a release manifest ({MANIFEST_FORMAT})")
-    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
-    listed = manifest.get("files") or {}
-    for path, entry in listed.items():
-        if path not in files:
-            raise BundleDirError(f"{folder}: {path} is listed in {MANIFEST} but missing")
-        if sha256_of(files[path]) != entry.get("sha256"):
-            raise BundleDirError(f"{folder}: {path} was changed after the bundle was built (sha256 differs)")
-    extra = sorted(set(files) - set(listed) - {MANIFEST})
-    if extra:
-        raise BundleDirError(f"{folder}: files not in the release: {', '.join(extra)}")
-    return files, manifest
-
-
-def manifest_blocked(manifest: dict[str, Any]) -> list[str]:
-    """The blocking checks recorded in a manifest that no override covers."""
-    overridden = {name for o in manifest.get("check_overrides") or [] for name in o.get("checks", [])}
-    return [c["name"] for c in manifest.get("checks") or []
-            if c.get("status") == "block" and c["name"] not in overridden]

@@ -192,3 +192,9 @@ def shape_problems(files: Mapping[str, FileSource], configs: list[str],
                     problems.append(ShapeProblem(path, f"row group {i} has no page index"))
                     break
     return problems
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """A table as one Parquet file (zstd, page index), as the Hub's dataset viewer and `datasets` read it."""
+    (data,) = config_files("table", table, ParquetLimits(file_bytes=2**62)).values()
+    return data

@@ -11,7 +11,7 @@ import pytest
 
 from services.funnel.landing import CONSENT_VERSION, MARKETING_WORDING, LandingForm, landing_page
 from services.marketing import kit
-from services.release import bundle
+from services.release import tier_data
 from services.release.errors import ReleaseError
 from services.strategy import presets, sampling
 from tests.support import jwt
@@ -23,7 +23,7 @@ from tests.support.public_forms import clear, record_page
 def eq100(demo_dataset):
     plan = presets.preset_billboard()
     chosen = sampling.select_plan(demo_dataset, plan)
-    data = bundle.prepare_tier(demo_dataset, plan, chosen["eq-100"], with_image=False)
+    data = tier_data.prepare_tier(demo_dataset, plan, chosen["eq-100"], with_image=False)
     rows = data.conversations.to_pylist()
     return data.facts, kit.excerpt_of(rows[0], "EQ-100", turns=2)
 

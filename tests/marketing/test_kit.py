@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from services.marketing import kit
-from services.release import bundle
+from services.release import tier_data
 from services.release.errors import ReleaseError
 from services.strategy import presets, sampling
 
@@ -16,7 +16,7 @@ from services.strategy import presets, sampling
 def billboard_rows(demo_dataset):
     plan = presets.preset_billboard()
     chosen = sampling.select_plan(demo_dataset, plan)
-    return {tier: bundle.prepare_tier(demo_dataset, plan, chosen[tier], with_image=False).conversations.to_pylist()
+    return {tier: tier_data.prepare_tier(demo_dataset, plan, chosen[tier], with_image=False).conversations.to_pylist()
             for tier in ("preview", "eq-100")}
 
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from huggingface_hub import DatasetCard
 
-from services.release import bundle
+from services.release import bundle, tier_data
 from services.release.card import facts
 from services.release.card import render as card
 from services.strategy import presets, sampling
@@ -178,7 +178,7 @@ def test_calls_to_action_and_sections(bundles_by_preset):
 def test_the_words_are_editable_and_the_numbers_stay(demo_dataset):
     plan = presets.preset_giveaway()
     sel = sampling.select_plan(demo_dataset, plan)["full"]
-    data = bundle.prepare_tier(demo_dataset, plan, sel, with_image=False)
+    data = tier_data.prepare_tier(demo_dataset, plan, sel, with_image=False)
     edited = bundle.finish_bundle(data, plan, card.CardText(title="Advisor EQ", summary="Hand-written intro."))
     assert "# Advisor EQ" in edited.card and "Hand-written intro." in edited.card
     assert edited.facts == bundle.finish_bundle(data, plan).facts

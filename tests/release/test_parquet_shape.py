@@ -8,7 +8,7 @@ import io
 import pyarrow.parquet as pq
 import pytest
 
-from services.release import bundle
+from services.release import bundle, tier_data
 from services.release.checks import runner
 from services.release.parquet import ParquetLimits, config_files, shape_problems
 from services.strategy import presets, sampling
@@ -20,7 +20,7 @@ SMALL = ParquetLimits(row_group_bytes=60_000, file_bytes=250_000)  # the real li
 def sharded(demo_dataset, tmp_path_factory):
     plan = presets.preset_giveaway()
     chosen = sampling.select_plan(demo_dataset, plan)
-    data = bundle.prepare_tier(demo_dataset, plan, chosen["full"], with_image=False, limits=SMALL)
+    data = tier_data.prepare_tier(demo_dataset, plan, chosen["full"], with_image=False, limits=SMALL)
     b = bundle.finish_bundle(data, plan)
     return demo_dataset, plan, chosen, b
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.release import bundle, convert, parquet
+from services.release import bundle, convert, parquet, tier_data
 from services.release.parquet import ConfigWriter, ParquetLimits
 from services.release.sinks import MemorySink
 from services.strategy import presets, sampling
@@ -27,8 +27,8 @@ def _digests(files) -> dict[str, str]:
 def test_the_release_is_the_same_bytes_whatever_the_batch_size(demo_dataset, limits):
     plan = presets.preset_giveaway()
     selection = sampling.select_plan(demo_dataset, plan)["full"]
-    whole = bundle.prepare_tier(demo_dataset, plan, selection, with_image=False, limits=limits, batch=1000)
-    streamed = bundle.prepare_tier(demo_dataset, plan, selection, with_image=False, limits=limits, batch=7)
+    whole = tier_data.prepare_tier(demo_dataset, plan, selection, with_image=False, limits=limits, batch=1000)
+    streamed = tier_data.prepare_tier(demo_dataset, plan, selection, with_image=False, limits=limits, batch=7)
     assert _digests(streamed.data_files) == _digests(whole.data_files)
     assert streamed.facts == whole.facts and streamed.example == whole.example
     assert streamed.conversation_ids == whole.conversation_ids == sorted(whole.conversation_ids)

@@ -103,16 +103,28 @@ def _quote(text: str) -> str:
     return re.sub(r"\n+", "\n>\n> ", text.strip())
 
 
-_ENV = jinja2.Environment(keep_trailing_newline=True, autoescape=False)  # the card is Markdown, not HTML
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), keep_trailing_newline=True,
+                          autoescape=False)  # the card is Markdown, not HTML
 _ENV.filters["num"] = lambda v: fmt_number(v)
 _ENV.filters["counted"] = lambda n, noun: f"{fmt_number(n)} {noun}{'' if n == 1 else 's'}"  # 1 example, 2 examples
 _ENV.filters["quote"] = _quote
 
 
-@functools.lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
-    """The card template, compiled once per process: compiling costs ~30 ms, rendering ~1 ms."""
-    return _ENV.from_string(TEMPLATE.read_text(encoding="utf-8"))
+@functools.lru_cache(maxsize=2)
+def _template(name: str = TEMPLATE.name) -> jinja2.Template:
+    """A template beside this module, compiled once per process: compiling costs ~30 ms, rendering ~1 ms."""
+    return _ENV.get_template(name)
+
+
+def _license_text(tier: Tier) -> str:
+    return LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`.")
+
+
+def license_file(tier: Tier, generator: Generator | None = None) -> str:
+    """The LICENSE that travels with a download tier or an 'other' license (the Hub asks for its text):
+    the card's License section on its own (`license_section.md.j2`, which the card includes)."""
+    return _template("license.txt.j2").render(license=tier.license, license_text=_license_text(tier),
+                                              generator=generator)
 
 
 def _landing_label(plan: Plan, links: ReleaseLinks, tier: Tier) -> str:
@@ -149,7 +161,7 @@ def render_card(plan: Plan, tier: Tier, text: CardText, facts: CardFacts, repo_i
         text=text, f=facts, ctas=ctas, siblings=links.siblings(tier.name), license=tier.license, repo_id=repo_id,
         year=year, example=example, news=news,
         download=tier.channel == "download", generator=generator,
-        image=image, license_text=LICENSE_TEXTS.get(tier.license, f"See the license `{tier.license}`."),
+        image=image, license_text=_license_text(tier),
         repo_page=repo_url(links.endpoint, "dataset", repo_id),
         citation_key=re.sub(r"[^a-z0-9]", "", repo_id.split("/")[-1].lower()) or "dataset",
     )

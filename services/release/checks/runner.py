@@ -20,6 +20,7 @@ from services.release.checks.pii import check_personal_data
 from services.release.checks.released import released_batches
 from services.release.checks.report import TierReport
 from services.release.checks.shape import check_shape
+from services.release.manifest import MANIFEST, manifest_bytes
 from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
 
@@ -50,7 +51,7 @@ def attach_report(b: bundles.Bundle, report: TierReport) -> None:
     """Record the checks (and any override) in the bundle's release.json."""
     b.manifest["checks"] = [{"name": c.name, "status": c.status, "summary": c.summary} for c in report.checks]
     b.manifest["check_overrides"] = [o.model_dump() for o in report.overrides]
-    b.files[bundles.MANIFEST] = bundles.manifest_bytes(b.manifest)
+    b.files[MANIFEST] = manifest_bytes(b.manifest)
 
 
 def check_plan(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
