@@ -4,6 +4,7 @@ Deterministic and explained: every chosen conversation says why. The studio writ
 batch body; the owner sends it (the page shows the `curl` line). Nothing is sent from here.
 """
 
+import pandas as pd
 import streamlit as st
 
 from components.batch import charts, inputs, scaffolding_state
@@ -50,20 +51,20 @@ for note in plan.notes:
 s = plan.summary
 m = st.columns(4)
 m[0].metric("Conversations", f"{s.conversations:,}", help=f"{s.edge_cases:,} edge cases", border=True)
-m[1].metric("Training pairs (expected)", f"{s.expected_pairs:,}", help="the data's mean pairs per conversation",
-            border=True)
+m[1].metric("Training pairs", f"≈ {s.expected_pairs:,}", border=True,
+            help="Expected, from the data's mean pairs per conversation")
 m[2].metric("Cost", f"${s.cost_usd:,.2f}", border=True)
 m[3].metric("Time", platform.duration(s.seconds), help=f"{request.concurrency} at a time", border=True)
 
+names = names_of(plan.scaffolding)  # people read names; the body keeps the ids
 st.subheader("Coverage before → after")
-st.altair_chart(charts.coverage_heatmaps(charts.coverage_frame(plan.choice.before, plan.choice.after)))
+st.altair_chart(charts.coverage_heatmaps(charts.coverage_frame(plan.choice.before, plan.choice.after, names)))
 
 st.subheader("What the batch generates, and why")
-names = names_of(plan.scaffolding)  # people read names; the body keeps the ids
-st.dataframe([{"#": i + 1, "tier": p.tier, "persona": names.get(p.persona, p.persona), "arc": names.get(p.arc, p.arc),
-               "topic": names.get(p.topic, p.topic), "why": readable("; ".join(p.reasons), names)}
-              for i, p in enumerate(plan.choice.picks)],
-             hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
+picks = pd.DataFrame([{"#": i + 1, "tier": p.tier, "persona": names.get(p.persona, p.persona),
+                       "arc": names.get(p.arc, p.arc), "topic": names.get(p.topic, p.topic),
+                       "why": readable("; ".join(p.reasons), names)} for i, p in enumerate(plan.choice.picks)])
+st.table(picks.set_index("#"), border="horizontal")  # a table that wraps: every reason read whole at 1280 px
 
 st.subheader("The body")
 if plan.data is None:

@@ -57,9 +57,13 @@ event = st.dataframe(
     shown[["conversation_id", "persona_name", "arc_name", "topic_name", "turns", "supervised_examples", "quality",
            "tiers"]],
     hide_index=True, width="stretch", height=280, on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
-    column_config={"conversation_id": "Conversation", "persona_name": "Persona", "arc_name": "Arc",
-                   "topic_name": "Topic", "turns": "Turns", "supervised_examples": "Examples",
-                   "quality": st.column_config.NumberColumn("Quality", format="%.2f"), "tiers": "In tiers"})
+    column_config={  # every column in view at 1280 px: the id's start is enough to tell rows apart
+        "conversation_id": st.column_config.TextColumn("Conversation", width="small",
+                                                       help="Its id: open it for the whole id and a link"),
+        "persona_name": "Persona", "arc_name": "Arc", "topic_name": "Topic",
+        "turns": st.column_config.NumberColumn("Turns", width="small"),
+        "supervised_examples": st.column_config.NumberColumn("Examples", width="small"),
+        "quality": st.column_config.NumberColumn("Quality", format="%.2f", width="small"), "tiers": "In tiers"})
 
 rows = event.selection.rows if event is not None else []
 if rows:

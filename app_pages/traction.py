@@ -26,7 +26,7 @@ from services.hub import snapshots, traction
 from services.hub.config import HOW_TO_CONFIGURE, HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
 from services.hub.snapshots import TractionSnapshot
-from services.utils.untrusted import csv_text
+from services.utils.untrusted import csv_text, table_text
 
 TTL = 60
 SERIES_KEY = "traction.series"
@@ -144,16 +144,19 @@ for item in read.items:
             leads = latest.landing_leads if latest else None
             m[0].metric("Landing-page leads", f"{leads:,}" if leads is not None else "—")
             m[1].metric("Likes", f"{item.likes:,}")
-            m[2].metric("Kind", "landing Space")
+            m[2].metric("Kind", "Space", help="A landing page: its form takes the leads")
             continue
         m[0].metric("Downloads (30 days)", f"{item.downloads:,}")
         m[1].metric("Downloads (all time)", f"{item.downloads_all_time:,}")
         m[2].metric("Likes", f"{item.likes:,}")
-        m[3].metric("Access", "gated · " + str(item.gated) if item.gated else ("private" if item.private else "open"))
+        m[3].metric("Access", "gated" if item.gated else ("private" if item.private else "open"))
         if item.gated:
-            st.caption(f"{len(item.requests):,} access request(s): see the Leads page for who asked.")
+            approval = "approved by hand" if item.gated == "manual" else "approved at once"
+            st.caption(f"Gated, requests {approval}: {len(item.requests):,} access request(s); the Leads page "
+                       "says who asked.")
         if item.discussions:
-            st.dataframe(pd.DataFrame([d.model_dump() for d in item.discussions]), hide_index=True, width="stretch",
+            st.dataframe(pd.DataFrame([d.model_dump() | {"title": table_text(d.title)} for d in item.discussions]),
+                         hide_index=True, width="stretch",
                          column_config={"url": st.column_config.LinkColumn("link", display_text="open"),
                                         "created_at": st.column_config.DatetimeColumn("opened", format="YYYY-MM-DD")})
         else:

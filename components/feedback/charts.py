@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from services.feedback.models import FeedbackRead
+from services.hub.snapshots import release_marks
 
 
 def over_time_frame(read: FeedbackRead) -> pd.DataFrame:
@@ -22,7 +23,8 @@ def over_time_frame(read: FeedbackRead) -> pd.DataFrame:
 
 
 def over_time(counts: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
-    """Threads and form answers per day, stacked; each release a dashed rule with its tag."""
+    """Threads and form answers per day, stacked; each release a dashed rule, and one label per moment a
+    plan went out ("v2: preview, eq-100, full"), never three drawn over each other."""
     bars = alt.Chart(counts, title="Threads and form answers per day").mark_bar().encode(
         x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b")),
         y=alt.Y("count:Q", title="How many", axis=alt.Axis(tickMinStep=1)),
@@ -30,7 +32,7 @@ def over_time(counts: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("day:T", format="%Y-%m-%d"), alt.Tooltip("kind:N"), alt.Tooltip("count:Q")])
     rules = alt.Chart(events).mark_rule(strokeDash=[4, 3], color="#888").encode(
         x="released_at:T", tooltip=[alt.Tooltip("label:N", title="Release"), alt.Tooltip("repo_id:N", title="Repo")])
-    tags = alt.Chart(events).mark_text(align="left", dx=3, dy=-6, fontSize=10, color="#555").encode(
+    tags = alt.Chart(release_marks(events)).mark_text(align="left", dx=3, dy=-6, fontSize=10, color="#555").encode(
         x="released_at:T", y=alt.value(0), text="label:N")
     return alt.layer(bars, rules, tags).properties(height=240)
 

@@ -16,6 +16,7 @@ from services.sandbox import runtime
 from services.sandbox.runtime import BANNER, Sandbox
 
 USE_KEY = "hub.sandbox"
+CONFIRM_KEY = "hub.sandbox.confirm"  # the reset was asked for: the sidebar asks to confirm it
 
 
 def _has_token() -> bool:
@@ -58,6 +59,7 @@ def address() -> str:
 
 
 def _reset() -> None:
+    st.session_state[CONFIRM_KEY] = False
     with st.spinner("Resetting the sandbox…"):
         current().reset()
     st.cache_data.clear()  # every page's reads of the old sandbox
@@ -83,14 +85,25 @@ def sidebar_panel() -> None:
             else:
                 st.caption(f":material/science: **Sandbox Hub** at {sandbox.url} · records in "
                            f"`{sandbox.folder.name}/`")
-                with st.popover("Reset sandbox", icon=":material/restart_alt:"):
-                    st.write("Remove every rehearsal and start over from the seeded story?")
-                    st.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
+                _reset_control()
         elif token:  # the configured Hub's address, read here: the client's module builds on this one
             st.caption(f":material/cloud: **{hub_endpoint(app_secrets())}** with the configured token")
         else:
             st.caption(":material/cloud_off: No Hub: no token is configured, so nothing can be published. "
                        "Turn the sandbox on to rehearse.")
+
+
+def _reset_control() -> None:
+    """A reset asks once, in place, and the question goes away with the answer (a popover would stay
+    open over the page after the reset)."""
+    if not st.session_state.get(CONFIRM_KEY):
+        st.button("Reset sandbox", icon=":material/restart_alt:", key="hub.sandbox.ask",
+                  on_click=lambda: st.session_state.update({CONFIRM_KEY: True}))
+        return
+    st.caption("Remove every rehearsal and start over from the seeded story?")
+    left, right = st.columns(2)
+    left.button("Reset", type="primary", key="hub.sandbox.reset", on_click=_reset)
+    right.button("Cancel", key="hub.sandbox.cancel", on_click=lambda: st.session_state.update({CONFIRM_KEY: False}))
 
 
 def banner() -> None:

@@ -1,6 +1,8 @@
 """The release plan being worked on, shared by the Strategy and Samples pages.
 
-Owns the `plan.*` session-state keys. Every change goes through `set_plan`, which bumps a
+Owns the `plan.*` session-state keys. A session opens on the plan that made the newest release (the
+release history keeps it), so the Strategy page never contradicts what is out; with no release yet, on
+the Billboard preset. Every change goes through `set_plan`, which bumps a
 version number: widgets that edit the plan include it in their keys, so loading another plan
 resets them instead of leaving stale values behind. Selections are cached per (dataset, plan).
 """
@@ -11,7 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from components.dataset.cache import dataset_key
+from components.hub.client import release_records
 from services.dataset.loader import LoadedDataset
+from services.dataset.report import LoadError
+from services.hub.history import plan_in_force
 from services.strategy import compare
 from services.strategy.plans import Plan
 from services.strategy.presets import PRESETS
@@ -23,9 +28,21 @@ ORIGIN_KEY = "plan.origin"
 DEFAULT_PRESET = "billboard"
 
 
+def _opening_plan() -> tuple[Plan, str]:
+    """The plan of the newest release and where it comes from; the default preset when none kept one."""
+    try:
+        newest = plan_in_force(release_records())
+    except (LoadError, OSError):  # the history cannot be read: its page says why
+        newest = None
+    if newest is None or newest.plan is None:
+        return PRESETS[DEFAULT_PRESET](), f"preset: {DEFAULT_PRESET}"
+    return newest.plan, f"the newest release ({newest.tag or 'untagged'} of {newest.tier}, " \
+                        f"{newest.released_at:%Y-%m-%d})"
+
+
 def current_plan() -> Plan:
     if PLAN_KEY not in st.session_state:
-        set_plan(PRESETS[DEFAULT_PRESET](), f"preset: {DEFAULT_PRESET}")
+        set_plan(*_opening_plan())
     return st.session_state[PLAN_KEY]
 
 

@@ -21,8 +21,9 @@ from services.hub.errors import HubError
 from services.hub.history import History, ReleaseRecord
 from services.hub.publish import PublishOptions, PublishResult, Step, publish
 from services.release.card.facts import CardFacts
-from services.release.card.whats_new import ReleaseSummary
-from services.release.manifest import manifest_blocked
+from services.release.card.whats_new import ReleaseSummary, WhatsNew
+from services.release.manifest import files_digest, manifest_blocked
+from services.strategy.plans import Plan
 from services.utils.files import FileSource
 
 
@@ -32,6 +33,7 @@ class ReleaseContext(BaseModel):
     tier: str
     plan_name: str | None = None
     plan_sha256: str | None = None
+    plan: Plan | None = None
     conversations: int | None = None
     supervised_examples: int | None = None
     overrides: list[str] = Field(default_factory=list)
@@ -47,10 +49,17 @@ def context_from_manifest(manifest: dict[str, Any]) -> ReleaseContext:
     try:
         summary = ReleaseSummary.from_facts(CardFacts.model_validate(manifest["facts"])) if manifest.get("facts") \
             else None
+        news = WhatsNew.model_validate(manifest["whats_new"]) if manifest.get("whats_new") else None
     except ValueError:  # a manifest of an older release: its record keeps no summary
-        summary = None
+        summary = news = None
+    try:
+        plan = Plan.model_validate(manifest["plan"]) if manifest.get("plan") else None
+    except ValueError:  # a plan of an older version: the record keeps its name and digest only
+        plan = None
+    if summary is not None:
+        summary = summary.model_copy(update={"files_sha256": files_digest(manifest), "news": news})
     return ReleaseContext(tier=manifest.get("tier", "?"), plan_name=(manifest.get("plan") or {}).get("name"),
-                          plan_sha256=manifest.get("plan_sha256"), conversations=counts.get("conversations"),
+                          plan_sha256=manifest.get("plan_sha256"), plan=plan, conversations=counts.get("conversations"),
                           supervised_examples=counts.get("supervised_examples"), overrides=overrides,
                           blocked=manifest_blocked(manifest), summary=summary)
 
@@ -81,7 +90,7 @@ def attempt(api: HfApi, settings: HubSettings, files: Mapping[str, FileSource], 
     record the outcome whatever it is."""
     base = {"actor": actor, "tier": context.tier, "repo_id": options.repo_id, "repo_type": options.repo_type,
             "plan_name": context.plan_name,
-            "plan_sha256": context.plan_sha256, "conversations": context.conversations,
+            "plan_sha256": context.plan_sha256, "plan": context.plan, "conversations": context.conversations,
             "supervised_examples": context.supervised_examples, "overrides": context.overrides,
             "summary": context.summary}
     if context.blocked:

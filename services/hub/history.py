@@ -14,8 +14,9 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from services.release.card.whats_new import PreviousReleases, ReleaseSummary
+from services.release.card.whats_new import PreviousRelease, PreviousReleases, ReleaseSummary
 from services.strategy.links import RepoType
+from services.strategy.plans import Plan
 from services.supabase.client import SupabaseSession
 from services.supabase.log import TableLog
 from services.utils.jsonl import JsonlLog
@@ -38,6 +39,8 @@ class ReleaseRecord(BaseModel):
     url: str | None = None
     plan_name: str | None = None
     plan_sha256: str | None = None
+    plan: Plan | None = Field(default=None, description="the whole plan that made the release: the Strategy page "
+                                                       "opens on the newest one's")
     conversations: int | None = None
     supervised_examples: int | None = None
     overrides: list[str] = Field(default_factory=list, description="checks overridden, with who and why")
@@ -88,6 +91,12 @@ def latest_published(records: list[ReleaseRecord], tier: str) -> ReleaseRecord |
     return max(landed, key=lambda r: r.released_at, default=None)
 
 
+def plan_in_force(records: list[ReleaseRecord]) -> ReleaseRecord | None:
+    """The newest published release that kept its plan: what is out was made by that plan."""
+    return max((r for r in records if r.outcome == "published" and r.plan is not None),
+               key=lambda r: r.released_at, default=None)
+
+
 class PublishedRepo(BaseModel):
     """A repo or Space that reached the Hub, with the tier it holds (its latest release's)."""
 
@@ -100,7 +109,8 @@ def previous_releases(records: list[ReleaseRecord]) -> PreviousReleases:
     """Every published release that kept its summary, newest first, for the next "What's new"."""
     kept = [r for r in sorted(records, key=lambda r: r.released_at, reverse=True)
             if r.outcome == "published" and r.summary is not None]
-    return PreviousReleases(releases=[(r.tier, r.summary.model_copy(update={"tag": r.tag}))
+    return PreviousReleases(releases=[PreviousRelease(tier=r.tier, repo_id=r.repo_id,
+                                                      summary=r.summary.model_copy(update={"tag": r.tag}))
                                       for r in kept if r.summary is not None])
 
 

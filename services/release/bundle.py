@@ -25,8 +25,8 @@ from services import __version__
 from services.dataset.loader import LoadedDataset
 from services.release.card.facts import CardFacts
 from services.release.card.render import CardText, license_file, render_card
-from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
-from services.release.manifest import MANIFEST, MANIFEST_FORMAT, manifest_bytes, plan_sha256
+from services.release.card.whats_new import PreviousReleases, ReleaseSummary, WhatsNew, whats_new
+from services.release.manifest import MANIFEST, MANIFEST_FORMAT, files_digest, manifest_bytes, plan_sha256
 from services.release.tier_data import BUILDABLE, TierData, prepare_tier
 from services.strategy.links import HUB_URL, ReleaseLinks
 from services.strategy.plans import Plan
@@ -142,12 +142,24 @@ def _move_or_copy(source: Path, target: Path) -> None:
 def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_url: str = HUB_URL,
                   previous: PreviousReleases | None = None, themes: Iterable[str] = ()) -> Bundle:
     """The card, the license, the manifest: the bundle as it will be released, its links on `hub_url`.
-    `previous`: the tiers' earlier releases: a tier released before says what is new since
+    `previous`: the earlier releases: a tier released to its repo before says what is new since
     (`themes`: the feedback themes people raised, for the ones this release answers)."""
-    tier, facts = data.tier, data.facts
     links = ReleaseLinks.for_plan(plan, hub_url)
-    before = previous.before(tier.name, ReleaseSummary.from_facts(facts)) if previous is not None else None
-    news = whats_new(before, facts, themes) if before is not None else None
+    digests = {path: sha256_of(source) for path, source in data.data_files.items()}  # hashed once, however built
+    latest = previous.latest(data.tier.name, data.repo_id) if previous is not None else None
+    if latest is None:
+        return _assemble(data, plan, text, links, None, digests)
+    if latest.holds_the_same_as(ReleaseSummary.from_facts(data.facts)):
+        again = _assemble(data, plan, text, links, latest.news, digests)
+        if files_digest(again.manifest) == latest.files_sha256:
+            return again  # that release itself, byte for byte: publishing it is "already up to date"
+    return _assemble(data, plan, text, links, whats_new(latest, data.facts, themes), digests)
+
+
+def _assemble(data: TierData, plan: Plan, text: CardText | None, links: ReleaseLinks, news: WhatsNew | None,
+              digests: dict[str, str]) -> Bundle:
+    """The bundle with this "What's new" (`digests`: the data files' sha256)."""
+    tier, facts = data.tier, data.facts
     card = render_card(plan, tier, text or CardText(), facts, data.repo_id, data.year, data.example, data.image,
                        data.generator, links, news, data.data_paths)
     files = dict(data.data_files)
@@ -168,8 +180,8 @@ def finish_bundle(data: TierData, plan: Plan, text: CardText | None = None, hub_
                    "messages": facts.messages},
         "conversation_ids": bundle.conversation_ids,
         "facts": facts.model_dump(mode="json"), "citation_year": data.year,
-        "files": {path: {"sha256": digest, "bytes": size_of(files[path])}
-                  for path, digest in bundle.sha256().items()},
+        "files": {path: {"sha256": digests.get(path) or sha256_of(files[path]), "bytes": size_of(files[path])}
+                  for path in sorted(files)},
         "check_overrides": [],
         "whats_new": news.model_dump(mode="json") if news is not None else None,
     }

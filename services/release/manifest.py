@@ -21,6 +21,14 @@ def plan_sha256(plan: Plan) -> str:
     return hashlib.sha256(json.dumps(plan.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
+def files_digest(manifest: dict[str, Any]) -> str:
+    """One digest of every file the manifest lists (all but itself): two releases with the same digest
+    hold the same bytes, whatever their checks recorded."""
+    listed = manifest.get("files") or {}
+    lines = "".join(f"{path} {entry.get('sha256')}\n" for path, entry in sorted(listed.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     """The manifest as stable, indented JSON bytes."""
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")

@@ -8,7 +8,9 @@ Hub client to the sandbox Hub, recorded in the sandbox's history — and then da
 
 - v1, three weeks ago: the billboard plan (a public preview, EQ-100 behind the landing Space's form,
   the full set gated by hand) on the first 180 demo conversations;
-- v2, last week: the same plan on all 242, whose cards say what is new;
+- v2, last week: the same plan on the first 210, whose cards say what is new; the demo's 242 are what
+  the platform made since, so publishing today (the quick start's v3) is a new version of each tier,
+  and the Strategy page opens on this plan (the history keeps it);
 - 21 daily traction snapshots, 40 landing leads, a dozen access requests (pending, accepted,
   rejected), threads (one a bot's), likers, and landing-form suggestions.
 """
@@ -78,6 +80,7 @@ class Stage(Protocol):
 
 SEED = 20261206
 V1_CONVERSATIONS = 180
+V2_CONVERSATIONS = 210
 DAYS = 21
 LEADS = 40
 ACTOR = "sandbox-owner (the sandbox's story)"
@@ -291,7 +294,7 @@ def seed(sandbox: Stage, now: datetime | None = None) -> None:
     rng = random.Random(SEED)
     plan = story_plan(sandbox.privacy_url)
     release(sandbox, _demo(V1_CONVERSATIONS), plan, start)
-    repos = release(sandbox, _demo(242), plan, v2)
+    repos = release(sandbox, _demo(V2_CONVERSATIONS), plan, v2)
     records = sandbox.records
     leads = _leads(rng, repos["eq-100"], start, now)
     requests = _requests(rng, start, now)

@@ -119,7 +119,7 @@ def test_next_batch_on_the_demo_covers_the_empty_arcs_and_offers_the_body(releas
     no_exception(at)
     m = {x.label: x.value for x in at.metric}
     assert (m["Conversations"], m["Cost"]) == ("24", "$10.80")
-    reasons = at.dataframe[0].value
+    reasons = at.table[0].value  # a table that wraps, so every reason is read whole
     for arc in ("Fear → Confidence", "Grief → Rebuilding", "Resentment → Understanding"):  # names, not keys
         assert any(f"arc {arc} has 0 conversations" in why for why in reasons["why"])
     assert not any("`" in why or "_" in why for why in reasons["why"])  # no raw markup, no key
@@ -135,7 +135,7 @@ def test_next_batch_lifts_what_the_live_feedback_asks_for(released):
     at = _open(released, "app_pages/next_batch.py")
     no_exception(at)
     assert any("the Feedback page's live read" in c.value for c in at.caption)
-    reasons = at.dataframe[0].value
+    reasons = at.table[0].value
     assert any("topic Roth IRA Conversion asked for in 1 thread" in why for why in reasons["why"])
 
 
@@ -173,6 +173,6 @@ def test_next_batch_without_ids_offers_no_body_and_says_how_to_get_them(tmp_path
     at.text_input(key="source.path").set_value(str(path)).run()
     at.switch_page("app_pages/next_batch.py").run()
     no_exception(at)
-    assert len(at.dataframe[0].value) == 24  # the batch is chosen and explained
+    assert len(at.table[0].value) == 24  # the batch is chosen and explained
     assert any("No body to send" in e.value and "has no id in the scaffolding" in e.value for e in at.error)
     assert not [b for b in at.get("download_button")] and not [c for c in at.code if c.language == "json"]

@@ -54,7 +54,7 @@ def test_every_page_shows_what_it_does_with_no_secrets(page):
     metrics, tables, charts = PAGES[page]
     shown = {m.label for m in at.metric}
     assert metrics <= shown, shown
-    assert len(at.dataframe) >= tables
+    assert len(at.dataframe) + len(at.table) >= tables
     assert _charts(at) >= charts
     assert not [i.value for i in at.info if "not configured" in i.value]  # never only a notice
 
@@ -95,9 +95,12 @@ def test_publish_a_tier_to_the_sandbox_see_it_on_releases_then_reset(own_sandbox
     assert not (tmp_path / "real").exists()  # the real history never saw it
     at.switch_page("app_pages/releases.py").run()
     assert {m.label: m.value for m in at.metric}["Published"] == "7"
+    at.button(key="hub.sandbox.ask").click().run()
     at.button(key="hub.sandbox.reset").click().run()
     no_exception(at)
     assert {m.label: m.value for m in at.metric}["Published"] == "6"
+    assert "hub.sandbox.reset" not in {b.key for b in at.button}
+    assert "hub.sandbox.ask" in {b.key for b in at.button}  # the question went away with the answer
     assert "v3" not in own_sandbox.hub.repos["brightrun/financial-eq-billboard-preview"].tags
 
 

@@ -11,9 +11,24 @@ def _tiers(at) -> dict[str, int]:
     return dict(zip(table["tier"], table["conversations"], strict=True))
 
 
-def test_default_plan_is_the_billboard_and_the_presets_are_compared():
+def test_the_page_opens_on_the_plan_of_the_newest_release():
+    """The sandbox's story was released with the billboard plan whose full set is gated for buyers: the
+    page shows that plan (not the preset that keeps the full set back), and says where it comes from."""
     at = open_app("app_pages/strategy.py")
     no_exception(at)
+    plan = at.session_state["plan.current"]
+    assert [(t.name, t.channel) for t in plan.tiers] == [("preview", "hub_public"), ("eq-100", "download"),
+                                                         ("full", "hub_gated")]
+    assert at.session_state["plan.origin"].startswith("the newest release (v2 of ")
+    assert any(c.value.endswith(f"from {at.session_state['plan.origin']}") for c in at.caption)
+    assert _tiers(at) == {"full dataset": 242, "preview": 30, "eq-100": 43, "full": 199}  # disjoint from eq-100
+
+
+def test_with_no_release_the_page_opens_on_the_billboard_and_compares_the_presets(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))  # nothing released yet
+    at = open_app("app_pages/strategy.py", sandbox=False)
+    no_exception(at)
+    assert at.session_state["plan.origin"] == "preset: billboard"
     assert _tiers(at) == {"full dataset": 242, "preview": 30, "eq-100": 43, "full": 242}
     glance = at.dataframe[0].value.set_index("question")
     assert list(glance.columns) == ["Full giveaway", "Billboard (3-tier funnel)", "Hybrid (gated)"]
@@ -23,8 +38,13 @@ def test_default_plan_is_the_billboard_and_the_presets_are_compared():
         "Download plan (YAML)", "Download plan (JSON)", "Decision brief (HTML)"]
 
 
+def _on_the_billboard(at):
+    at.segmented_control(key="strategy.preset").set_value("billboard").run()
+    return at
+
+
 def test_the_page_recommends_and_one_goal_flips_the_answer():
-    at = open_app("app_pages/strategy.py")
+    at = _on_the_billboard(open_app("app_pages/strategy.py"))
     no_exception(at)
     assert at.success[0].value.startswith("**Recommended: Hybrid (gated)**")
     assert "Main risk" in at.warning[0].value and "0 of 731 supervised examples are public" in at.warning[0].value
@@ -36,7 +56,7 @@ def test_the_page_recommends_and_one_goal_flips_the_answer():
 
 
 def test_the_recommendation_and_a_what_if_are_one_click_from_the_plan():
-    at = open_app("app_pages/strategy.py")
+    at = _on_the_billboard(open_app("app_pages/strategy.py"))
     at.button(key="advice.use").click().run()
     no_exception(at)
     assert at.session_state["plan.current"].name == "hybrid"

@@ -1,12 +1,15 @@
-"""Out of the box, in Chromium: the app started with no secrets and no credentials shows every page on
-the sandbox's seeded story, publishes a tier to the sandbox from the Publish page, takes a lead through
-the sandbox's landing Space, sees both on Releases and Leads, resets — and the app's process never
-tries to reach a host beyond 127.0.0.1 (every connection it attempts is logged by an audit hook)."""
+"""The README's quick start, in Chromium at 1280 px: the app started with no secrets and no credentials
+shows every page on the sandbox's seeded story (a screenshot of each saved under tests/artifacts/), no
+page contradicts the plan that made it, and none shows raw markup; the Publish page publishes the
+preview as v3, whose card compares with v2; the sandbox's landing Space takes a lead, seen on Releases
+and Leads; the sandbox resets — and neither the app's process nor the browser ever reaches a host
+beyond 127.0.0.1 (every connection the app attempts is logged by an audit hook)."""
 
 from __future__ import annotations
 
 import os
 import re
+import urllib.request
 from urllib.parse import urlsplit
 
 from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
@@ -23,18 +26,36 @@ PREVIEW = "brightrun/financial-eq-billboard-preview"
 SPACE = "brightrun/financial-eq-billboard-eq-100"
 
 
+def _shown_text(page) -> str:
+    """What the page shows as text: its rendered Markdown, and its tables' cells (the data grid keeps an
+    accessible copy of the cells it draws on its canvas)."""
+    parts = page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
+    parts += page.locator('[data-testid="stDataFrame"] table').all_text_contents()
+    return "\n".join(parts)
+
+
+def _whole_page_shot(page, path) -> None:
+    """The page from top to bottom at 1280 px: Streamlit scrolls inside its main pane, so the window is
+    made as tall as the pane's content for the shot."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(max(height, 1000), 12_000)})
+    page.wait_for_timeout(300)  # charts resize to the new window
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+
 def _metric(page, label: str) -> str:
     return page.locator('[data-testid="stMetric"]', has_text=label).first.locator(
         '[data-testid="stMetricValue"]').inner_text()
 
 
-def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_the_machine(tmp_path, artifacts):
+def test_the_quick_start_as_the_readme_tells_it(tmp_path, artifacts):
     log = tmp_path / "connections.jsonl"
     env = {"LMS_CONNECT_LOG": str(log), "STUDIO_RELEASES_FILE": str(tmp_path / "real" / "history.jsonl"),
            "PYTHONPATH": os.pathsep.join([str(audit_dir(tmp_path / "audit")), str(ROOT)])}
     assert not any(k.startswith(("HF_TOKEN", "SUPABASE_")) for k in os.environ)
     asked: set[str] = set()  # every host the browser was made to ask, from every page
-    with streamlit_app(env=env, timeout=120) as url, chromium_page(1400, 1400) as page:
+    with streamlit_app(env=env, timeout=120) as url, chromium_page(1280, 1000) as page:
         page.on("request", lambda r: asked.add(urlsplit(r.url).hostname or urlsplit(r.url).scheme))
         page.goto(url)
         wait_until_idle(page, 180_000)  # the first run may wait for the sandbox's story to be seeded
@@ -44,7 +65,11 @@ def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_t
             page.locator(CONTENT).first.wait_for(timeout=60_000)
             assert page.locator(CONTENT).count() >= 1, title
             assert page.get_by_text("is not configured").count() == 0, title
-            page.screenshot(path=str(artifacts / f"sandbox-{title.lower().replace(' & ', '-').replace(' ', '-')}.png"))
+            assert page.get_by_text("kept back: it is not released").count() == 0, title  # the story's plan
+            shown = _shown_text(page)
+            assert "<!--" not in shown and "`" not in shown, (title, shown[:2000])
+            name = title.lower().replace(" & ", "-").replace(" ", "-")
+            _whole_page_shot(page, artifacts / f"quick-start-1280-{name}.png")
         banner = page.get_by_text(BANNER).first.locator("xpath=ancestor::*[@data-testid='stMarkdownContainer']")
         sandbox = re.search(r"\((http://127\.0\.0\.1:\d+)\)", banner.inner_text()).group(1)
 
@@ -57,7 +82,11 @@ def test_out_of_the_box_every_page_then_a_rehearsed_release_and_nothing_leaves_t
         wait_until_idle(page)
         assert_no_exception(page)
         assert page.get_by_text("tag v3").count() + page.locator("strong", has_text="v3").count() >= 1
-        page.screenshot(path=str(artifacts / "sandbox-published.png"))
+        _whole_page_shot(page, artifacts / "quick-start-1280-published.png")
+        with urllib.request.urlopen(f"{sandbox}/datasets/{PREVIEW}/resolve/v3/README.md", timeout=10) as answer:
+            card = answer.read().decode()
+        assert "Compared with the previous release (`v2`)" in card  # the newest release to that repo
+        assert "behind its access form" in card  # the plan's link to its full tier, kept
         open_page(page, "Releases")
         assert _metric(page, "Published") == "7"
 

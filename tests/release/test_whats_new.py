@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from services.hub import flow
 from services.release import bundle
-from services.release.card.whats_new import PreviousReleases, ReleaseSummary, whats_new
+from services.release.card.render import CardText
+from services.release.card.whats_new import PreviousRelease, PreviousReleases, ReleaseSummary, whats_new
 from services.release.checks import runner
 from services.strategy import presets, sampling
+from services.strategy.links import default_repo_id
+
+
+def _released(plan, tier: str, summary: ReleaseSummary, repo_id: str | None = None) -> PreviousRelease:
+    return PreviousRelease(tier=tier, repo_id=repo_id or default_repo_id(plan, plan.tier(tier)), summary=summary)
+
 
 V1 = ReleaseSummary(tag="v1", conversations=20, supervised_examples=60, personas={"anxious_planner": 20},
                     arcs={"shame_to_acceptance": 20}, topics={"roth_ira_conversion": 20}, quality_avg=2.9)
@@ -18,7 +26,7 @@ def preview(demo_dataset):
     plan = presets.preset_billboard()
     chosen = sampling.select_plan(demo_dataset, plan)
     built = bundle.build_plan(demo_dataset, plan, chosen, with_image=False, previous=PreviousReleases(
-        releases=[("preview", V1)]), themes=["roth_ira_conversion", "shame_to_acceptance", "license"])
+        releases=[_released(plan, "preview", V1)]), themes=["roth_ira_conversion", "shame_to_acceptance", "license"])
     return demo_dataset, plan, chosen, built
 
 
@@ -54,13 +62,52 @@ def test_the_card_truth_check_passes_and_catches_a_section_that_lies(preview):
     assert any("What's new" in p.detail for p in result["card truth"].places)
 
 
-def test_a_build_of_what_is_released_compares_with_the_release_before_it(preview):
-    _, _, _, built = preview
-    facts = built["preview"].facts
-    current = ReleaseSummary.from_facts(facts, tag="v2")
-    history = PreviousReleases(releases=[("preview", current), ("preview", V1), ("eq-100", V1)])
-    assert history.before("preview", ReleaseSummary.from_facts(facts)) == V1
-    assert history.before("full", ReleaseSummary.from_facts(facts)) is None
+def _published(b: bundle.Bundle, tag: str) -> PreviousRelease:
+    """What the history keeps of a published bundle (as `flow` records it)."""
+    summary = flow.context_from_manifest(b.manifest).summary
+    assert summary is not None
+    return PreviousRelease(tier=b.tier, repo_id=b.repo_id, summary=summary.model_copy(update={"tag": tag}))
+
+
+def test_the_previous_release_is_the_newest_of_the_same_tier_to_the_same_repo(preview):
+    _, plan, _, _ = preview
+    v2 = V1.model_copy(update={"tag": "v2", "conversations": 25})
+    history = PreviousReleases(releases=[_released(plan, "preview", V1, "someone/elsewhere"),
+                                         _released(plan, "preview", v2), _released(plan, "preview", V1),
+                                         _released(plan, "eq-100", V1)])
+    repo = default_repo_id(plan, plan.tier("preview"))
+    assert history.latest("preview", repo) == v2  # not the newer release to another repo, not v1 behind it
+    assert history.latest("preview", "someone/new-repo") == V1  # never released there: the newest anywhere
+    assert history.latest("full", repo) is None  # a tier never released: nothing to compare
+
+
+def test_building_the_newest_release_again_gives_its_bytes(preview):
+    """v2 compared with v1; built again with v2 published, it is v2 byte for byte (so publishing it is
+    "already up to date"), not a v3 saying "unchanged since v2"."""
+    ds, plan, chosen, built = preview
+    v2 = built["preview"]
+    history = PreviousReleases(releases=[_published(v2, "v2"), _released(plan, "preview", V1)])
+    again = bundle.build_plan(ds, plan, chosen, with_image=False, previous=history,
+                              themes=["roth_ira_conversion", "shame_to_acceptance", "license"])["preview"]
+    assert again.sha256() == v2.sha256()
+    assert "Compared with the previous release (`v1`)" in again.card
+
+
+def test_the_same_conversations_with_a_new_card_say_so(preview):
+    """Same data as v2, other words on the card: a new release, and its section says nothing changed in
+    the data since v2 (the release before it), instead of comparing with v1 again."""
+    ds, plan, chosen, built = preview
+    history = PreviousReleases(releases=[_published(built["preview"], "v2"), _released(plan, "preview", V1)])
+    retitled = {"preview": CardText(title="Financial Advisor Conversations, retitled")}
+    again = bundle.build_plan(ds, plan, chosen, texts=retitled, with_image=False, previous=history)["preview"]
+    facts = again.facts
+    section = again.card.split("## What's new", 1)[1].split("**Released together:**")[0]
+    assert f"The same conversations as the previous release (`v2`): {facts.conversations} conversations and " \
+           f"{facts.supervised_examples} supervised examples, nothing added or removed." in section
+    assert "v1" not in section and "added," not in section
+    assert again.manifest["whats_new"]["unchanged"] is True
+    assert {c.name: c.status for c in runner.check_tier(again, plan, chosen, ds.consultant_profile, 21).checks}[
+        "card truth"] == "pass"
 
 
 def test_fewer_conversations_are_said_as_fewer():
@@ -82,7 +129,7 @@ def test_the_card_says_one_and_many_rightly(preview):
     one_more = ReleaseSummary.from_facts(facts).model_copy(
         update={"tag": "v2", "supervised_examples": facts.supervised_examples + 1})
     again = bundle.build_plan(ds, plan, chosen, with_image=False,
-                              previous=PreviousReleases(releases=[("preview", one_more)]))
+                              previous=PreviousReleases(releases=[_released(plan, "preview", one_more)]))
     section = again["preview"].card.split("## What's new", 1)[1].split("**Released together:**")[0]
     assert "- 0 conversations added, 1 supervised example fewer." in section
     assert {c.name: c.status for c in runner.check_tier(again["preview"], plan, chosen, ds.consultant_profile,

