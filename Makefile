@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-trl lint typecheck bench browser postgrest clean
+.PHONY: run test test-trl lint typecheck docs bench browser postgrest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,9 @@ browser:
 postgrest: $(VENV)/.dev
 	$(BIN)/python -m tests.support.postgrest_binary
 
-# The whole suite, after the two static checks (both must be clean), TRL's training test included.
-test: lint typecheck browser postgrest $(VENV)/.trl
+# The whole suite, after the two static checks and the manual's strict build (all must be clean), TRL's
+# training test included.
+test: lint typecheck docs browser postgrest $(VENV)/.trl
 	$(BIN)/python -m pytest
 
 # torch, transformers and TRL for the training test: `make test` installs them, `make run` never does
@@ -53,6 +54,10 @@ $(VENV)/.trl: requirements-trl.txt $(VENV)/.dev
 # Only the TRL training test, for a quick look after a change to the release format.
 test-trl: $(VENV)/.trl
 	$(BIN)/python -m pytest -m trl tests/release/test_trl.py
+
+# The manual (docs/, mkdocs.yml) into .site/: --strict, so a link to a missing page or anchor fails.
+docs: $(VENV)/.dev
+	$(BIN)/mkdocs build --strict --quiet
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@
 The form is what the page is for, so consent is split the way the law asks: the delivery consent
 (the file is sent because the visitor asked) is required; the marketing consent is a separate box,
 never ticked in advance, with its exact wording and that wording's version stored with the lead.
-The page calls Supabase's `submit_lead` function (db/migrations/20261207_public_forms.sql) with the
+The page calls Supabase's `submit_lead` function (supabase/migrations/20261207010000_public_forms.sql) with the
 project's publishable key, which may be public; a service-role key is refused here, before it could
 leak. Everything the page holds is anyone's, so the page only asks: the database decides what is
 stored (one row per call, text normalised and limited, only for a landing page the studio published,

@@ -1,7 +1,7 @@
 """The landing pages the studio published: the only places a public form submission may name.
 
 Publishing a landing Space records its Space id, tier, consent wordings' versions and the roles
-its select offers; the database's form functions (db/migrations/20261207_public_forms.sql) accept a
+its select offers; the database's form functions (supabase/migrations/20261207010000_public_forms.sql) accept a
 submission only for a page recorded here and not retired, so a made-up `space_id` or `tier` stores
 nothing and feeds no count. Written with the service role (Supabase's `landing_pages` table) or, in
 the sandbox, to a JSON-lines file its form endpoints read.

@@ -1,7 +1,7 @@
 """Landing-page leads, read back from Supabase's `leads` table by those who may.
 
 Leads are personal data: the table grants `anon` an insert and nothing else, and the studio's
-readers need the service role (see db/migrations/20261127_leads.sql). A key that may not read
+readers need the service role (see supabase/migrations/20261127020000_leads.sql). A key that may not read
 them gets a sentence saying so, never an empty list that would pass for "no leads yet".
 """
 

@@ -1,6 +1,6 @@
 """What a visitor's submission may store: the rules of the database's form functions, in Python.
 
-Production's rules live in PostgreSQL (db/migrations/20261207_public_forms.sql: `submit_lead`,
+Production's rules live in PostgreSQL (supabase/migrations/20261207010000_public_forms.sql: `submit_lead`,
 `submit_feedback`), where no visitor can step around them. The sandbox must refuse exactly what they
 refuse, or rehearsing there hides the holes a stranger would find; so this module states the same
 rules once for the studio — the sandbox's endpoints and the landing page's own limits read them

@@ -1,5 +1,5 @@
 """Every publish, and every refused or failed one, recorded: in Supabase when it is configured
-(`dataset_releases`, see db/migrations/), else in a local JSON-lines file.
+(`dataset_releases`, see supabase/migrations/), else in a local JSON-lines file.
 
 A record is written after the outcome is known. A record that cannot be written does not undo a
 release; the caller shows the error next to the release's own outcome.

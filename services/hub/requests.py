@@ -152,5 +152,5 @@ def jsonl_decisions(path: Path | None = None) -> JsonlLog[AccessDecision]:
 
 
 def supabase_decisions(session: SupabaseSession) -> TableLog[AccessDecision]:
-    """The `access_decisions` table (db/migrations/20261127_traction.sql)."""
+    """The `access_decisions` table (supabase/migrations/20261127030000_traction.sql)."""
     return TableLog(session, DECISIONS_TABLE, AccessDecision)

@@ -1,6 +1,6 @@
 """Traction over time. The Hub keeps no history (downloads are a 30-day window and an all-time
 total), so every read of traction is stored as a snapshot per repo: in Supabase
-(`traction_snapshots`, db/migrations/) when configured, else in a local JSON-lines file.
+(`traction_snapshots`, supabase/migrations/) when configured, else in a local JSON-lines file.
 `python -m services.cli traction snapshot` takes one from a daily scheduler.
 """
 

@@ -18,7 +18,7 @@ MARKETING_WORDING = ("Also keep me posted about new datasets and the conversatio
 MARKETING_FIELD = "Keep me posted about new datasets and the conversation generator (at most twice a month)"
 YES_NO = ("Yes", "No")
 # The landing Space's feedback form: the email is optional, and kept only with its own consent
-# (db/migrations/20261205_feedback.sql holds it: no address without the box, no box without the version).
+# (supabase/migrations/20261205010000_feedback.sql holds it: no address without the box, no box without the version).
 FEEDBACK_QUESTION = "What would you like to see next?"
 FEEDBACK_CONTACT_WORDING = ("You may write to this address about my suggestion (only about it; it is not a "
                             "newsletter sign-up).")

@@ -1,5 +1,5 @@
 """The conversations table in figures, computed by PostgreSQL: totals, enrichment states, and coverage
-(persona × arc, with quality), from the `conversation_groups` view (db/migrations/20261206_…).
+(persona × arc, with quality), from the `conversation_groups` view (supabase/migrations/20261206010000_…).
 
 At 100,000 conversations, pulling every row through PostgREST costs a hundred pages; the view answers
 in a few hundred grouped rows. Each group's keys are resolved by the rules a single row's are
@@ -20,7 +20,7 @@ from services.supabase.rows import resolved_keys
 from services.supabase.tables import fetch_all_saying
 
 VIEW = "conversation_groups"
-MIGRATION = "db/migrations/20261206_conversation_groups.sql"
+MIGRATION = "supabase/migrations/20261206010000_conversation_groups.sql"
 GROUP_COLUMNS = (
     "group_id,persona_key,emotional_arc_key,topic_key,persona_id,emotional_arc_id,training_topic_id,"
     "snapshot_persona,snapshot_arc,snapshot_topic,snapshot_persona_name,snapshot_arc_name,snapshot_topic_name,"

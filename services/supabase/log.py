@@ -15,7 +15,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class TableLog(Generic[M]):
-    """Records of one model in one table (see db/migrations/ for each table's grants)."""
+    """Records of one model in one table (see supabase/migrations/ for each table's grants)."""
 
     def __init__(self, session: SupabaseSession, table: str, model: type[M]) -> None:
         self.session = session

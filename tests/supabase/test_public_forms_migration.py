@@ -1,7 +1,7 @@
 """The public forms' migration upgrades a database that already holds leads and answers.
 
 A fresh database of the same PostgreSQL gets the schema and every earlier migration, rows are
-written the old way (anon inserting into the tables), then `20261207_public_forms.sql` is applied,
+written the old way (anon inserting into the tables), then `20261207010000_public_forms.sql` is applied,
 twice: the rows stay, anon loses its INSERT, and it may execute the two form functions and nothing
 else of theirs.
 """
@@ -17,7 +17,7 @@ from psycopg.conninfo import make_conninfo
 
 from tests.support.supabase_stack import MIGRATIONS, SCHEMA
 
-FORMS = MIGRATIONS / "20261207_public_forms.sql"
+FORMS = MIGRATIONS / "20261207010000_public_forms.sql"
 OLD_LEAD = ("INSERT INTO leads (email, delivery_consent, marketing_consent, consent_version, space_id, tier) "
             "VALUES ('grace@example.org', true, true, '2026-11-27.2', 'brightrun/eq-100', 'eq-100')")
 OLD_ANSWER = ("INSERT INTO feedback (message, space_id, tier) "

@@ -43,7 +43,7 @@ READ_ROLES = {"authenticated", "service_role"}
 def forwarded_for(sent: str | None, peer: str) -> str:
     """X-Forwarded-For as Supabase's gateway passes it on: Kong, like nginx's `$proxy_add_x_forwarded_for`,
     appends the address it was reached from to whatever the client sent. The last entry is the
-    gateway's own; everything to its left is the client's word (db/migrations/20261207_public_forms.sql
+    gateway's own; everything to its left is the client's word (supabase/migrations/20261207010000_public_forms.sql
     counts from the right for that reason)."""
     return f"{sent.strip()}, {peer}" if sent and sent.strip() else peer
 CHUNK = 1 << 16

@@ -28,8 +28,8 @@ from tests.support.supabase_gateway import Gateway, serve_gateway
 from tests.support.supabase_seed import SeedFacts, seed
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "db" / "schema.sql"
-MIGRATIONS = ROOT / "db" / "migrations"
+SCHEMA = Path(__file__).with_name("platform_schema.sql")  # the platform's tables, apart from the studio's
+MIGRATIONS = ROOT / "supabase" / "migrations"  # the studio's own, in the Supabase CLI's layout
 MAX_ROWS = 1000  # what Supabase configures, and what makes paging necessary
 
 
