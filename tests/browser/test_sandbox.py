@@ -28,9 +28,10 @@ SPACE = "brightrun/financial-eq-billboard-eq-100"
 
 def _shown_text(page) -> str:
     """What the page shows as text: its rendered Markdown, and its tables' cells (the data grid keeps an
-    accessible copy of the cells it draws on its canvas)."""
+    accessible copy of the cells it draws on its canvas; a static table is plain HTML)."""
     parts = page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
     parts += page.locator('[data-testid="stDataFrame"] table').all_text_contents()
+    parts += page.locator('[data-testid="stTable"]').all_inner_texts()
     return "\n".join(parts)
 
 
