@@ -88,13 +88,15 @@ def test_in_the_sandbox_the_viewer_link_points_at_the_sandboxs_release(demo_data
     assert "huggingface.co" not in link
 
 
-def test_a_conversation_in_no_released_tier_has_nothing_to_share(demo_dataset):
+def test_a_conversation_in_no_released_tier_has_nothing_to_share(demo_dataset, tmp_path, monkeypatch):
     from services.strategy import presets, sampling
+
+    monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))  # no release: the Billboard
 
     chosen = sampling.select_plan(demo_dataset, presets.preset_billboard())
     released = set(chosen["preview"].conversation_ids) | set(chosen["eq-100"].conversation_ids)
     kept = next(c for c in demo_dataset.conversation_table["conversation_id"] if c not in released)
-    at = _open(kept)
+    at = _open(kept, sandbox=False)
     no_exception(at)
     assert any("in no released tier" in c.value for c in at.caption)
 

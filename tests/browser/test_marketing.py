@@ -18,6 +18,8 @@ def test_the_owner_reads_the_answer_downloads_the_brief_and_a_share_image(artifa
     preview = sampling.select_plan(ds, presets.preset_billboard())["preview"].conversation_ids[0]
     with streamlit_app() as url, chromium_page(1400, 3200) as page:
         page.goto(f"{url}/strategy")
+        wait_until_idle(page)  # on the plan of the sandbox story's newest release; the owner picks the Billboard
+        page.get_by_role("radio", name="Billboard (3-tier funnel)", exact=True).click()
         wait_until_idle(page)
         page.get_by_text("Recommended: Hybrid (gated)").wait_for(timeout=30_000)
         assert page.get_by_text("Main risk.").count() == 1

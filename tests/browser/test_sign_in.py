@@ -144,8 +144,8 @@ def test_the_owner_signs_in_from_leads_lands_back_on_leads_and_has_every_control
         _wait_for(page, "grace@example.org")
         assert _main(page).get_by_role("button", name="Accept").count() == 1  # decide access
         page.screenshot(path=str(artifacts / "sign-in-owner-leads.png"), full_page=True)
-        open_page(page, "Publish")
-        go = _main(page).get_by_role("button", name=f"Publish preview to {PREVIEW}")
+        open_page(page, "Publish")  # on the plan of the newest release: the Hybrid's full set
+        go = _main(page).get_by_role("button", name=f"Publish full to {HYBRID}")
         go.wait_for(timeout=60_000)
         assert go.is_enabled()
         open_page(page, "Feedback")
@@ -181,7 +181,7 @@ def test_marketing_reads_the_leads_and_their_csv_and_nothing_more(app, artifacts
         page.screenshot(path=str(artifacts / "sign-in-marketing-leads.png"), full_page=True)
         open_page(page, "Publish")
         main.get_by_text("needs the owner role").first.wait_for(timeout=60_000)
-        go = main.get_by_role("button", name=f"Publish preview to {PREVIEW}")
+        go = main.get_by_role("button", name=f"Publish full to {HYBRID}")
         assert go.count() == 0 or not go.is_enabled()
         open_page(page, "Feedback")
         main.get_by_text("Does it work with TRL?").first.wait_for(timeout=30_000)
