@@ -97,7 +97,7 @@ def test_a_lead_from_the_live_landing_page_meets_a_hub_request_on_the_leads_page
         wait_until_idle(page)
         assert_no_exception(page)
         assert (_metric(page, "People"), _metric(page, "From a landing page")) == ("2", "1")
-        with page.expect_download() as got:
+        with page.expect_download(timeout=60_000) as got:  # the CSV is made on the click: a loaded runner is slow
             page.get_by_role("button", name="Download for the CRM (CSV)").click()
         rows = {r["email"]: r for r in csv.DictReader(io.StringIO(got.value.path().read_text()))}
         assert rows["grace@example.org"]["sources"] == f"{SPACE} (landing)"
