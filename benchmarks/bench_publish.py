@@ -55,7 +55,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conversations", type=int, default=10_000)
     args = parser.parse_args()
-    from services.sandbox.hub_server import User, serve_local_hub
+    from services.local_hub.state import User
+    from tests.support.hub_faults import serve_local_hub
 
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp, serve_local_hub() as hub:
         work = Path(tmp)

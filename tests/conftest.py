@@ -16,12 +16,13 @@ from streamlit import config as streamlit_config
 from services.dataset.loader import LoadedDataset, load_dataset
 from services.demo import generator as demo
 from services.hub.config import HubSettings
-from services.sandbox.hub_server import LocalHub, serve_local_hub
-from services.sandbox.hub_server import User as HubUser
+from services.local_hub.state import LocalHub
+from services.local_hub.state import User as HubUser
 from services.supabase.client import SupabaseSession, connect
 from services.supabase.config import settings_from
 from tests.support import postgrest_binary
 from tests.support.exports import export_bytes, make_conversation
+from tests.support.hub_faults import faults_of, serve_local_hub
 from tests.support.supabase_stack import PLATFORM_SKIP, SupabaseStack
 from tests.support.supabase_stack import supabase_stack as start_supabase_stack
 
@@ -146,12 +147,14 @@ def local_hub(local_hub_server: LocalHub) -> Iterator[LocalHub]:
     """An empty Hub with three accounts: a writer in the org, a read-only token, an outsider."""
     hub = local_hub_server
     hub.reset()
+    faults_of(hub).clear()
     hub.users.clear()
     hub.users[HUB_TOKEN] = HubUser("owner", "owner@brightrun.example", {HUB_ORG: "write"})
     hub.users[HUB_READ_TOKEN] = HubUser("reader", "reader@brightrun.example", {HUB_ORG: "read"}, token_role="read")
     hub.users[HUB_OUTSIDER_TOKEN] = HubUser("outsider", "outsider@example.com", {})
     yield hub
     hub.reset()
+    faults_of(hub).clear()
 
 
 @pytest.fixture

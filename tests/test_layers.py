@@ -27,8 +27,9 @@ LAYERS: dict[str, set[str]] = {
     "feedback": {"dataset", "strategy", "supabase", "hub", "utils"},
     "batch": {"dataset", "demo", "feedback", "supabase", "utils"},
     "records": {"hub", "funnel", "feedback", "supabase", "utils"},
+    "local_hub": {"utils"},
     "sandbox": {"dataset", "demo", "strategy", "release", "marketing", "hub", "funnel", "feedback", "records",
-                "supabase", "utils"},
+                "supabase", "local_hub", "utils"},
     "cli": {"dataset", "demo", "strategy", "release", "supabase", "hub", "marketing", "funnel", "feedback", "batch",
             "records", "sandbox", "utils"},
 }

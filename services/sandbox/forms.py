@@ -19,7 +19,7 @@ from services.feedback.forms import JsonlAnswers, LandingFeedback
 from services.funnel.landing_pages import JsonlLandingPages, page_of
 from services.funnel.leads import JsonlLeads, LandingLead
 from services.funnel.submission import SubmissionRefusedError, TryWindow, arguments, check_feedback, check_lead
-from services.sandbox.hub_server import Answer
+from services.local_hub.extension import Answer
 
 JSON = "application/json"
 FUNCTIONS = ("submit_lead", "submit_feedback")

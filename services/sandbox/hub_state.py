@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from services.sandbox.hub_server import Commit, LocalHub, Repo
+from services.local_hub.state import Commit, LocalHub, Repo
 
 STATE = "state.json"
 BLOBS = "blobs"

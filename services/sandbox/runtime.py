@@ -31,11 +31,13 @@ from services.funnel.landing_pages import JsonlLandingPages
 from services.funnel.leads import JsonlLeads
 from services.funnel.space import LeadCapture
 from services.hub.config import HubSettings
+from services.local_hub.extension import FORM_CORS, Answer, ExtensionRequest
+from services.local_hub.server import start_local_hub
+from services.local_hub.state import LocalHub, User
 from services.records.stores import ANSWERS_FILE, LANDING_PAGES_FILE, LEADS_FILE, Records, folder_records
 from services.sandbox import hub_state, story
 from services.sandbox.forms import FormEndpoints
-from services.sandbox.http_server import Running
-from services.sandbox.hub_server import FORM_CORS, Answer, ExtensionRequest, LocalHub, User, start_local_hub
+from services.utils.http_server import Running
 
 ENV_SANDBOX = "STUDIO_SANDBOX"  # "1": the CLI works against the sandbox; the app starts in it
 ENV_FOLDER = "STUDIO_SANDBOX_DIR"

@@ -37,10 +37,11 @@ from services.hub.dry_run import dry_run
 from services.hub.history import History, ReleaseRecord, previous_releases
 from services.hub.publish import PublishOptions
 from services.hub.snapshots import TractionSnapshot
+from services.local_hub.shapes import comment_event, liker, thread
+from services.local_hub.state import LocalHub, Repo
 from services.records.stores import Records
 from services.release import bundle
 from services.release.checks import runner as checks
-from services.sandbox.hub_server import LocalHub, Repo, comment_event, liker, thread
 from services.strategy import sampling
 from services.strategy.consent import CONSENT_VERSION, ROLES
 from services.strategy.gate_form import marketing_field

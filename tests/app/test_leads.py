@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from services.hub.history import JsonlHistory, ReleaseRecord
 from services.hub.requests import jsonl_decisions
 from services.hub.snapshots import jsonl_store
-from services.sandbox.hub_server import Commit, Repo
+from services.local_hub.state import Commit, Repo
 from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN

@@ -7,11 +7,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from services.sandbox.hub_server import Fault
 from tests.app.conftest import TIMEOUT, no_exception
 from tests.app.test_supabase import page_text
 from tests.conftest import HUB_TOKEN
 from tests.support import jwt
+from tests.support.hub_faults import Fault, inject
 from tests.support.oidc_provider import oidc_provider
 from tests.support.streamlit_server import ROOT
 
@@ -128,7 +128,7 @@ def test_the_owner_publishes_and_the_release_is_recorded(open_publish, local_hub
 
 def test_a_fault_publishes_nothing_and_says_so(open_publish, local_hub):
     at = unlock(open_publish())
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=500, times=10))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/commit", status=500, times=10))
     go(at).click().run()
     no_exception(at)
     assert any("Nothing was published" in e.value and "HTTP 500" in e.value for e in at.error)
@@ -143,7 +143,7 @@ def test_a_hub_that_moved_since_the_dry_run_stops_the_publish(open_publish, loca
     go(at).click().run()  # v1
     at.run()  # a fresh dry run against v1
     repo = local_hub.repos[REPO]
-    from services.sandbox.hub_server import Commit
+    from services.local_hub.state import Commit
     repo.commits.append(Commit("f" * 40, repo.head.oid, "someone else", {**repo.head.files, "x.txt": b"x"},
                                "2026-11-27T10:00:00.000Z", "someone"))
     before = len(repo.commits)
@@ -244,7 +244,7 @@ def test_the_dry_run_lists_the_check_report(open_publish):
 
 def test_an_unreachable_hub_is_not_called_a_bad_token(open_publish, local_hub):
     """Issue #12: with the Hub unreachable, the page said "The Hub token does not work"."""
-    local_hub.inject(Fault(prefix="/api/whoami-v2", drop=True, times=10))
+    inject(local_hub, Fault(prefix="/api/whoami-v2", drop=True, times=10))
     at = open_publish()
     no_exception(at)
     errors = [e.value for e in at.error]

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Page
 
 from services import cli
-from services.sandbox.hub_server import thread
+from services.local_hub.shapes import thread
 from tests.conftest import HUB_TOKEN
 from tests.support.browser import BROWSER, assert_no_exception, chromium_page, open_page, wait_until_idle
 from tests.support.oidc_provider import RunningProvider, oidc_provider

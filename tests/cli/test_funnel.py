@@ -10,7 +10,7 @@ import pytest
 from services import cli
 from services.hub.history import JsonlHistory, ReleaseRecord
 from services.hub.snapshots import jsonl_store
-from services.sandbox.hub_server import Commit, Repo
+from services.local_hub.state import Commit, Repo
 from tests.conftest import HUB_TOKEN
 
 FULL, SPACE = "brightrun/financial-eq-hybrid-full", "brightrun/financial-eq-billboard-eq-100"

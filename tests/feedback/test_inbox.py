@@ -11,8 +11,10 @@ from services.feedback.inbox import NO_SUPABASE, read_inbox
 from services.feedback.settings import FeedbackSettings
 from services.hub import api as hub_api
 from services.hub.history import PublishedRepo
-from services.sandbox.hub_server import Fault, comment_event, rate_limit_headers
+from services.local_hub.rules import rate_limit_headers
+from services.local_hub.shapes import comment_event
 from tests.support.feedback_landscape import FULL, SPACE
+from tests.support.hub_faults import Fault, inject
 
 
 def _read(hub_settings, published, index, only=None, store=None, options=None):
@@ -78,7 +80,7 @@ def test_a_repo_that_cannot_be_read_says_so_and_the_others_are_read(landscape, h
 
 
 def test_a_rate_limit_is_said_per_repo(landscape, hub_settings, published, index):
-    landscape.inject(Fault(f"/api/datasets/{FULL}/discussions", status=429, headers=rate_limit_headers(240),
+    inject(landscape, Fault(f"/api/datasets/{FULL}/discussions", status=429, headers=rate_limit_headers(240),
                            times=10))
     read = _read(hub_settings, published, index)
     full = next(r for r in read.repos if r.repo_id == FULL)

@@ -10,9 +10,9 @@ from services.feedback.settings import FeedbackSettings
 from services.hub import api as hub_api
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
-from services.sandbox.hub_server import Fault
 from tests.conftest import HUB_READ_TOKEN
 from tests.support.feedback_landscape import FULL
+from tests.support.hub_faults import Fault, inject
 
 
 def _comments(hub, num: int) -> list[str]:
@@ -30,7 +30,7 @@ def test_a_reply_lands_and_the_thread_reads_answered(landscape, hub_settings, pu
 
 
 def test_a_lost_answer_is_recognised_and_the_reply_not_sent_twice(landscape, hub_settings):
-    landscape.inject(Fault(f"/api/datasets/{FULL}/discussions/1/comment", drop=True, after=True))
+    inject(landscape, Fault(f"/api/datasets/{FULL}/discussions/1/comment", drop=True, after=True))
     api = hub_api.client(hub_settings)
     assert reply(api, hub_settings, FULL, 1, "Once only.", "dataset", "owner") is None
     assert _comments(landscape, 1).count("Once only.") == 1

@@ -21,10 +21,10 @@ from services.hub import flow
 from services.hub.dry_run import dry_run
 from services.hub.history import JsonlHistory
 from services.hub.publish import PublishOptions
-from services.sandbox.hub_server import Fault
 from services.supabase.client import connect
 from services.supabase.config import settings_from
 from services.supabase.errors import SupabaseError
+from tests.support.hub_faults import Fault, inject
 from tests.support.public_forms import clear
 
 SPACE = "brightrun/eq-100-landing"
@@ -71,7 +71,7 @@ def test_a_landing_space_is_recorded_before_it_goes_out(local_hub, hub_settings,
 
 def test_a_first_publish_that_fails_leaves_its_page_closed(local_hub, hub_settings, tmp_path):
     store = JsonlLandingPages(tmp_path / "landing-pages.jsonl")
-    local_hub.inject(Fault(prefix=f"/api/spaces/{SPACE}/commit", status=500, times=10))
+    inject(local_hub, Fault(prefix=f"/api/spaces/{SPACE}/commit", status=500, times=10))
     out = _attempt(local_hub, hub_settings, tmp_path, LandingRegistration(store, LandingPage(space_id=SPACE,
                                                                                               tier="eq-100")))
     assert out.result is None and out.record.outcome == "failed"

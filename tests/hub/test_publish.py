@@ -13,11 +13,12 @@ from services.hub.config import HubSettings
 from services.hub.dry_run import dry_run
 from services.hub.errors import HubError
 from services.hub.publish import PublishOptions
+from services.local_hub.rules import REPO_NOT_FOUND, rate_limit_headers
+from services.local_hub.state import User as HubUser
 from services.release import bundle
-from services.sandbox.hub_server import REPO_NOT_FOUND, Fault, rate_limit_headers
-from services.sandbox.hub_server import User as HubUser
 from services.strategy import plans, presets, sampling
 from tests.conftest import HUB_OUTSIDER_TOKEN, HUB_READ_TOKEN, HUB_TOKEN
+from tests.support.hub_faults import Fault, inject
 
 REPO = "brightrun/eq-preview"
 
@@ -135,7 +136,7 @@ def test_gating_and_visibility_arrive(local_hub, hub_settings, v1_files):
 def test_a_fault_leaves_the_previous_release(local_hub, hub_settings, v1_files, v2_files, fault, code, words):
     publish(hub_settings, v1_files)
     before = snapshot(local_hub)
-    local_hub.inject(fault)
+    inject(local_hub, fault)
     with pytest.raises(HubError) as err:
         publish(hub_settings, v2_files)
     assert err.value.code == code and words in str(err.value)
@@ -143,18 +144,18 @@ def test_a_fault_leaves_the_previous_release(local_hub, hub_settings, v1_files, 
 
 
 def test_a_server_error_before_the_commit_is_retried(local_hub, hub_settings, v1_files):
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/preupload", status=503))  # huggingface_hub retries it
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/preupload", status=503))  # huggingface_hub retries it
     assert publish(hub_settings, v1_files).outcome == "published"
 
 
 def test_a_rate_limit_is_retried(local_hub, hub_settings, v1_files):
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, times=2))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, times=2))
     assert publish(hub_settings, v1_files).outcome == "published"
     assert [s for m, p, s in local_hub.requests if p.endswith("/commit/main")] == [429, 429, 200]
 
 
 def test_a_commit_whose_answer_is_lost_is_not_sent_twice(local_hub, hub_settings, v1_files):
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", drop=True, after=True))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/commit", drop=True, after=True))
     result = publish(hub_settings, v1_files)
     repo = local_hub.repos[REPO]
     assert result.outcome == "published" and result.commit == repo.head.oid and result.tag == "v1"
@@ -201,7 +202,7 @@ def test_no_write_access_to_the_org_is_refused_and_nothing_is_created(local_hub,
 
 def test_opening_up_comes_after_the_content_and_a_failure_there_keeps_it_protected(local_hub, hub_settings,
                                                                                     v1_files):
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/settings", status=500, times=10))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/settings", status=500, times=10))
     result = publish(hub_settings, v1_files)  # new repo: created private, made public last
     repo = local_hub.repos[REPO]
     assert repo.private is True and repo.tags == {"v1": repo.head.oid}
@@ -213,7 +214,7 @@ def test_the_token_never_appears_in_messages_or_logs(local_hub, hub_settings, v1
     texts = []
     for fault in (Fault(prefix="/api/whoami-v2", status=401), Fault(prefix=f"/api/datasets/{REPO}/commit", status=500,
                                                                           times=10)):
-        local_hub.inject(fault)
+        inject(local_hub, fault)
         try:
             hub_api.whoami(hub_api.client(hub_settings), hub_settings)
             publish(hub_settings, v1_files)
@@ -231,7 +232,7 @@ def test_the_token_never_appears_in_messages_or_logs(local_hub, hub_settings, v1
 def test_a_stalled_hub_is_a_timeout_within_the_bound(local_hub, v1_files):
     """huggingface_hub's shared session has no timeout; the studio's client sets one."""
     stalled = HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, timeout=0.5, retries=0)
-    local_hub.inject(Fault(prefix="/api/whoami-v2", delay=5))
+    inject(local_hub, Fault(prefix="/api/whoami-v2", delay=5))
     start = time.perf_counter()
     with pytest.raises(HubError) as err:
         hub_api.whoami(hub_api.client(stalled), stalled)
@@ -241,7 +242,7 @@ def test_a_stalled_hub_is_a_timeout_within_the_bound(local_hub, v1_files):
 
 def test_a_commit_whose_answer_never_came_is_recognised_not_repeated(local_hub, v1_files):
     slow = HubSettings(token=HUB_TOKEN, endpoint=local_hub.url, timeout=1.0, backoff=0.01)
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", after=True, delay=3))  # lands, answers late
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/commit", after=True, delay=3))  # lands, answers late
     result = publish(slow, v1_files)
     repo = local_hub.repos[REPO]
     assert result.outcome == "published" and result.commit == repo.head.oid
@@ -251,7 +252,7 @@ def test_a_commit_whose_answer_never_came_is_recognised_not_repeated(local_hub, 
 
 # --- what the real Hub answers: RateLimit headers, RepoNotFound ------------------------------------
 def test_a_rate_limit_is_waited_out_to_its_reset_not_retried_inside_it(local_hub, hub_settings, v1_files):
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, headers=rate_limit_headers(reset_in=1)))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/commit", status=429, headers=rate_limit_headers(reset_in=1)))
     start = time.perf_counter()
     api = hub_api.client(hub_settings)
     said: list[str] = []
@@ -267,7 +268,7 @@ def test_a_rate_limit_is_waited_out_to_its_reset_not_retried_inside_it(local_hub
 def test_a_long_rate_limit_stops_at_once_and_says_when_to_try_again(local_hub, hub_settings, v1_files):
     publish(hub_settings, v1_files)
     before = snapshot(local_hub)
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}/", status=429, headers=rate_limit_headers(reset_in=240),
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}/", status=429, headers=rate_limit_headers(reset_in=240),
                            times=10))
     start = time.perf_counter()
     with pytest.raises(HubError) as err:
@@ -280,7 +281,7 @@ def test_a_long_rate_limit_stops_at_once_and_says_when_to_try_again(local_hub, h
 
 def test_a_401_that_means_repo_not_found_is_not_a_bad_token(local_hub, hub_settings, v1_files):
     """huggingface_hub reads a 401 on a repo URL (or X-Error-Code: RepoNotFound) as a missing repo."""
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}", status=401, method="GET", headers=REPO_NOT_FOUND))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}", status=401, method="GET", headers=REPO_NOT_FOUND))
     seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
     assert not seen.exists and seen.count("added") == len(v1_files)
 
@@ -368,7 +369,7 @@ def test_an_lfs_path_sent_inline_is_refused_as_the_hub_does(local_hub, hub_setti
 
 
 def local_hub_tree(hub) -> list[dict]:
-    from services.sandbox.hub_server import _tree
+    from services.local_hub.git import tree as _tree
 
     return _tree(hub.repos[REPO].head, "", recursive=True)
 
@@ -381,7 +382,7 @@ def test_a_failing_lfs_upload_is_retried_by_the_library_only_and_leaves_the_hub_
     monkeypatch.setattr(http.time, "sleep", lambda _: None)  # the library's own backoff, skipped for speed
     publish(hub_settings, {"README.md": v1_files["README.md"]})
     before = snapshot(local_hub)
-    local_hub.inject(Fault(prefix=f"/datasets/{REPO}.git/info/lfs/objects/batch", status=503, times=100))
+    inject(local_hub, Fault(prefix=f"/datasets/{REPO}.git/info/lfs/objects/batch", status=503, times=100))
     with pytest.raises(HubError) as err:
         publish(hub_settings, v1_files)
     assert err.value.code == "server_error" and "nothing was published" in str(err.value)
@@ -391,10 +392,10 @@ def test_a_failing_lfs_upload_is_retried_by_the_library_only_and_leaves_the_hub_
 
 def test_an_html_error_page_from_the_gateway_is_a_server_error_and_retried(local_hub, hub_settings, v1_files):
     """Issue #12: a 5xx with an HTML body made validate-yaml raise JSONDecodeError, never retried."""
-    local_hub.inject(Fault(prefix="/api/validate-yaml", status=502, html=True))
+    inject(local_hub, Fault(prefix="/api/validate-yaml", status=502, html=True))
     seen = dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
     assert seen.card_errors == [] and local_hub.count("POST", "/api/validate-yaml") == 2
-    local_hub.inject(Fault(prefix="/api/validate-yaml", status=502, html=True, times=10))
+    inject(local_hub, Fault(prefix="/api/validate-yaml", status=502, html=True, times=10))
     with pytest.raises(HubError) as err:
         dry_run(hub_api.client(hub_settings), hub_settings, REPO, v1_files)
     assert err.value.code == "server_error" and "error page instead of data" in str(err.value)

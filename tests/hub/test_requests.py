@@ -6,7 +6,7 @@ import pytest
 
 from services.hub import api as hub_api
 from services.hub import requests as access
-from services.sandbox.hub_server import Commit, Repo
+from services.local_hub.state import Commit, Repo
 
 REPO = "brightrun/eq-manual"
 

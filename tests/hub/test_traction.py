@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from services.hub import api as hub_api
 from services.hub import traction
-from services.sandbox.hub_server import Commit, Fault, Repo
+from services.local_hub.state import Commit, Repo
+from tests.support.hub_faults import Fault, inject
 
 REPO = "brightrun/eq-full"
 
@@ -51,7 +52,7 @@ def test_an_open_repo_has_no_access_requests_to_read(local_hub, hub_settings):
 
 def test_a_failing_repo_keeps_its_error_on_its_row(local_hub, hub_settings):
     seed(local_hub)
-    local_hub.inject(Fault(prefix=f"/api/datasets/{REPO}", status=500, times=10))
+    inject(local_hub, Fault(prefix=f"/api/datasets/{REPO}", status=500, times=10))
     t = traction.repo_traction(hub_api.client(hub_settings), hub_settings, REPO)
     assert t.error and "HTTP 500" in t.error and t.downloads == 0
 

@@ -11,8 +11,11 @@ from huggingface_hub import hf_hub_download
 
 from services.hub import api as hub_api
 from services.hub.config import HubSettings
+from services.local_hub.server import start_local_hub
+from services.local_hub.shapes import liker, thread
+from services.local_hub.state import LocalHub, User
 from services.sandbox import hub_state
-from services.sandbox.hub_server import LocalHub, User, liker, serve_local_hub, start_local_hub, thread
+from tests.support.hub_faults import serve_local_hub
 
 TOKEN = "t"
 REPO = "brightrun/state"

@@ -1,6 +1,6 @@
 """The Hub's conformance tests, run on both local Hubs: the tests' and the sandbox's.
 
-They are the same code (`services/sandbox/hub_server.py`); the sandbox's adds a save to disk after
+They are the same code (`services/local_hub/`); the sandbox's adds a save to disk after
 every change and its own routes beside the Hub's. Running the same tests on both holds the sandbox
 to every rule the tests' Hub is held to. A module (or a conftest) opts in with
 `local_hub = both_hubs.local_hub`.

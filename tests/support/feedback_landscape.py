@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from services.feedback.themes import ThemeIndex, index_for
 from services.hub.history import PublishedRepo
-from services.sandbox.hub_server import Commit, LocalHub, Repo, comment_event, liker, thread
+from services.local_hub.shapes import comment_event, liker, thread
+from services.local_hub.state import Commit, LocalHub, Repo
 
 FULL, SPACE = "brightrun/eq-full", "brightrun/eq-100"
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from services.sandbox.http_server import DispatchingHandler, serve
+from services.utils.http_server import DispatchingHandler, serve
 from tests.support import jwt
 
 PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",

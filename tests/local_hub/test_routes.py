@@ -89,7 +89,8 @@ def test_a_static_space_page_embeds_its_app_with_the_query_string_and_hides_a_pr
 
 # --- discussions and likers (the loop, issue #21), as the client reads and writes them ----------------
 def _threads(local_hub, repo_id: str = "brightrun/eq-full", space: bool = False):
-    from services.sandbox.hub_server import Commit, Repo, comment_event, liker, thread
+    from services.local_hub.shapes import comment_event, liker, thread
+    from services.local_hub.state import Commit, Repo
 
     repo = Repo(id=repo_id, type="space" if space else "dataset", sdk="static" if space else None, likes=5)
     repo.commits.append(Commit("0" * 40, None, "initial commit", {}, "2026-11-27T08:00:00.000Z", "owner"))
@@ -106,7 +107,7 @@ def _threads(local_hub, repo_id: str = "brightrun/eq-full", space: bool = False)
 
 @pytest.mark.parametrize("space", [False, True], ids=["dataset", "space"])
 def test_discussions_are_listed_newest_first_on_every_page(api, local_hub, space):
-    from services.sandbox.hub_server import DISCUSSION_PAGE_SIZE
+    from services.local_hub.rules import DISCUSSION_PAGE_SIZE
 
     _threads(local_hub, space=space)
     kind = "space" if space else "dataset"
@@ -156,7 +157,7 @@ def test_a_comment_lands_unless_the_token_is_read_only_or_the_thread_locked(api,
 
 
 def test_likers_come_on_every_page(api, local_hub):
-    from services.sandbox.hub_server import PAGE_SIZE
+    from services.local_hub.rules import PAGE_SIZE
 
     _threads(local_hub)
     likers = [u.username for u in api.list_repo_likers("brightrun/eq-full", repo_type="dataset")]
@@ -171,7 +172,7 @@ def test_the_size_categories_the_hub_accepts_are_datasets_own():
 
     from datasets.utils import resources
 
-    from services.sandbox.hub_server import HUB_SIZE_CATEGORIES
+    from services.local_hub.rules import HUB_SIZE_CATEGORIES
 
     shipped = json.loads((Path(resources.__file__).parent / "size_categories.json").read_text())
     assert list(HUB_SIZE_CATEGORIES) == shipped
