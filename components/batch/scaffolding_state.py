@@ -9,15 +9,15 @@ import streamlit as st
 from components.dataset.cache import dataset_key
 from components.supabase.connection import supabase_session
 from components.supabase.picker import TABLE_TTL, project_id
-from services.batch.scaffolding import counted, demo_scaffolding, resolve_scaffolding
+from services.batch.scaffolding import ScaffoldingFile, counted, resolve_scaffolding, supabase_scaffolding
 from services.dataset.loader import LoadedDataset
 from services.dataset.scaffolding import Scaffolding
 from services.supabase.client import SupabaseSession
 
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner="Reading the scaffolding tables…")
-def _from_supabase(project: str, _session: SupabaseSession) -> tuple[Scaffolding | None, str]:
-    return resolve_scaffolding(None, _session, demo_fallback=False)
+def _tables(project: str, _session: SupabaseSession) -> Scaffolding:
+    return supabase_scaffolding(_session)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -32,11 +32,8 @@ def described(scaffolding: Scaffolding | None, where: str, ds: LoadedDataset | N
     return _described(dataset_key(ds) if ds is not None else "", id(scaffolding), where, scaffolding, ds)
 
 
-def current_scaffolding(demo_fallback: bool) -> tuple[Scaffolding | None, str]:
-    """(the scaffolding, where it came from); Supabase errors propagate, said by the caller."""
-    session = supabase_session()
-    if session is not None:
-        return _from_supabase(project_id(session), session)
-    if demo_fallback:
-        return demo_scaffolding(), "the demo scaffolding"
-    return None, "the data alone"
+def current_scaffolding(demo_fallback: bool, file: ScaffoldingFile | None = None) -> tuple[Scaffolding | None, str]:
+    """(the scaffolding, where it came from), decided by `resolve_scaffolding` with Supabase's tables read
+    at most every two minutes; Supabase errors propagate, said by the caller."""
+    return resolve_scaffolding(file, supabase_session(), demo_fallback,
+                               tables=lambda session: _tables(project_id(session), session))

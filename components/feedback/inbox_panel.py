@@ -8,7 +8,6 @@ the owner's own markdown: it is previewed, then sent after a confirmation, behin
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -27,11 +26,6 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def plain(text: str) -> str:
     """Text for a label that Streamlit reads as markdown: every markdown character escaped."""
     return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
-
-
-def _age(at: datetime) -> str:
-    days = (datetime.now(UTC) - at).days
-    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} old"
 
 
 def filtered(read: FeedbackRead, names: dict[str, str] | None = None) -> list[Thread]:
@@ -62,7 +56,7 @@ def table(threads: list[Thread]) -> pd.DataFrame:
 def thread_view(t: Thread, index: int, actor: str | None, reply_to: ReplyAction | None,
                 names: dict[str, str] | None = None) -> None:
     """One thread: state, themes with their words, every comment as text, the link, the reply."""
-    state = "answered" if t.answered else f"unanswered · {_age(t.created_at)}"
+    state = "answered" if t.answered else f"unanswered · {t.waiting()} old"
     kind = "pull request" if t.is_pull_request else "discussion"
     with st.expander(f"{'Answered' if t.answered else 'Unanswered'} · {plain(t.repo_id)} #{t.num} · "
                      f"{plain(t.title)}", expanded=not t.answered and index < 3,

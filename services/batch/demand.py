@@ -25,21 +25,29 @@ class _FeedbackFile(BaseModel):
 
 
 def read_feedback_file(path: str | Path) -> list[ThemeCount]:
-    """The themes of a `feedback --json` file."""
+    """The themes of a `feedback --json` file on disk (see `parse_feedback_file`)."""
     path = Path(path)
     try:
-        document = json.loads(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise LoadError("unreadable", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
+    return parse_feedback_file(data, path.name)
+
+
+def parse_feedback_file(data: bytes, name: str) -> list[ThemeCount]:
+    """The themes of what `feedback --json` wrote, as bytes (a file read, or one uploaded on the page),
+    as `parse_scaffolding` takes a scaffolding; refused in words naming `name`."""
+    try:
+        document = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise LoadError("not_json", f"not valid JSON: {exc}", path.name) from None
+        raise LoadError("not_json", f"not valid JSON: {exc}", name) from None
     try:
         return _FeedbackFile.model_validate(document).themes
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise LoadError("wrong_shape", f"expected `cli feedback --json` output: {first['msg']} (at `{where}`)",
-                        path.name) from None
+                        name) from None
 
 
 def asked_for(themes: Iterable[ThemeCount], scaffolding: Scaffolding) -> Asked:

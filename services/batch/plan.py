@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from services.batch import body as platform
-from services.batch.choice import Choice, Knobs, choose, default_edge_share, total_for_budget
+from services.batch.choice import DEFAULT_FEEDBACK_SHARE, Choice, Knobs, choose, default_edge_share, total_for_budget
 from services.batch.coverage import coverage_of
 from services.batch.demand import asked_for
 from services.dataset.loader import LoadedDataset
@@ -25,11 +25,15 @@ class BatchRequest:
     total: int | None = None
     budget_usd: float | None = None
     edge_share: float | None = None  # default: the scaffolding's share of edge arcs
-    feedback_share: float = 0.25
+    feedback_share: float = DEFAULT_FEEDBACK_SHARE
     cost_per_conversation: float = platform.COST_PER_CONVERSATION
     seconds_per_conversation: int = platform.SECONDS_PER_CONVERSATION
     concurrency: int = platform.CONCURRENCY
-    default_total: int = 24
+    default_total: int = 24  # without a total or a budget; what the page offers first
+    default_budget_usd: float = 25.0  # what the page offers when the owner sizes by budget
+
+
+DEFAULTS = BatchRequest()  # the one set of defaults the page and the command line start from
 
 
 @dataclass

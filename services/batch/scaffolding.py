@@ -1,9 +1,12 @@
-"""Which scaffolding to plan over: a file, Supabase's tables when configured, or the demo's (labelled)."""
+"""Which scaffolding to plan and theme over — a file, Supabase's tables when configured, or the demo's
+(labelled) — decided in one place for the command line and the pages, and what it counts beside the data."""
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.dataset.scaffolding import Scaffolding, from_supabase_rows, parse_scaffolding, read_scaffolding
@@ -24,21 +27,39 @@ def demo_scaffolding() -> Scaffolding:
     return parse_scaffolding(json.dumps(scaffolding_document()).encode(), "demo scaffolding")
 
 
-def resolve_scaffolding(path: str | None, session: SupabaseSession | None,
-                        demo_fallback: bool) -> tuple[Scaffolding | None, str]:
-    """(the scaffolding, where it came from, in words); None (and "the data alone") without one."""
-    if path:
-        return read_scaffolding(path), f"the scaffolding file {path}"
-    if session is not None:
-        from services.supabase.source import read_scaffolding as read_tables
-        from services.supabase.source import read_scaffolding_templates
+FROM_SUPABASE = "Supabase's scaffolding tables"
+FROM_DEMO = "the demo scaffolding"
+FROM_DATA = "the data alone"
+ScaffoldingFile = str | Path | tuple[bytes, str]  # a path, or a file's bytes and its name (an upload)
 
-        tables = read_tables(session)
-        tables["prompt_templates"] = read_scaffolding_templates(session)
-        return from_supabase_rows(tables), "Supabase's scaffolding tables"
+
+def supabase_scaffolding(session: SupabaseSession) -> Scaffolding:
+    """Supabase's four scaffolding tables, with their ids."""
+    from services.supabase.source import read_scaffolding as read_tables
+    from services.supabase.source import read_scaffolding_templates
+
+    tables = read_tables(session)
+    tables["prompt_templates"] = read_scaffolding_templates(session)
+    return from_supabase_rows(tables)
+
+
+def resolve_scaffolding(file: ScaffoldingFile | None, session: SupabaseSession | None, demo_fallback: bool,
+                        tables: Callable[[SupabaseSession], Scaffolding] = supabase_scaffolding,
+                        ) -> tuple[Scaffolding | None, str]:
+    """The one place that decides which scaffolding a plan or a theme uses, and says it the same way
+    everywhere: a file given (a path, or an upload's bytes) → Supabase's tables when a session is
+    configured (`tables` reads them: the app passes a cached reader) → the demo's when it may stand in
+    → none, and then the data's own keys. (the scaffolding, where it came from, in words)."""
+    if isinstance(file, tuple):
+        data, name = file
+        return parse_scaffolding(data, name), f"the scaffolding file {name}"
+    if file is not None:
+        return read_scaffolding(file), f"the scaffolding file {file}"
+    if session is not None:
+        return tables(session), FROM_SUPABASE
     if demo_fallback:
-        return demo_scaffolding(), "the demo scaffolding"
-    return None, "the data alone"
+        return demo_scaffolding(), FROM_DEMO
+    return None, FROM_DATA
 
 
 def counted(scaffolding: Scaffolding | None, where: str, ds: LoadedDataset | None) -> str:

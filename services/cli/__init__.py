@@ -122,15 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("next-batch", help="the next generation batch: the platform's batch body, from coverage "
                                           "gaps and feedback")
     p.add_argument("path", help=f"the current data: an export, '{DEMO_SOURCE}', or supabase://…")
-    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP + " (default: the demo's for the demo data, else Supabase's "
-                                         "tables when configured, else the data's own keys, without ids)")
+    p.add_argument("--scaffolding", help=SCAFFOLDING_HELP + " (default: Supabase's tables when configured, else the "
+                                         "demo's for the demo data, else the data's own keys, without ids)")
     p.add_argument("--feedback", help="themes from a file `feedback --json` wrote")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--total", type=int, help="conversations in the batch (default 24)")
     size.add_argument("--budget", type=float, help="USD to spend (at $0.45 a conversation)")
     p.add_argument("--edge-share", type=float, help="share of edge-case conversations, 0-1 (default: the "
                                                     "scaffolding's share of edge arcs)")
-    p.add_argument("--name", default="Next batch", help="the batch's name on the platform")
+    p.add_argument("--name", help="the batch's name on the platform (default: Next batch)")
     p.add_argument("--out", required=True, help="the JSON body to write")
     p = sub.add_parser("traction", help="traction over time")
     p.add_argument("action", choices=["snapshot"], help="snapshot: store one snapshot per published repo (daily)")

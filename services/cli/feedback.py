@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
 from services.cli import EXIT_FAILED, EXIT_OK, stores
 from services.feedback.inbox import NO_SUPABASE, read_inbox
@@ -37,18 +36,13 @@ def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tu
     return index_of(ds, scaffolding), where
 
 
-def _age(at: datetime) -> str:
-    days = (datetime.now(UTC) - at).days
-    return "today" if days < 1 else f"{days} d"
-
-
 def _said(text: str, limit: int) -> str:
     """What someone wrote, as one line a terminal only shows (no control sequences)."""
     return excerpt(for_terminal(text), limit)
 
 
 def _print_thread(t: Thread) -> None:
-    state = "answered" if t.answered else f"UNANSWERED {_age(t.created_at)}"
+    state = "answered" if t.answered else f"UNANSWERED {t.waiting()}"
     kind = "PR" if t.is_pull_request else "discussion"
     print(f"  [{state}] {t.repo_id} #{t.num} ({kind}, {t.status}) {_said(t.title, 80)} — {_said(t.author, 60)}, "
           f"{t.created_at:%Y-%m-%d}" + (f"  themes: {', '.join(t.themes)}" if t.themes else ""))

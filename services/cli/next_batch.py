@@ -1,10 +1,11 @@
 """`next-batch PATH [--scaffolding FILE] [--feedback FILE] [--total N | --budget USD] [--edge-share F]
 [--name NAME] --out FILE`: the platform's batch body for the next generation batch.
 
-The scaffolding is the file given, else the demo's for the demo data, else Supabase's tables when
-configured, else the data's own keys. Only a body the platform runs is written: without an id the
-platform accepts for every persona, arc, topic and template (the data's own keys have none), the
-command exits 2, writes nothing, and says how to get the ids. A broken scaffolding or feedback file
+The scaffolding is the file given, else Supabase's tables when configured, else the demo's for the demo
+data, else the data's own keys (`batch.scaffolding.resolve_scaffolding`, as the page decides it). Only a
+body the platform runs is written: without an id the platform accepts for every persona, arc, topic and
+template (the data's own keys have none), the command exits 2, writes nothing, and says how to get the
+ids. A broken scaffolding or feedback file
 is refused in words naming the file and the row; nothing is written then either. The studio never
 calls the platform.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from services.batch.body import curl_line, duration
 from services.batch.demand import read_feedback_file
 from services.batch.plan import BatchRequest, plan_batch
-from services.batch.scaffolding import demo_scaffolding, resolve_scaffolding
+from services.batch.scaffolding import resolve_scaffolding
 from services.cli import DEMO_SOURCE, EXIT_BAD_INPUT, EXIT_OK, stores
 from services.cli.source import load
 from services.utils.files import write_atomic
@@ -26,16 +27,13 @@ from services.utils.files import write_atomic
 
 def run(args: argparse.Namespace) -> int:
     """Choose the batch, write its body, print the summary."""
-    if args.scaffolding or args.path != DEMO_SOURCE:
-        session = None if args.scaffolding else stores.supabase_session()
-        scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=False)
-    else:
-        scaffolding, where = demo_scaffolding(), "the demo scaffolding"
+    session = None if args.scaffolding else stores.supabase_session()
+    scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=args.path == DEMO_SOURCE)
     themes = read_feedback_file(args.feedback) if args.feedback else []
     ds = load(args.path, args.scaffolding)
     try:
-        plan = plan_batch(ds, scaffolding, themes, BatchRequest(name=args.name, total=args.total,
-                                                                budget_usd=args.budget, edge_share=args.edge_share))
+        given = {"name": args.name, "total": args.total, "budget_usd": args.budget, "edge_share": args.edge_share}
+        plan = plan_batch(ds, scaffolding, themes, BatchRequest(**{k: v for k, v in given.items() if v is not None}))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,7 +6,7 @@ User text stays text: nothing here renders it. A hidden comment keeps no text (`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -52,6 +52,11 @@ class Thread(BaseModel):
     themes: list[str] = Field(default_factory=list)
     matches: list[ThemeMatch] = Field(default_factory=list)
     comments: list[Comment] = Field(default_factory=list)
+
+    def waiting(self, now: datetime | None = None) -> str:
+        """How long it has been open, as people say it: "today", "1 day", "12 days"."""
+        days = ((now or datetime.now(UTC)) - self.created_at).days
+        return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
 class RepoFeedback(BaseModel):
