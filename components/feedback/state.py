@@ -53,25 +53,12 @@ def sightings() -> likers.SightingStore:
     return records().likers
 
 
-@st.cache_resource
-def _latest() -> dict[str, list[str]]:
-    """The themes of the newest read per token, for the cards of the next release (no Hub read of their own)."""
-    return {}
-
-
 @st.cache_data(ttl=TTL, show_spinner="Reading what people said on the Hub…")
 def _read(key: str, repos_key: str, index_key: str, _repos: list[PublishedRepo], _settings: HubSettings,
           _index: ThemeIndex) -> FeedbackRead:
     read = read_inbox(client(_settings), _settings, _repos, records().answers, feedback_settings(app_secrets()),
                       _index, sightings=sightings())
-    _latest()[key] = [t.theme for t in read.themes]
     return read
-
-
-def latest_themes() -> list[str]:
-    """The themes people raised, as the Feedback page last read them (none before it has been read)."""
-    hub = settings()
-    return [] if isinstance(hub, HubConfigError) else list(_latest().get(token_id(hub), []))
 
 
 def inbox(ds: LoadedDataset | None) -> tuple[FeedbackRead, str] | HubConfigError:

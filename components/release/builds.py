@@ -14,12 +14,13 @@ from typing import Any
 import streamlit as st
 
 from components.dataset.cache import dataset_key
-from components.feedback.state import latest_themes
+from components.feedback import state as feedback_state
 from components.hub.client import endpoint, release_records
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import LoadError
 from services.dataset.summary import persona_arc_cells
 from services.funnel.space import LeadCapture, space_files
+from services.hub.config import HubConfigError
 from services.hub.history import previous_releases
 from services.release import bundle as bundles
 from services.release import tier_data
@@ -54,6 +55,19 @@ def _previous() -> PreviousReleases | None:
         return previous_releases(release_records())
     except (LoadError, OSError):
         return None
+
+
+def _themes(ds: LoadedDataset, tier: str, previous: PreviousReleases | None) -> tuple[str, ...]:
+    """The themes people raised, for the "What's new" of a tier released before: from the inbox read the
+    card asks for itself (the Feedback page's, cached five minutes), whichever page was opened first. A
+    tier never released has no section, so nothing is read for it."""
+    if previous is None or not any(r.tier == tier for r in previous.releases):
+        return ()
+    try:
+        got = feedback_state.inbox(ds)
+    except (LoadError, OSError):  # the history cannot be read: the Releases page says why
+        return ()
+    return () if isinstance(got, HubConfigError) else tuple(t.theme for t in got[0].themes)
 
 
 def card_text(tier: str) -> CardText:
@@ -117,7 +131,7 @@ def tier_release(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelect
     data = _tier_data(key, plan_json, tier, ds, plan, selections[tier])
     text = card_text(tier)
     previous = _previous()
-    themes = tuple(latest_themes())
+    themes = _themes(ds, tier, previous)
     finished = _finished(key, plan_json, tier, text.model_dump_json(), endpoint(),
                          previous.model_dump_json() if previous else "", themes, data, plan, text, previous)
     # A copy per run: the session's overrides go into its manifest, never into the shared one.

@@ -60,3 +60,15 @@ def test_tiers_not_built_are_named(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "history.jsonl"))  # no release: the Billboard,
     at = open_app("app_pages/card.py", sandbox=False)  # whose full set is kept for sale
     assert any("**full** is not built here — kept back" in c.value for c in at.caption)
+
+
+def test_whats_new_names_what_people_asked_for_without_the_feedback_page_opened():
+    """The card reads the inbox it needs itself: opened first, in a fresh session, the full tier's v3 card says
+    which of the sandbox story's feedback themes it answers and that it follows v2."""
+    at = open_app("app_pages/card.py")
+    at.segmented_control(key="card.tier").set_value("full").run()
+    no_exception(at)
+    card = next(m.value for m in at.markdown if "## What's new" in m.value)
+    section = card.split("## What's new", 1)[1].split("**Released together:**")[0]
+    assert "Compared with the previous release (`v2`)" in section
+    assert "Answers what people asked for:" in section and "roth_ira_conversion" in section
