@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from huggingface_hub import HfApi
 from pydantic import BaseModel
@@ -22,6 +21,7 @@ from services.supabase.client import SupabaseSession
 from services.supabase.errors import SupabaseError
 from services.supabase.tables import fetch_all_saying
 from services.utils.jsonl import JsonlLog
+from services.utils.submissions import Submissions
 
 TABLE = "feedback"
 COLUMNS = "id, created_at, message, space_id, tier, contact_consent"
@@ -60,15 +60,6 @@ def gate_answers(api: HfApi, settings: HubSettings, repo_id: str, index: ThemeIn
     return out
 
 
-class AnswerSource(Protocol):
-    """Where the landing form's answers are read from: Supabase's `feedback` table, or the sandbox's file."""
-
-    where: str
-
-    def read_answers(self) -> list[LandingFeedback]:
-        """Every answer; SupabaseError (in words) when they cannot be read."""
-
-
 class SupabaseAnswers:
     """The `feedback` table, readable with the service role only (answers may hold an email)."""
 
@@ -76,7 +67,7 @@ class SupabaseAnswers:
         self.session = session
         self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
 
-    def read_answers(self) -> list[LandingFeedback]:
+    def submitted(self) -> list[LandingFeedback]:
         """Every row the key may read."""
         rows = fetch_all_saying(self.session, TABLE, COLUMNS, {"no_permission": SupabaseError("no_permission", NO_READ,
                                                                                              TABLE)})
@@ -89,13 +80,13 @@ class JsonlAnswers(JsonlLog[LandingFeedback]):
     def __init__(self, path: Path) -> None:
         super().__init__(path, LandingFeedback)
 
-    def read_answers(self) -> list[LandingFeedback]:
+    def submitted(self) -> list[LandingFeedback]:
         """Every answer, in the order posted."""
         return self.read()
 
 
-def landing_answers(source: AnswerSource, index: ThemeIndex) -> list[FormAnswer]:
+def landing_answers(source: Submissions[LandingFeedback], index: ThemeIndex) -> list[FormAnswer]:
     """Every landing-form answer, oldest first, with its themes."""
-    kept = source.read_answers()
+    kept = source.submitted()
     return [_answer("landing", f.space_id or "landing page", f.created_at, f.message, index)
             for f in sorted(kept, key=lambda f: f.created_at)]

@@ -20,6 +20,7 @@ from services.hub.config import HubSettings
 from services.hub.errors import HubError
 from services.hub.history import PublishedRepo
 from services.supabase.errors import SupabaseError
+from services.utils.submissions import Submissions
 
 NO_SUPABASE = "Supabase is not configured, so the landing Space's feedback form was not read."
 
@@ -41,9 +42,9 @@ def _repos(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], only: 
     return [PublishedRepo(repo_id=only, repo_type="dataset", tier="")]
 
 
-def read_inbox(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], answers: forms.AnswerSource | None,
-               options: FeedbackSettings, index: ThemeIndex, only: str | None = None,
-               sightings: likers.SightingStore | None = None) -> FeedbackRead:
+def read_inbox(api: HfApi, settings: HubSettings, repos: list[PublishedRepo],
+               answers: Submissions[forms.LandingFeedback] | None, options: FeedbackSettings, index: ThemeIndex,
+               only: str | None = None, sightings: likers.SightingStore | None = None) -> FeedbackRead:
     """Everything people said about the released repos (or exactly `only`)."""
     out = FeedbackRead(read_at=datetime.now(UTC))
     try:

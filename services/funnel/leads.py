@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -54,15 +53,6 @@ def read_leads(session: SupabaseSession) -> list[LandingLead]:
     return sorted((LandingLead.model_validate(r) for r in rows), key=lambda lead: lead.created_at)
 
 
-class LeadSource(Protocol):
-    """Where landing leads are read from: Supabase's `leads` table, or the sandbox's file."""
-
-    where: str
-
-    def read_leads(self) -> list[LandingLead]:
-        """Every lead, oldest first; SupabaseError (in words) when they cannot be read."""
-
-
 class SupabaseLeads:
     """The `leads` table, read with the studio's key (the service role: see `read_leads`)."""
 
@@ -70,7 +60,7 @@ class SupabaseLeads:
         self.session = session
         self.where = f"Supabase table `{TABLE}` ({session.settings.host})"
 
-    def read_leads(self) -> list[LandingLead]:
+    def submitted(self) -> list[LandingLead]:
         """Every lead (the service role only)."""
         return read_leads(self.session)
 
@@ -81,7 +71,7 @@ class JsonlLeads(JsonlLog[LandingLead]):
     def __init__(self, path: Path) -> None:
         super().__init__(path, LandingLead)
 
-    def read_leads(self) -> list[LandingLead]:
+    def submitted(self) -> list[LandingLead]:
         """Every lead, oldest first."""
         return sorted(self.read(), key=lambda lead: lead.created_at)
 

@@ -11,7 +11,7 @@ from huggingface_hub import HfApi
 from pydantic import BaseModel, Field
 
 from services.funnel import ledger
-from services.funnel.leads import LandingLead, LeadSource, counts_by_space
+from services.funnel.leads import LandingLead, counts_by_space
 from services.hub.config import HubSettings
 from services.hub.errors import HubError
 from services.hub.history import PublishedRepo
@@ -19,6 +19,7 @@ from services.hub.requests import AccessRequestRow, all_requests, gate_of
 from services.hub.snapshots import LeadCounts, SnapshotStore, TractionSnapshot, take
 from services.hub.traction import Traction, repo_traction
 from services.supabase.errors import SupabaseError
+from services.utils.submissions import Submissions
 
 NO_SUPABASE = ("Supabase is not configured, so landing-page leads are missing: the ledger shows the Hub's access "
                "requests only.")
@@ -44,17 +45,17 @@ class LedgerRead(BaseModel):
         return not self.problems and self.leads_missing in (None, NO_SUPABASE)
 
 
-def _landing_leads(source: LeadSource | None) -> tuple[list[LandingLead] | None, str | None]:
+def _landing_leads(source: Submissions[LandingLead] | None) -> tuple[list[LandingLead] | None, str | None]:
     if source is None:
         return None, NO_SUPABASE
     try:
-        return source.read_leads(), None
+        return source.submitted(), None
     except (SupabaseError, OSError) as exc:
         return None, f"Landing-page leads could not be read from {source.where}: {exc}"
 
 
-def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], leads_from: LeadSource | None,
-                only: str | None = None) -> LedgerRead:
+def read_ledger(api: HfApi, settings: HubSettings, repos: list[PublishedRepo],
+                leads_from: Submissions[LandingLead] | None, only: str | None = None) -> LedgerRead:
     """Every access request of every gated dataset repo, and every landing lead, merged per person.
 
     `only` keeps one repo or Space, and reads it whether or not the history holds it (a gated repo
@@ -91,8 +92,8 @@ class TractionRead(BaseModel):
     store_problem: str | None = None
 
 
-def read_traction(api: HfApi, settings: HubSettings, repos: list[PublishedRepo], leads_from: LeadSource | None,
-                  store: SnapshotStore) -> TractionRead:
+def read_traction(api: HfApi, settings: HubSettings, repos: list[PublishedRepo],
+                  leads_from: Submissions[LandingLead] | None, store: SnapshotStore) -> TractionRead:
     """Read every repo's traction and store one snapshot per repo read without error."""
     items = [repo_traction(api, settings, r.repo_id, r.repo_type) for r in repos]
     leads, missing = _landing_leads(leads_from)

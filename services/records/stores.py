@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Literal
 
 from services.feedback import likers
-from services.feedback.forms import AnswerSource, JsonlAnswers, SupabaseAnswers
+from services.feedback.forms import JsonlAnswers, LandingFeedback, SupabaseAnswers
 from services.funnel.landing_pages import JsonlLandingPages, LandingPageStore, SupabaseLandingPages
-from services.funnel.leads import JsonlLeads, LeadSource, SupabaseLeads
+from services.funnel.leads import JsonlLeads, LandingLead, SupabaseLeads
 from services.hub import history as release_history
 from services.hub import requests as access
 from services.hub import snapshots
 from services.supabase.client import SupabaseSession
 from services.supabase.log import TableLog
 from services.utils.jsonl import JsonlLog
+from services.utils.submissions import Submissions
 
 Kind = Literal["supabase", "local", "sandbox"]
 DecisionLog = JsonlLog[access.AccessDecision] | TableLog[access.AccessDecision]
@@ -31,8 +32,8 @@ class Records:
     snapshots: snapshots.SnapshotStore
     decisions: DecisionLog
     likers: likers.SightingStore
-    leads: LeadSource | None
-    answers: AnswerSource | None
+    leads: Submissions[LandingLead] | None
+    answers: Submissions[LandingFeedback] | None
     landing_pages: LandingPageStore | None
 
 

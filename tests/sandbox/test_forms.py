@@ -30,9 +30,9 @@ def test_what_is_accepted_is_kept_and_read_back_as_leads_and_answers(sandbox):
     before = len(sandbox.lead_log.read())
     assert call(sandbox.url, PUBLISHABLE_KEY, "submit_lead", LEAD).status_code == 204
     assert call(sandbox.url, PUBLISHABLE_KEY, "submit_feedback", ANSWER).status_code == 204
-    leads = sandbox.records.leads.read_leads()
+    leads = sandbox.records.leads.submitted()
     assert len(leads) == before + 1 and any(lead.email == "ada@example.com" for lead in leads)
-    assert any(a.message == ANSWER["message"] for a in sandbox.records.answers.read_answers())
+    assert any(a.message == ANSWER["message"] for a in sandbox.records.answers.submitted())
 
 
 def test_without_the_publishable_key_nothing_is_kept(sandbox):
