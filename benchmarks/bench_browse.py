@@ -62,7 +62,7 @@ def main() -> None:
     if not args.at_once:
         from services.sandbox import runtime
 
-        timed("(the sandbox's first seeding finished, in the background)", None, runtime.open_sandbox)
+        timed("(the sandbox's first seeding finished, in the background)", None, runtime.ready_sandbox)
     at.sidebar.radio(key="source.kind").set_value("path")
     timed("File on this machine chosen", None, at.run)
     at.sidebar.text_input(key="source.path").set_value(str(path))

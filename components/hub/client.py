@@ -32,7 +32,7 @@ RECORDS_TTL = 60
 def settings() -> HubSettings | HubConfigError:
     """The sandbox's settings while it is on, else the configured token's (or why there is none)."""
     if sandbox.active():
-        return sandbox.current().settings()
+        return sandbox.in_use().settings()
     try:
         return hub_settings(app_secrets())
     except HubConfigError as exc:
@@ -71,7 +71,7 @@ def identity(s: HubSettings) -> Identity | HubError:
 
 def records() -> Records:
     """The sandbox's records while it is on; else Supabase's tables when configured, else local files."""
-    return sandbox.current().records if sandbox.active() else real_records(supabase_session())
+    return sandbox.in_use().records if sandbox.active() else real_records(supabase_session())
 
 
 def history() -> release_history.History:
@@ -80,7 +80,7 @@ def history() -> release_history.History:
 
 
 @st.cache_data(ttl=RECORDS_TTL, show_spinner=False)
-def _records(where: str, _store: release_history.History) -> list[release_history.ReleaseRecord]:
+def _history_rows(where: str, _store: release_history.History) -> list[release_history.ReleaseRecord]:
     return _store.read()
 
 
@@ -88,7 +88,7 @@ def release_records() -> list[release_history.ReleaseRecord]:
     """The release history, read at most once a minute: pages that only look up a published repo (the
     Samples page's viewer link) rerun on every click. A publish from this app clears it."""
     store = history()
-    return _records(store.where, store)
+    return _history_rows(store.where, store)
 
 
 def published() -> tuple[list[PublishedRepo], str]:
@@ -100,10 +100,10 @@ def published() -> tuple[list[PublishedRepo], str]:
 
 def forget_release_records() -> None:
     """After a publish: the next look-up reads the record just written."""
-    _records.clear()
+    _history_rows.clear()
 
 
 def lead_capture() -> LeadCapture | str:
     """Where a landing page's form posts: the sandbox itself while it is on, else the Supabase project
     (or what is missing)."""
-    return sandbox.current().lead_capture() if sandbox.active() else supabase_lead_capture()
+    return sandbox.in_use().lead_capture() if sandbox.active() else supabase_lead_capture()

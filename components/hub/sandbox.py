@@ -39,20 +39,20 @@ def active() -> bool:
     return bool(st.session_state[USE_KEY])
 
 
-def current() -> Sandbox:
+def in_use() -> Sandbox:
     """The sandbox, ready for reads and writes (started, and seeded on its first run, when the server's
     lifespan has not done it; a page that needs it waits for the story with a spinner)."""
-    sandbox = runtime.opened()
+    sandbox = runtime.in_this_process()
     if sandbox is not None and sandbox.ready.is_set():
         return sandbox
     with st.spinner("Setting up the sandbox (the first time: two releases and three weeks of traction)…"):
-        return runtime.open_sandbox()
+        return runtime.ready_sandbox()
 
 
 def address() -> str:
     """The sandbox Hub's address, at once (cards link their siblings there): the story is seeded in the
     background meanwhile if nobody has started it."""
-    sandbox = runtime.served()
+    sandbox = runtime.answering()
     if not sandbox.ready.is_set() and not sandbox.seeding:
         runtime.start_in_background()
     return sandbox.url
@@ -61,7 +61,7 @@ def address() -> str:
 def _reset() -> None:
     st.session_state[CONFIRM_KEY] = False
     with st.spinner("Resetting the sandbox…"):
-        current().reset()
+        in_use().reset()
     st.cache_data.clear()  # every page's reads of the old sandbox
     st.session_state.pop("publish.dry_run", None)
     st.session_state.pop("publish.result", None)
@@ -79,7 +79,7 @@ def sidebar_panel() -> None:
                   "ones." + ("" if token else " Add a Hub token to publish for real (docs/sandbox.md says how)."))
         if on:
             address()  # answering at once; its story seeded in the background if nobody has started it
-            sandbox = runtime.served()
+            sandbox = runtime.answering()
             if not sandbox.ready.is_set():
                 st.caption(":material/science: **Sandbox Hub**: setting up its story (the first run only)…")
             else:
@@ -110,7 +110,7 @@ def banner() -> None:
     """Above every page while the sandbox is on: nobody mistakes a rehearsal for a release. (A coloured
     line, not an alert: a page's own warnings stay its first.)"""
     if active():
-        sandbox = runtime.served()
+        sandbox = runtime.answering()
         where = f" ({sandbox.url})"
         note = f" {sandbox.note}." if sandbox.note else ""
         st.markdown(f":orange-background[:material/science: **{BANNER}.**] Publishing, leads, traction and feedback "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from services.hub.config import HubSettings, hub_endpoint, hub_settings
 from services.records.stores import Records, real_records
-from services.sandbox.runtime import Sandbox, open_sandbox
+from services.sandbox.runtime import Sandbox, ready_sandbox
 from services.supabase.client import SupabaseSession, connect
 from services.supabase.config import settings_from_env
 
@@ -21,7 +21,7 @@ _SANDBOX: list[Sandbox] = []  # the sandbox this run works against, once `use_sa
 def use_sandbox() -> Sandbox:
     """From now on, every command's Hub and records are the sandbox's (started when not running)."""
     if not _SANDBOX:
-        _SANDBOX.append(open_sandbox())
+        _SANDBOX.append(ready_sandbox())
     return _SANDBOX[0]
 
 

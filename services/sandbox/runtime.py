@@ -272,10 +272,10 @@ def _first_run(sandbox: Sandbox, story: bool) -> None:
         sandbox.ready.set()
 
 
-def served(folder: Path | None = None, port: int | None = None) -> Sandbox:
+def answering(folder: Path | None = None, port: int | None = None) -> Sandbox:
     """The sandbox of `folder` (`.sandbox/` by default), answering but maybe not ready: the one this
     process serves, the one another process serves, or a new one with its saved state loaded (binding
-    a port takes milliseconds; seeding a first run's story takes seconds, and is `open_sandbox`'s)."""
+    a port takes milliseconds; seeding a first run's story takes seconds, and is `ready_sandbox`'s)."""
     folder = (folder or default_folder()).resolve()
     with _LOCK:
         sandbox = _OPEN.get(folder)
@@ -290,11 +290,11 @@ def served(folder: Path | None = None, port: int | None = None) -> Sandbox:
         return sandbox
 
 
-def open_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
-    """The sandbox of `folder`, ready: served (see `served`) and, when its folder held no state, seeded
+def ready_sandbox(folder: Path | None = None, port: int | None = None, story: bool = True) -> Sandbox:
+    """The sandbox of `folder`, ready: answering (see `answering`) and, when its folder held no state, seeded
     with the story (or left empty: `story=False`, for a test of the parts). One caller seeds; the others
     wait here for it."""
-    sandbox = served(folder, port)
+    sandbox = answering(folder, port)
     with _LOCK:
         first = not sandbox.ready.is_set() and not sandbox.seeding
         sandbox.seeding = sandbox.seeding or first
@@ -308,14 +308,14 @@ def start_in_background() -> None:
     """Open (and on its first run seed) the default sandbox in a thread: the app's pages go on meanwhile."""
     def run() -> None:
         try:
-            open_sandbox()
+            ready_sandbox()
         except Exception:  # said in the sandbox's note; the pages that need it try again
             _LOG.exception("the sandbox could not be started")
 
     threading.Thread(target=run, name="studio-sandbox", daemon=True).start()
 
 
-def opened(folder: Path | None = None) -> Sandbox | None:
+def in_this_process(folder: Path | None = None) -> Sandbox | None:
     """The sandbox of `folder` if this process has it open already, ready or still being seeded (its
     address is known either way; nothing is started)."""
     return _OPEN.get((folder or default_folder()).resolve())

@@ -133,7 +133,7 @@ def _demo(n: int) -> LoadedDataset:
     return load_dataset(cached_demo(n, DEFAULT_SEED), name=f"demo dataset ({n} conversations)")
 
 
-def release(sandbox: Stage, ds: LoadedDataset, plan: Plan, when: datetime) -> dict[str, str]:
+def publish_dated(sandbox: Stage, ds: LoadedDataset, plan: Plan, when: datetime) -> dict[str, str]:
     """Build, check and publish every released tier of `plan` to the sandbox, dated `when`: tier → repo id."""
     assert sandbox.hub is not None
     settings = sandbox.settings()
@@ -294,8 +294,8 @@ def seed(sandbox: Stage, now: datetime | None = None) -> None:
     start, v2 = now - timedelta(days=DAYS), now - timedelta(days=7)
     rng = random.Random(SEED)
     plan = story_plan(sandbox.privacy_url)
-    release(sandbox, _demo(V1_CONVERSATIONS), plan, start)
-    repos = release(sandbox, _demo(V2_CONVERSATIONS), plan, v2)
+    publish_dated(sandbox, _demo(V1_CONVERSATIONS), plan, start)
+    repos = publish_dated(sandbox, _demo(V2_CONVERSATIONS), plan, v2)
     records = sandbox.records
     leads = _leads(rng, repos["eq-100"], start, now)
     requests = _requests(rng, start, now)

@@ -77,14 +77,14 @@ def test_an_opened_conversation_has_its_share_kit(demo_dataset):
 
 def test_in_the_sandbox_the_viewer_link_points_at_the_sandboxs_release(demo_dataset):
     """The seeded story has released 'preview': the row's link is the sandbox Hub's viewer, not huggingface.co."""
-    from services.sandbox.runtime import open_sandbox
+    from services.sandbox.runtime import ready_sandbox
     from services.strategy import presets, sampling
 
     preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]
     at = _open(preview.conversation_ids[0])
     no_exception(at)
     link = next(m.value for m in at.markdown if "dataset viewer" in m.value)
-    assert f"]({open_sandbox().url}/datasets/brightrun/financial-eq-billboard-preview/viewer" in link
+    assert f"]({ready_sandbox().url}/datasets/brightrun/financial-eq-billboard-preview/viewer" in link
     assert "huggingface.co" not in link
 
 

@@ -75,7 +75,7 @@ def own_sandbox(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_SANDBOX_DIR", str(tmp_path / "sandbox"))
     monkeypatch.setenv("STUDIO_RELEASES_FILE", str(tmp_path / "real" / "history.jsonl"))
     st.cache_data.clear()
-    yield runtime.open_sandbox()
+    yield runtime.ready_sandbox()
     st.cache_data.clear()
 
 

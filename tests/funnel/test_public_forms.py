@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from services.funnel.landing_pages import LandingPage
 from services.funnel.submission import FormLimits, TryWindow, form_text
-from services.sandbox.runtime import PUBLISHABLE_KEY, open_sandbox
+from services.sandbox.runtime import PUBLISHABLE_KEY, ready_sandbox
 from tests.support.public_forms import (
     ANSWER,
     FEEDBACK_WITH_EMAIL,
@@ -129,7 +129,7 @@ TABLE_INSERTS = [("leads", {k: v for k, v in LEAD.items() if k != "website"}),
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    return open_sandbox(tmp_path_factory.mktemp("public-forms") / "sandbox", port=0, story=False)
+    return ready_sandbox(tmp_path_factory.mktemp("public-forms") / "sandbox", port=0, story=False)
 
 
 @dataclass

@@ -10,13 +10,13 @@ import pytest
 
 from services.funnel.landing_pages import LandingPage
 from services.funnel.submission import TryWindow
-from services.sandbox.runtime import PUBLISHABLE_KEY, open_sandbox
+from services.sandbox.runtime import PUBLISHABLE_KEY, ready_sandbox
 from tests.support.public_forms import ANSWER, LEAD, SPACE, TIER, call
 
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    box = open_sandbox(tmp_path_factory.mktemp("forms") / "sandbox", port=0, story=False)
+    box = ready_sandbox(tmp_path_factory.mktemp("forms") / "sandbox", port=0, story=False)
     box.landing_pages.record(LandingPage(space_id=SPACE, tier=TIER))
     return box
 

@@ -14,7 +14,7 @@ import pytest
 
 from services.hub import api as hub_api
 from services.sandbox import runtime
-from services.sandbox.runtime import open_sandbox
+from services.sandbox.runtime import ready_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 REHEARSAL = "brightrun/rehearsal"
@@ -42,17 +42,17 @@ def _forget():
 
 
 def test_a_rehearsal_survives_a_restart(tmp_path):
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     _rehearse(sandbox)
     runtime.close_all()  # the app stops
-    again = open_sandbox(tmp_path / "sb", port=0, story=False)
+    again = ready_sandbox(tmp_path / "sb", port=0, story=False)
     assert again is not sandbox and again.hub is not None
     assert again.hub.files(REHEARSAL)["README.md"] == b"# rehearsal\n"
     assert hub_api.client(again.settings()).dataset_info(REHEARSAL).sha == sandbox.hub.repos[REHEARSAL].head.oid
 
 
 def test_reset_removes_the_rehearsals_and_brings_the_story_back(tmp_path):
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     _rehearse(sandbox)
     (tmp_path / "sb" / "leads.jsonl").write_text("", encoding="utf-8")
     sandbox.reset()
@@ -60,12 +60,12 @@ def test_reset_removes_the_rehearsals_and_brings_the_story_back(tmp_path):
     assert {r.tier for r in sandbox.records.history.read()} == {"preview", "eq-100", "full"}
     assert len(sandbox.lead_log.read()) == 40
     runtime.close_all()
-    assert REHEARSAL not in open_sandbox(tmp_path / "sb", port=0).hub.repos  # the reset was saved
+    assert REHEARSAL not in ready_sandbox(tmp_path / "sb", port=0).hub.repos  # the reset was saved
 
 
 def test_a_second_process_uses_the_running_sandbox_instead_of_writing_the_same_files(tmp_path):
     port = _free_port()
-    sandbox = open_sandbox(tmp_path / "sb", port=port, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=port, story=False)
     env = {**os.environ, "STUDIO_SANDBOX_DIR": str(tmp_path / "sb"), "STUDIO_SANDBOX_PORT": str(port)}
     out = subprocess.run([sys.executable, "-m", "services.cli", "sandbox", "status"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
@@ -83,7 +83,7 @@ def test_a_busy_port_moves_the_sandbox_and_says_so(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        sandbox = open_sandbox(tmp_path / "sb", port=port, story=False)
+        sandbox = ready_sandbox(tmp_path / "sb", port=port, story=False)
         assert not sandbox.url.endswith(f":{port}")
         assert sandbox.note and f"port {port} is busy" in sandbox.note
 
@@ -91,13 +91,13 @@ def test_a_busy_port_moves_the_sandbox_and_says_so(tmp_path):
 def test_an_unreadable_state_starts_over_and_says_so(tmp_path):
     (tmp_path / "sb").mkdir()
     (tmp_path / "sb" / "state.json").write_text("{", encoding="utf-8")
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     assert sandbox.note and "cannot be read" in sandbox.note and "started over" in sandbox.note
     assert sandbox.hub.repos == {}
 
 
 def test_it_answers_on_the_loopback_interface_only(tmp_path):
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     assert sandbox.url.startswith("http://127.0.0.1:")
     assert sandbox.server is not None and sandbox.server.server.server_address[0] == "127.0.0.1"
 
@@ -121,7 +121,7 @@ def _ask(url: str, method: str = "GET", headers: dict[str, str] | None = None, b
 ])
 def test_the_sandboxs_controls_refuse_a_foreign_page(tmp_path, headers, why):
     """A web page elsewhere can neither reset the story nor learn where its folder is."""
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     _rehearse(sandbox)
     for method, path in (("POST", "/api/sandbox/reset"), ("GET", "/api/sandbox")):
         answer = _ask(sandbox.url + path, method, headers, b"{}" if method == "POST" else None)
@@ -132,7 +132,7 @@ def test_the_sandboxs_controls_refuse_a_foreign_page(tmp_path, headers, why):
 
 
 def test_the_sandboxs_controls_answer_its_own_origin_and_the_command_line(tmp_path):
-    sandbox = open_sandbox(tmp_path / "sb", port=0, story=False)
+    sandbox = ready_sandbox(tmp_path / "sb", port=0, story=False)
     own = {"Origin": sandbox.url, "Content-Type": "application/json"}
     status = _ask(sandbox.url + "/api/sandbox", headers={"Origin": sandbox.url})
     assert status.status_code == 200 and status.json()["folder"] == str((tmp_path / "sb").resolve())

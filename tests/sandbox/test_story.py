@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.sandbox import runtime, story
-from services.sandbox.runtime import open_sandbox
+from services.sandbox.runtime import ready_sandbox
 
 NOW = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 PREVIEW, SPACE, FULL = ("brightrun/financial-eq-billboard-preview", "brightrun/financial-eq-billboard-eq-100",
@@ -21,7 +21,7 @@ def told(tmp_path_factory):
     runtime.close_all()
     boxes = []
     for name in ("a", "b"):
-        box = open_sandbox(tmp_path_factory.mktemp(name) / "sb", port=0, story=False)
+        box = ready_sandbox(tmp_path_factory.mktemp(name) / "sb", port=0, story=False)
         box.reset(NOW)
         boxes.append(box)
     yield boxes

@@ -20,7 +20,7 @@ def local_hub(request, local_hub, tmp_path):
         yield local_hub
         return
     folder = tmp_path / "sandbox"
-    hub = runtime.open_sandbox(folder, port=0, story=False).hub
+    hub = runtime.ready_sandbox(folder, port=0, story=False).hub
     hub.users.update(local_hub.users)
     yield hub
     runtime.close(folder)
