@@ -12,8 +12,8 @@ from components.dataset.source import current_dataset
 from components.feedback import state as feedback_state
 from services.batch import body as platform
 from services.batch.choice import default_edge_share
-from services.batch.plan import plan_batch, scaffolding_from_data
-from services.batch.scaffolding import names_of, readable
+from services.batch.planner import plan_batch, scaffolding_from_data
+from services.batch.scaffolding_source import names_of, readable
 from services.dataset.report import LoadError
 from services.hub.config import HubConfigError
 

@@ -16,8 +16,8 @@ from services.dataset.report import LoadError
 from services.supabase import source as supabase_source
 from services.supabase.client import SupabaseSession
 from services.supabase.config import HOW_TO_CONFIGURE
-from services.supabase.coverage import MIGRATION
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
+from services.supabase.groups_view import MIGRATION
 from services.supabase.rows import training_file_table
 
 PREVIEW_KEY = "supabase_page.preview"

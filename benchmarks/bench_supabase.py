@@ -49,7 +49,7 @@ def main() -> None:
 
     import psycopg
 
-    from services.supabase import coverage
+    from services.supabase import groups_view
     from services.supabase import source as supabase_source
     from services.supabase.client import connect
     from services.supabase.config import settings_from
@@ -77,8 +77,8 @@ def main() -> None:
             studio_s, rows_studio = timed(studio, args.runs)
             index_s, index = timed(lambda: supabase_source.read_conversation_index(session), args.runs)
             # The Supabase page's figures (issue #23): from the conversation_groups view, against every row.
-            view_s, by_view = timed(lambda: coverage.conversation_figures(session), args.runs)
-            rows_s, by_rows = timed(lambda: coverage.figures_from_groups(coverage.groups_from_index(
+            view_s, by_view = timed(lambda: groups_view.conversation_figures(session), args.runs)
+            rows_s, by_rows = timed(lambda: groups_view.figures_from_groups(groups_view.groups_from_index(
                 supabase_source.read_conversation_index(session))), args.runs)
         assert (by_view.total, by_view.with_content, by_view.approved) == (by_rows.total, by_rows.with_content,
                                                                            by_rows.approved)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from services.batch.coverage import Coverage
+from services.batch.cell_counts import Coverage
 
 
 def coverage_frame(before: Coverage, after: Coverage, names: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import streamlit as st
 from components.batch.scaffolding_state import current_scaffolding
 from services.batch import body as platform
 from services.batch.demand import parse_feedback_file
-from services.batch.plan import DEFAULTS, BatchRequest
-from services.batch.scaffolding import resolve_scaffolding
+from services.batch.planner import DEFAULTS, BatchRequest
+from services.batch.scaffolding_source import resolve_scaffolding
 from services.dataset.report import LoadError
 from services.dataset.scaffolding import Scaffolding
 from services.feedback.models import ThemeCount

@@ -9,7 +9,7 @@ import streamlit as st
 from components.dataset.cache import dataset_key
 from components.supabase.connection import supabase_session
 from components.supabase.picker import TABLE_TTL, project_id
-from services.batch.scaffolding import ScaffoldingFile, counted, resolve_scaffolding, supabase_scaffolding
+from services.batch.scaffolding_source import ScaffoldingFile, counted, resolve_scaffolding, supabase_scaffolding
 from services.dataset.loader import LoadedDataset
 from services.dataset.scaffolding import Scaffolding
 from services.supabase.client import SupabaseSession

@@ -9,8 +9,8 @@ from components.batch.scaffolding_state import current_scaffolding, described
 from components.dataset.cache import dataset_key
 from components.hub.client import client, published, records, settings, token_id
 from components.secrets import app_secrets
-from services.batch.plan import scaffolding_from_data
-from services.batch.scaffolding import names_of
+from services.batch.planner import scaffolding_from_data
+from services.batch.scaffolding_source import names_of
 from services.dataset.loader import LoadedDataset
 from services.feedback import likers
 from services.feedback.inbox import read_inbox

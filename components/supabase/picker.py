@@ -22,12 +22,12 @@ from components.dataset.loaded import Loaded, timed_load
 from components.supabase.connection import supabase_connection
 from services.dataset.loader import LoadedDataset
 from services.dataset.report import LoadError
-from services.supabase import coverage
+from services.supabase import groups_view
 from services.supabase import source as supabase_source
 from services.supabase.client import SupabaseSession
 from services.supabase.config import HOW_TO_CONFIGURE
-from services.supabase.coverage import ConversationFigures
 from services.supabase.errors import SupabaseConfigError, SupabaseNotConfiguredError
+from services.supabase.groups_view import ConversationFigures
 from services.supabase.rows import TrainingFileRow
 
 MODE_KEY = "supabase.mode"
@@ -84,7 +84,7 @@ def conversation_index(project: str, _session: SupabaseSession) -> pd.DataFrame:
 @st.cache_data(ttl=TABLE_TTL, show_spinner="Counting the conversations…")
 def conversations_page(project: str, _session: SupabaseSession, limit: int) -> tuple[ConversationFigures,
                                                                                      pd.DataFrame]:
-    return coverage.conversations_page(_session, limit)
+    return groups_view.conversations_page(_session, limit)
 
 
 def training_files(session: SupabaseSession) -> list[TrainingFileRow] | LoadError:

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from services.batch.coverage import Cell, Coverage
+from services.batch.cell_counts import Cell, Coverage
 from services.batch.demand import Asked
 from services.dataset.keys import DIMENSIONS, Dimension
 from services.dataset.scaffolding import Scaffolding

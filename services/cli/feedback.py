@@ -24,7 +24,7 @@ from services.utils.untrusted import for_terminal
 
 def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the data's (`--source`) and the scaffolding's (a file, Supabase, the demo)."""
-    from services.batch.scaffolding import resolve_scaffolding
+    from services.batch.scaffolding_source import resolve_scaffolding
     from services.feedback.themes import index_of
 
     ds = None

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from services.batch.body import curl_line, duration
 from services.batch.demand import read_feedback_file
-from services.batch.plan import BatchRequest, plan_batch
-from services.batch.scaffolding import resolve_scaffolding
+from services.batch.planner import BatchRequest, plan_batch
+from services.batch.scaffolding_source import resolve_scaffolding
 from services.cli import DEMO_SOURCE, EXIT_BAD_INPUT, EXIT_OK, stores
 from services.cli.source import load
 from services.utils.files import write_atomic

@@ -11,9 +11,9 @@ import msgspec
 import pytest
 
 from services.batch.body import NIL_UUID, PLATFORM_UUID, GenerateBatchBody
-from services.batch.plan import BatchRequest, plan_batch
-from services.batch.scaffolding import demo_scaffolding
-from services.demo.scaffolding import UNUSED_ARCS
+from services.batch.planner import BatchRequest, plan_batch
+from services.batch.scaffolding_source import demo_scaffolding
+from services.demo.scaffolding_rows import UNUSED_ARCS
 from services.feedback.models import ThemeCount
 
 ASKED = [ThemeCount(theme="college_savings_529", kind="topic", count=2),

@@ -13,10 +13,10 @@ import json
 import pytest
 
 from services.batch.demand import read_feedback_file
-from services.batch.plan import BatchRequest, plan_batch
+from services.batch.planner import BatchRequest, plan_batch
 from services.dataset.report import LoadError
 from services.dataset.scaffolding import parse_scaffolding
-from services.demo.scaffolding import scaffolding_document
+from services.demo.scaffolding_rows import scaffolding_document
 from tests.support.mutate import mutants
 
 SCAFFOLDING = parse_scaffolding(json.dumps(scaffolding_document()).encode(), "s.json")

@@ -8,7 +8,7 @@ import pytest
 
 from services.dataset.report import LoadError
 from services.dataset.scaffolding import parse_scaffolding
-from services.demo.scaffolding import scaffolding_document
+from services.demo.scaffolding_rows import scaffolding_document
 
 
 def _bytes(doc) -> bytes:
@@ -48,7 +48,7 @@ def test_broken_files_are_refused_in_words(mutate, message):
 
 def test_a_scaffoldings_counts_are_said_beside_what_the_data_covers(demo_dataset):
     """The demo's scaffolding lists 10 arcs; its data has conversations for 7: both are said, never mixed."""
-    from services.batch.scaffolding import counted, demo_scaffolding
+    from services.batch.scaffolding_source import counted, demo_scaffolding
 
     said = counted(demo_scaffolding(), "the demo scaffolding", demo_dataset)
     assert said == ("the demo scaffolding (3 personas, 3 with conversations; 10 arcs, 7 with conversations; "

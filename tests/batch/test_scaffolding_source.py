@@ -8,9 +8,9 @@ import json
 import pytest
 
 from services.batch.demand import parse_feedback_file, read_feedback_file
-from services.batch.scaffolding import FROM_DATA, FROM_DEMO, FROM_SUPABASE, demo_scaffolding, resolve_scaffolding
+from services.batch.scaffolding_source import FROM_DATA, FROM_DEMO, FROM_SUPABASE, demo_scaffolding, resolve_scaffolding
 from services.dataset.report import LoadError
-from services.demo.scaffolding import scaffolding_document
+from services.demo.scaffolding_rows import scaffolding_document
 
 DOCUMENT = json.dumps(scaffolding_document()).encode()
 

@@ -14,7 +14,7 @@ import pytest
 
 from services import cli
 from services.batch.body import GenerateBatchBody
-from services.demo.scaffolding import UNUSED_ARCS, scaffolding_document
+from services.demo.scaffolding_rows import UNUSED_ARCS, scaffolding_document
 from services.local_hub.shapes import comment_event, liker, thread
 from tests.conftest import HUB_TOKEN
 from tests.support.browser import BROWSER, assert_no_exception, chromium_page, wait_until_idle

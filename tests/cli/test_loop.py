@@ -86,7 +86,7 @@ def test_reply_with_a_read_only_token_says_so(hub, capsys, monkeypatch):
 
 def test_next_batch_on_the_demo_writes_a_valid_body_that_fills_the_gaps(capsys, tmp_path):
     from services.batch.body import GenerateBatchBody
-    from services.demo.scaffolding import UNUSED_ARCS
+    from services.demo.scaffolding_rows import UNUSED_ARCS
 
     feedback = tmp_path / "feedback.json"
     feedback.write_text(json.dumps({"repos": [], "form_answers": [], "themes": [
@@ -113,7 +113,7 @@ def test_next_batch_without_ids_exits_2_writes_nothing_and_says_how_to_get_them(
 
 
 def test_next_batch_refuses_a_broken_scaffolding_and_writes_nothing(capsys, tmp_path):
-    from services.demo.scaffolding import scaffolding_document
+    from services.demo.scaffolding_rows import scaffolding_document
 
     doc = scaffolding_document()
     doc["training_topics"].append(dict(doc["training_topics"][0]))
@@ -126,7 +126,7 @@ def test_next_batch_refuses_a_broken_scaffolding_and_writes_nothing(capsys, tmp_
 
 
 def test_stats_takes_a_scaffolding_for_names_only_exports(capsys, tmp_path, write_export):
-    from services.demo.scaffolding import scaffolding_document
+    from services.demo.scaffolding_rows import scaffolding_document
     from tests.support.exports import early_export
 
     export = early_export()

@@ -219,8 +219,8 @@ def test_cli_service_failure_exits_1(supabase, monkeypatch, capsys):
 
 def test_the_scaffolding_tables_read_with_their_ids_for_the_next_batch(supabase, supabase_session):
     """Issue #21: the next batch plans over Supabase's scaffolding tables (ids, tiers) when configured."""
-    from services.batch.plan import BatchRequest, plan_batch
-    from services.batch.scaffolding import resolve_scaffolding
+    from services.batch.planner import BatchRequest, plan_batch
+    from services.batch.scaffolding_source import resolve_scaffolding
     from services.demo import catalog as cat
 
     scaffolding, where = resolve_scaffolding(None, supabase_session, demo_fallback=False)

@@ -22,7 +22,7 @@ def demo_scaffolding() -> Scaffolding:
     process (it is frozen), not on every page run that plans or themes with it."""
     import json
 
-    from services.demo.scaffolding import scaffolding_document
+    from services.demo.scaffolding_rows import scaffolding_document
 
     return parse_scaffolding(json.dumps(scaffolding_document()).encode(), "demo scaffolding")
 

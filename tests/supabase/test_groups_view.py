@@ -11,28 +11,29 @@ import pandas as pd
 import psycopg
 import pytest
 
-from services.supabase import coverage
+from services.supabase import groups_view
 from services.supabase import source as supabase_source
 from services.supabase.client import connect
 from services.supabase.config import settings_from
 from services.supabase.errors import SupabaseError
 from tests.support.supabase_stack import MIGRATIONS
 
-MIGRATION = coverage.MIGRATION
+MIGRATION = groups_view.MIGRATION
 
 
-def _from_rows(session) -> coverage.ConversationFigures:
-    return coverage.figures_from_groups(coverage.groups_from_index(supabase_source.read_conversation_index(session)))
+def _from_rows(session) -> groups_view.ConversationFigures:
+    index = supabase_source.read_conversation_index(session)
+    return groups_view.figures_from_groups(groups_view.groups_from_index(index))
 
 
-def _cells(figures: coverage.ConversationFigures) -> pd.DataFrame:
+def _cells(figures: groups_view.ConversationFigures) -> pd.DataFrame:
     return figures.cells.sort_values(["persona", "emotional_arc"]).reset_index(drop=True)
 
 
 def test_the_view_gives_the_figures_every_row_gives(supabase, supabase_session):
     rows = _from_rows(supabase_session)
     supabase.gateway.clear()
-    view = coverage.conversation_figures(supabase_session)
+    view = groups_view.conversation_figures(supabase_session)
     assert view.source == "view" and rows.source == "rows"
     assert (view.total, view.with_content, view.approved) == (rows.total, rows.with_content, rows.approved)
     assert view.total == supabase.facts.conversations and view.with_content == 320
@@ -54,9 +55,9 @@ def test_the_view_keeps_the_tables_row_level_security(supabase):
     anon, user = session("anon"), session("authenticated")
     try:
         with pytest.raises(SupabaseError) as refused:
-            coverage.read_groups(anon, {})
+            groups_view.read_groups(anon, {})
         assert refused.value.finding.code == "no_permission"
-        assert coverage.figures_from_groups(coverage.read_groups(user, {})).total == supabase.facts.conversations
+        assert groups_view.figures_from_groups(groups_view.read_groups(user, {})).total == supabase.facts.conversations
     finally:
         anon.close()
         user.close()
@@ -84,7 +85,7 @@ def _wait_for_view(supabase, present: bool) -> None:
     try:
         while time.monotonic() < deadline:
             try:
-                coverage.read_groups(session, {})
+                groups_view.read_groups(session, {})
                 if present:
                     return
             except SupabaseError as exc:
@@ -99,8 +100,8 @@ def _wait_for_view(supabase, present: bool) -> None:
 def test_without_the_migration_the_figures_come_from_the_rows_and_say_so(supabase, supabase_session, without_view):
     _wait_for_view(supabase, present=False)
     with pytest.raises(SupabaseError, match=f"apply {MIGRATION}"):
-        coverage.read_groups(supabase_session, {})
-    figures = coverage.conversation_figures(supabase_session)
+        groups_view.read_groups(supabase_session, {})
+    figures = groups_view.conversation_figures(supabase_session)
     assert figures.source == "rows"
     assert figures.total == supabase.facts.conversations and figures.with_content == 320
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from services.batch import body as platform
+from services.batch.cell_counts import coverage_of
 from services.batch.choice import DEFAULT_FEEDBACK_SHARE, Choice, Knobs, choose, default_edge_share, total_for_budget
-from services.batch.coverage import coverage_of
 from services.batch.demand import asked_for
 from services.dataset.loader import LoadedDataset
 from services.dataset.scaffolding import ArcRow, PersonaRow, Scaffolding, TopicRow
