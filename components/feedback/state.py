@@ -16,7 +16,7 @@ from services.feedback import likers
 from services.feedback.inbox import read_inbox
 from services.feedback.models import FeedbackRead
 from services.feedback.settings import feedback_settings
-from services.feedback.themes import ThemeIndex, index_of
+from services.feedback.themes import ThemeIndex, named_index
 from services.hub.config import HubConfigError, HubSettings
 from services.hub.history import PublishedRepo
 from services.supabase.errors import SupabaseError
@@ -29,8 +29,8 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
     try:
         scaffolding, where = current_scaffolding(demo_fallback=True)
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
-        return index_of(ds, None), f"the data's names (the scaffolding could not be read: {exc})"
-    return index_of(ds, scaffolding), f"the data's names and {described(scaffolding, where, ds)}"
+        return named_index(ds, None, f"no scaffolding (Supabase's tables could not be read: {exc})")
+    return named_index(ds, scaffolding, described(scaffolding, where, ds))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

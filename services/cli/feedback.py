@@ -24,8 +24,8 @@ from services.utils.untrusted import for_terminal
 
 def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tuple[ThemeIndex, str]:
     """The names themes look for: the data's (`--source`) and the scaffolding's (a file, Supabase, the demo)."""
-    from services.batch.scaffolding_source import resolve_scaffolding
-    from services.feedback.themes import index_of
+    from services.batch.scaffolding_source import counted, resolve_scaffolding
+    from services.feedback.themes import named_index
 
     ds = None
     if args.source:
@@ -33,7 +33,7 @@ def theme_index(args: argparse.Namespace, session: SupabaseSession | None) -> tu
 
         ds = load(args.source, args.scaffolding)
     scaffolding, where = resolve_scaffolding(args.scaffolding, session, demo_fallback=True)
-    return index_of(ds, scaffolding), where
+    return named_index(ds, scaffolding, counted(scaffolding, where, ds) if ds is not None else where)
 
 
 def _said(text: str, limit: int) -> str:
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                                                       "form_answers": {"__all__": {"matches"}}}))
     else:
         print_text(read)
-    print(f"note: themes look for the names of {names_from}", file=sys.stderr)
+    print(f"note: themes look for {names_from}", file=sys.stderr)
     for note in read.notes:
         print(f"note: {note}", file=sys.stderr)
     errors = [f"{r.repo_id}: {r.error}" for r in read.repos if r.error]

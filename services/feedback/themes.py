@@ -133,3 +133,10 @@ def index_of(ds: LoadedDataset | None, scaffolding: Scaffolding | None) -> Theme
                 "arc": [(a.arc_key, [a.name]) for a in scaffolding.emotional_arcs],
                 "topic": [(t.topic_key, [t.name]) for t in scaffolding.training_topics]}
     return index_for(data, rows)
+
+
+def named_index(ds: LoadedDataset | None, scaffolding: Scaffolding | None, said: str) -> tuple[ThemeIndex, str]:
+    """The names themes look for — the data's (when there is data) and the scaffolding's — and where they
+    came from, in one wording for the Feedback page and `cli feedback` (`said`: the scaffolding as its
+    reader describes it, or why there is none)."""
+    return index_of(ds, scaffolding), f"the data's names and {said}" if ds is not None else f"the names in {said}"

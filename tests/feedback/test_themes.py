@@ -44,3 +44,15 @@ def test_count_counts_a_text_once_per_theme():
     index = _index()
     counted = count([index.match("roth ira conversion, Roth IRA Conversion"), index.match("roth_ira_conversion")])
     assert [(t.theme, t.count) for t in counted] == [("roth_ira_conversion", 2)]
+
+
+def test_the_names_themes_look_for_are_said_one_way_on_the_page_and_in_the_terminal(demo_dataset):
+    from services.batch.scaffolding_source import FROM_DEMO, counted, demo_scaffolding
+    from services.feedback.themes import index_of, named_index
+
+    scaffolding = demo_scaffolding()
+    said = counted(scaffolding, FROM_DEMO, demo_dataset)
+    index, words = named_index(demo_dataset, scaffolding, said)
+    assert index == index_of(demo_dataset, scaffolding)
+    assert words == f"the data's names and {said}" and "10 arcs, 7 with conversations" in words
+    assert named_index(None, scaffolding, FROM_DEMO)[1] == "the names in the demo scaffolding"  # no data: no claim
