@@ -3,13 +3,13 @@ and method, installed through the Hub's `interceptor` hook (the sandbox serves w
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from services.local_hub.server import start_local_hub
 from services.local_hub.state import Interference, LocalHub
+from tests.support.faults import FaultQueue
 
 
 @dataclass
@@ -25,37 +25,21 @@ class Fault:
     html: bool = False  # an HTML error page instead of JSON (what the Hub's gateway sends on some 5xx)
 
 
-class FaultQueue:
-    """The queued faults: each met by the next matching requests, used up after its `times`."""
-
-    def __init__(self) -> None:
-        self.faults: list[Fault] = []
-        self._lock = threading.Lock()
-
-    def add(self, fault: Fault) -> None:
-        with self._lock:
-            self.faults.append(fault)
-
-    def clear(self) -> None:
-        with self._lock:
-            self.faults.clear()
+class HubFaults(FaultQueue[Fault]):
+    """The local Hub's queued faults, as its `interceptor`: what the next matching request meets."""
 
     def before(self, method: str, path: str) -> Interference | None:
-        with self._lock:
-            for fault in self.faults:
-                if path.startswith(fault.prefix) and fault.method in {None, method}:
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self.faults.remove(fault)
-                    return Interference(status=fault.status, drop=fault.drop, delay=fault.delay, after=fault.after,
-                                        headers=dict(fault.headers), html=fault.html)
-        return None
+        fault = self.take(path, method)
+        if fault is None:
+            return None
+        return Interference(status=fault.status, drop=fault.drop, delay=fault.delay, after=fault.after,
+                            headers=dict(fault.headers), html=fault.html)
 
 
-def faults_of(hub: LocalHub) -> FaultQueue:
+def faults_of(hub: LocalHub) -> HubFaults:
     """The Hub's fault queue, installed on first use."""
-    if not isinstance(hub.interceptor, FaultQueue):
-        hub.interceptor = FaultQueue()
+    if not isinstance(hub.interceptor, HubFaults):
+        hub.interceptor = HubFaults()
     return hub.interceptor
 
 

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from services.utils.http_server import DispatchingHandler, serve
 from tests.support import jwt
+from tests.support.faults import FaultQueue
 
 PROXIED_REQUEST_HEADERS = ("authorization", "accept", "prefer", "range", "range-unit", "content-type",
                            "accept-profile", "content-profile", "x-client-info")
@@ -69,27 +70,19 @@ class Gateway:
     url: str
     storage_root: Path
     requests: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
-    faults: list[Fault] = field(default_factory=list)
+    faults: FaultQueue[Fault] = field(default_factory=FaultQueue)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def inject(self, fault: Fault) -> None:
-        with self.lock:
-            self.faults.append(fault)
+        self.faults.add(fault)
 
     def clear(self) -> None:
+        self.faults.clear()
         with self.lock:
-            self.faults.clear()
             self.requests.clear()
 
     def take_fault(self, path: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if path.startswith(fault.prefix):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self.faults.remove(fault)
-                    return fault
-        return None
+        return self.faults.take(path)
 
     def log(self, method: str, path: str, status: int) -> None:
         with self.lock:
