@@ -3,6 +3,7 @@ per token and set of repos, cleared by Refresh or by a reply. Owns no widget key
 
 from __future__ import annotations
 
+import msgspec
 import streamlit as st
 
 from components.batch.scaffolding_state import current_scaffolding, described
@@ -12,6 +13,7 @@ from components.secrets import app_secrets
 from services.batch.planner import scaffolding_from_data
 from services.batch.scaffolding_source import names_of
 from services.dataset.loader import LoadedDataset
+from services.dataset.scaffolding import Scaffolding
 from services.feedback import likers
 from services.feedback.inbox import read_inbox
 from services.feedback.models import FeedbackRead
@@ -29,8 +31,19 @@ def theme_index(ds: LoadedDataset | None) -> tuple[ThemeIndex, str]:
     try:
         scaffolding, where = current_scaffolding(demo_fallback=True)
     except SupabaseError as exc:  # a Supabase that cannot be read: the data's names alone, and say so
-        return named_index(ds, None, f"no scaffolding (Supabase's tables could not be read: {exc})")
-    return named_index(ds, scaffolding, described(scaffolding, where, ds))
+        return _named(dataset_key(ds) if ds is not None else "", b"", f"no scaffolding (Supabase's tables could "
+                      f"not be read: {exc})", ds, None)
+    said = described(scaffolding, where, ds)
+    content = msgspec.json.encode(scaffolding) if scaffolding is not None else b""
+    return _named(dataset_key(ds) if ds is not None else "", content, said, ds, scaffolding)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _named(data_key: str, scaffolding_json: bytes, said: str, _ds: LoadedDataset | None,
+           _scaffolding: Scaffolding | None) -> tuple[ThemeIndex, str]:
+    """The theme index, built once per dataset and scaffolding (it walks every conversation's keys), not on
+    every rerun of the pages that read the inbox (Feedback, and Card & Publish for "What's new")."""
+    return named_index(_ds, _scaffolding, said)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
