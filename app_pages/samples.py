@@ -73,7 +73,7 @@ opened = st.query_params.get(QUERY_PARAM)
 if not opened:
     st.info("Open a conversation from the table, or with a shared link.", icon=":material/forum:")
     st.stop()
-conv = ds.by_id.get(opened)
+conv = ds.conversation(opened)
 if conv is None:
     st.error(f"The shared link names conversation `{opened}`, which is not in the loaded dataset "
              f"({ds.name}). Load the dataset it came from, or pick another conversation.")

@@ -118,5 +118,5 @@ if rows:
         except LoadError as exc:
             st.error(str(exc))
         else:
-            conversation = one.conversations[0]
+            conversation = next(one.iter_conversations())
             chat_view(to_messages(conversation, keep_trailing_user=True), trailing_dropped=False)

@@ -12,7 +12,7 @@ from services.dataset.loader import LoadedDataset
 
 def dataset_key(ds: LoadedDataset) -> str:
     """Identifies the loaded dataset for caches (it is itself a cached, shared object)."""
-    return f"{id(ds)}:{ds.name}:{ds.size_bytes}:{len(ds.conversations)}"
+    return f"{id(ds)}:{ds.name}:{ds.size_bytes}:{len(ds)}"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -175,3 +175,24 @@ def extract(conversations: list[schema.Conversation],
     }
     return PairColumns(**arrays, emotions=[name for name in emotions if name is not None],
                        bad_system_prompts=bad_prompts, bad_history=bad_history, pair_keys=pair_keys)
+
+
+def concat(parts: list[PairColumns], sizes: list[int]) -> PairColumns:
+    """Batches' columns as one (a load extracts a batch of conversations at a time): conversation
+    indexes shifted past the batches before (`sizes`: each batch's conversations), emotion codes
+    renumbered into one list of names."""
+    if len(parts) == 1:
+        return parts[0]
+    emotions: dict[str, int] = {}
+    codes, conversation, shift = [], [], 0
+    for part, size in zip(parts, sizes, strict=True):
+        table = np.array([emotions.setdefault(e, len(emotions)) for e in part.emotions] + [-1], dtype=np.int64)
+        codes.append(table[part.emotion])  # -1 indexes the appended -1: none recorded
+        conversation.append(part.conversation + shift)
+        shift += size
+    arrays = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _FIELDS
+              if name not in ("conversation", "emotion")}
+    return PairColumns(conversation=np.concatenate(conversation), emotion=np.concatenate(codes),
+                       **arrays,  # type: ignore[arg-type]
+                       emotions=list(emotions), bad_system_prompts=sum(p.bad_system_prompts for p in parts),
+                       bad_history=[place for p in parts for place in p.bad_history])

@@ -9,9 +9,10 @@ the wrong type.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
 
 import msgspec
@@ -19,6 +20,7 @@ import msgspec
 from services.dataset import repair, schema
 from services.dataset.detect import FileFormat
 from services.dataset.reading import Buffer, as_load_error
+from services.dataset.records import SideBlocks, TrainingFileReader
 from services.dataset.report import LoadError, Tally, ValidationReport
 
 
@@ -73,7 +75,7 @@ class _IdOnly(msgspec.Struct):
     conversation_metadata: object = None
 
 
-def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
+def _raw_conversation_id(raw: bytes | msgspec.Raw) -> str | None:
     """The id of a conversation that failed to decode, if one can be read at all (for the finding)."""
     with suppress(msgspec.DecodeError):
         meta = msgspec.json.decode(raw, type=_IdOnly).conversation_metadata
@@ -83,7 +85,8 @@ def _raw_conversation_id(raw: msgspec.Raw) -> str | None:
     return None
 
 
-def _training_file(conversations: list[schema.Conversation], doc: schema.TrainingFile | schema.TrainingFileRaw,
+def _training_file(conversations: list[schema.Conversation],
+                   doc: schema.TrainingFile | schema.TrainingFileRaw | SideBlocks,
                    name: str, repairs: Repairs, report: ValidationReport) -> Decoded:
     """The conversations with the file's metadata and profile, typed; every repair reported."""
     decoded = Decoded(conversations,
@@ -115,11 +118,17 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport,
     except msgspec.ValidationError as exc:
         reason, path = repair.split_error(exc)
         raise LoadError("wrong_shape", f"{_lower(reason)} (field `{path or 'top level'}`)", name) from None
+    conversations = list(_records(rough.conversations, name, repairs, report, passed))
+    return _training_file(conversations, rough, name, repairs, report)
+
+
+def _records(raws: Iterable[bytes | msgspec.Raw], name: str, repairs: Repairs, report: ValidationReport,
+             passed: Callable[[msgspec.Raw], None] | None = None) -> Iterator[schema.Conversation]:
+    """Each record typed with its repairs noted; one that cannot be typed is dropped, located."""
     decoder = msgspec.json.Decoder(schema.Conversation)
-    conversations = []
-    for index, raw in enumerate(rough.conversations):
+    for index, raw in enumerate(raws):
         if passed is not None and index % PASSED_EVERY == 0:
-            passed(raw)
+            passed(raw)  # type: ignore[arg-type]  # the whole-file decode's views
         outcome = repair.decode(raw, schema.Conversation, decoder)
         cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
         label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"
@@ -129,8 +138,28 @@ def decode_training_file(data: Buffer, name: str, report: ValidationReport,
             report.dropped_conversations.append(cid or f"#{index + 1}")
             continue
         repairs.note(f"{name}: {label}", outcome)
-        conversations.append(outcome.value)
-    return _training_file(conversations, rough, name, repairs, report)
+        yield outcome.value
+
+
+class TrainingFileStream:
+    """A plain training file's conversations decoded one at a time from a window over the file
+    (`services.dataset.records`); its metadata and profile are known once the iteration ends.
+    Raises `NotStreamable` off the plain shape, and msgspec's DecodeError on a conversation that is not
+    JSON: the loader then reads the file whole, which words the error as it always has."""
+
+    def __init__(self, handle: BufferedIOBase, start: int, name: str, report: ValidationReport) -> None:
+        self._reader = TrainingFileReader(handle, start)
+        self._name = name
+        self._report = report
+        self.metadata: schema.FileMetadata | None = None
+        self.profile: schema.ConsultantProfile | None = None
+
+    def __iter__(self) -> Iterator[schema.Conversation]:
+        repairs = Repairs()
+        yield from _records((raw for _, raw in self._reader.conversations()), self._name, repairs, self._report)
+        side = self._reader.side
+        done = _training_file([], side, self._name, repairs, self._report)
+        self.metadata, self.profile = done.metadata, done.profile
 
 
 def decode_enriched(data: Buffer, name: str, report: ValidationReport) -> Decoded:

@@ -226,21 +226,31 @@ def _resolve_one(dim: Dimension, own: str | None, recorded: str | None, pairs: P
     return UNLABELLED, "unlabelled"
 
 
-def resolve(conversations: Sequence[schema.Conversation], pair_keys: Sequence[PairKeys | None],
-            report: ValidationReport, names: ScaffoldingNames | None = None,
-            recorded: Mapping[str, RecordedKeys] | None = None) -> list[KeyProvenance]:
-    """Fill every conversation's scaffolding keys (and missing names) in place; report how.
+class KeyResolver:
+    """Resolves keys a batch of conversations at a time, tallying for one report at the end (`emit`)."""
 
-    `pair_keys[i]` is what conversation i's pairs say (None: nothing read); `recorded` maps a
-    conversation id to its database row's keys.
-    """
-    found = _Findings()
-    provenance: list[KeyProvenance] = []
-    for conv, pairs in zip(conversations, pair_keys, strict=True):
+    def __init__(self, names: ScaffoldingNames | None = None, recorded: Mapping[str, RecordedKeys] | None = None):
+        self.names = names
+        self.recorded = recorded or {}
+        self.found = _Findings()
+        self.total = 0
+
+    def resolve(self, conversations: Sequence[schema.Conversation],
+                pair_keys: Sequence[PairKeys | None]) -> list[KeyProvenance]:
+        """Fill these conversations' scaffolding keys (and missing names) in place; how, per conversation."""
+        self.total += len(conversations)
+        return [self._one(conv, pairs) for conv, pairs in zip(conversations, pair_keys, strict=True)]
+
+    def emit(self, report: ValidationReport) -> None:
+        """The findings on every conversation resolved so far."""
+        _emit(self.found, self.total, report)
+
+    def _one(self, conv: schema.Conversation, pairs: PairKeys | None) -> KeyProvenance:
+        found, names = self.found, self.names
         meta = conv.conversation_metadata
         cid = meta.conversation_id
         scaffold = meta.scaffolding
-        row = (recorded or {}).get(cid, (None, None, None))
+        row = self.recorded.get(cid, (None, None, None))
         sources: dict[Dimension, KeySource] = {}
         unnamed: list[Dimension] = []
         for position, dim in enumerate(DIMENSIONS):
@@ -266,9 +276,21 @@ def resolve(conversations: Sequence[schema.Conversation], pair_keys: Sequence[Pa
             found.recovered[rule].add(f"conversation {cid}: " + ", ".join(recovered))
         if unnamed:
             found.unlabelled.add(f"conversation {cid}: no {' / '.join(unnamed)} key or name")
-        provenance.append(KeyProvenance(sources["persona"], sources["arc"], sources["topic"]))
         meta.scaffolding = scaffold
-    _emit(found, len(conversations), report)
+        return KeyProvenance(sources["persona"], sources["arc"], sources["topic"])
+
+
+def resolve(conversations: Sequence[schema.Conversation], pair_keys: Sequence[PairKeys | None],
+            report: ValidationReport, names: ScaffoldingNames | None = None,
+            recorded: Mapping[str, RecordedKeys] | None = None) -> list[KeyProvenance]:
+    """Fill every conversation's scaffolding keys (and missing names) in place; report how.
+
+    `pair_keys[i]` is what conversation i's pairs say (None: nothing read); `recorded` maps a
+    conversation id to its database row's keys.
+    """
+    resolver = KeyResolver(names, recorded)
+    provenance = resolver.resolve(conversations, pair_keys)
+    resolver.emit(report)
     return provenance
 
 

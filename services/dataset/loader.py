@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
+import io
 import mmap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,11 +31,13 @@ import numpy as np
 
 from services.dataset import columns, keys, schema, tables, validation
 from services.dataset.columns import PairColumns
-from services.dataset.decode import DECODERS, Decoded, decode_enriched, decode_training_file
+from services.dataset.decode import DECODERS, Decoded, TrainingFileStream, decode_enriched, decode_training_file
 from services.dataset.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
 from services.dataset.keys import KeyProvenance, RecordedKeys, ScaffoldingNames
 from services.dataset.reading import Buffer, as_load_error, check_readable, read_source
+from services.dataset.records import NotStreamable
 from services.dataset.report import LoadError, ValidationReport
+from services.dataset.store import ConversationStore, StoreWriter
 from services.dataset.tables import DEFAULT_EDGE_CASE_ARCS, ConversationColumns
 
 if TYPE_CHECKING:
@@ -49,8 +53,8 @@ class LoadedDataset:
     name: str
     format: FileFormat
     size_bytes: int
-    conversations: list[schema.Conversation]
-    report: ValidationReport
+    store: ConversationStore = field(repr=False)  # the conversations' text, on disk (`services.dataset.store`)
+    report: ValidationReport = field(default_factory=ValidationReport)
     file_metadata: schema.FileMetadata | None = None
     consultant_profile: schema.ConsultantProfile | None = None
     edge_case_arcs: frozenset[str] = DEFAULT_EDGE_CASE_ARCS
@@ -68,22 +72,33 @@ class LoadedDataset:
         """One row per turn (training pair), built on first use."""
         return tables.turn_frame(self.pair_columns, self.conversation_table)
 
+    def __len__(self) -> int:
+        return len(self.columns)
+
     @cached_property
-    def by_id(self) -> dict[str, schema.Conversation]:
-        """Conversations by id (the Samples page and shared links open one by id)."""
-        return {c.conversation_metadata.conversation_id: c for c in self.conversations}
+    def positions(self) -> dict[str, int]:
+        """Each conversation's position (file order) by id: facts, not text."""
+        return {cid: i for i, cid in enumerate(self.columns.conversation_id)}
+
+    def conversation(self, conversation_id: str) -> schema.Conversation | None:
+        """One conversation by id, read from the store (the Samples page, a shared link); None if absent."""
+        position = self.positions.get(conversation_id)
+        return None if position is None else self.store.get(position)
+
+    def conversations_at(self, positions: Sequence[int]) -> list[schema.Conversation]:
+        """The conversations at these positions, in that order (the bundle reads a batch at a time)."""
+        return self.store.take(positions)
+
+    def iter_conversations(self) -> Iterator[schema.Conversation]:
+        """Every conversation in file order, one at a time, never all held."""
+        return self.store.conversations()
 
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the loaded content (canonical encoding, independent of the file's layout):
-        what a release manifest records to say which data it came from. Encoded a conversation at a
-        time: the digest of the whole list's JSON, `[a,b,…]`, without ever holding it."""
-        digest = hashlib.sha256(b"[")
-        for i, conversation in enumerate(self.conversations):
-            digest.update(b"," if i else b"")
-            digest.update(msgspec.json.encode(conversation))
-        digest.update(b"]")
-        return digest.hexdigest()
+        what a release manifest records to say which data it came from: the digest of the whole list's
+        JSON, `[a,b,…]`, streamed from the store."""
+        return self.store.digest()
 
 
 @contextmanager
@@ -107,9 +122,10 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
     `scaffolding_names` (the platform's scaffolding rows) lets a conversation that has only a name
     get that row's key (`services.dataset.keys`)."""
     data, name = read_source(source, name)
+    path = Path(source) if isinstance(source, (str, Path)) else None
     try:
         with _gc_paused():
-            return _load(data, name, frozenset(edge_case_arcs), scaffolding_names)
+            return _load(data, name, frozenset(edge_case_arcs), scaffolding_names, path)
     finally:
         if isinstance(data, mmap.mmap):
             # A failed load's traceback may still hold views into the map; they unmap when freed.
@@ -163,16 +179,31 @@ def _decode(data, name: str, fmt: FileFormat, report: ValidationReport,
         return actual, decoder(actual)(data, name, report)
 
 
-def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None) -> LoadedDataset:
+def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None,
+          path: Path | None = None) -> LoadedDataset:
     size = len(data)
-    data = check_readable(data, name)
-    fmt = detect_format(data, name)
+    checked = check_readable(data, name)
+    fmt = detect_format(checked, name)
+    if fmt == "training_file":  # streamed, a window at a time: the file is never held
+        report = ValidationReport()
+        builder = _FactsBuilder(name, report, edge, names)
+        start = size - len(checked)  # past a byte-order mark
+        try:
+            with path.open("rb") if path is not None else io.BytesIO(data) as handle:
+                stream = TrainingFileStream(handle, start, name, report)
+                builder.add_all(stream)
+            return builder.finish(Decoded([], stream.metadata, stream.profile), fmt, size)
+        except (NotStreamable, msgspec.DecodeError, UnicodeDecodeError, OSError):
+            builder.abort()  # not the plain shape, or broken: read whole, which words the error exactly
+        except BaseException:
+            builder.abort()
+            raise
     report = ValidationReport()
-    behind = _ReadBehind(data)
+    behind = _ReadBehind(checked)
     try:
-        fmt, decoded = _decode(data, name, fmt, report, behind)
+        fmt, decoded = _decode(checked, name, fmt, report, behind)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        raise as_load_error(exc, data, name) from None
+        raise as_load_error(exc, checked, name) from None
     behind.let_go()  # the decode has read every page; the extract reads some again, front to back
     return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind)
 
@@ -220,29 +251,100 @@ class _ReadBehind:
             self.drop(offset)
 
 
+CHUNK = 256  # conversations taken through the load at a time: their text and objects are tens of MB
+
+
+def store_dir() -> Path:
+    """Where stores are written: `STUDIO_STORE_DIR`, else the checkout's `.cache/stores` (beside the demo's)."""
+    return Path(os.environ.get("STUDIO_STORE_DIR") or Path(__file__).resolve().parents[2] / ".cache" / "stores")
+
+
+class _FactsBuilder:
+    """A batch of conversations at a time: dropped if unusable, their facts extracted, their keys resolved,
+    their text written to the store and let go. Memory grows with the facts, not with the text."""
+
+    def __init__(self, name: str, report: ValidationReport, edge: frozenset[str],
+                 names: ScaffoldingNames | None = None, recorded: Mapping[str, RecordedKeys] | None = None,
+                 passed: Callable[[schema.Conversation], None] | None = None) -> None:
+        self.name, self.report, self.edge, self.passed = name, report, edge, passed
+        self.resolver = keys.KeyResolver(names, recorded)
+        folder = store_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, path = tempfile.mkstemp(prefix="store-", suffix=".arrow", dir=folder)
+        os.close(handle)
+        self.writer = StoreWriter(Path(path))
+        self.seen: set[str] = set()
+        self.read = 0
+        self.pairs: list[PairColumns] = []
+        self.per_conversation: list[ConversationColumns] = []
+        self.sizes: list[int] = []
+        self.declared: list[np.ndarray] = []
+        self.provenance: list[KeyProvenance] = []
+
+    def add_all(self, conversations: Iterable[schema.Conversation]) -> None:
+        batch: list[schema.Conversation] = []
+        for conversation in conversations:
+            batch.append(conversation)
+            if len(batch) == CHUNK:
+                self.add(batch)
+                batch = []
+        self.add(batch)
+
+    def add(self, batch: list[schema.Conversation]) -> None:
+        kept = validation.drop_unusable(batch, self.name, self.report, self.seen, start=self.read)
+        self.read += len(batch)
+        if not kept:
+            return
+        cols = columns.extract(kept, self.passed)  # also releases the views into the file
+        self.provenance += self.resolver.resolve(kept, cols.pair_keys)
+        cols.pair_keys.clear()
+        self.pairs.append(cols)
+        self.per_conversation.append(tables.aggregate(kept, cols, self.edge))
+        self.sizes.append(len(kept))
+        self.declared.append(validation.declared_turns(kept))
+        self.writer.add(kept)
+
+    def finish(self, decoded: Decoded, fmt: FileFormat, size: int) -> LoadedDataset:
+        """The dataset: facts in memory, text in the store; LoadError if no conversation is usable."""
+        report, name = self.report, self.name
+        if not self.sizes:
+            self.abort()
+            if report.has_errors:
+                first = next(f for f in report.findings if f.severity == "error")
+                raise LoadError("no_valid_conversations",
+                                f"no conversation could be read; the first problem: {first.message}", first.where)
+            raise LoadError("no_conversations", "the file holds no conversations", name)
+        self.writer.close()
+        store = ConversationStore(self.writer.path)
+        self.writer.path.unlink(missing_ok=True)  # the map keeps it readable; nothing is left behind on disk
+        self.resolver.emit(report)
+        cols = columns.concat(self.pairs, self.sizes)
+        per_conversation = ConversationColumns.concat(self.per_conversation)
+        validation.check(np.concatenate(self.declared), cols, per_conversation, decoded.metadata, fmt, name, report)
+        return LoadedDataset(name=name, format=fmt, size_bytes=size, store=store, report=report,
+                             file_metadata=decoded.metadata, consultant_profile=decoded.profile,
+                             edge_case_arcs=self.edge, columns=per_conversation, pair_columns=cols,
+                             key_provenance=self.provenance)
+
+    def abort(self) -> None:
+        self.writer.abort()
+
+
 def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
               edge: frozenset[str], names: ScaffoldingNames | None = None,
               recorded: Mapping[str, RecordedKeys] | None = None, behind: _ReadBehind | None = None) -> LoadedDataset:
-    """Decoded conversations → validated dataset with its tables."""
-    conversations = decoded.conversations
-    if not conversations:
-        if report.has_errors:
-            first = next(f for f in report.findings if f.severity == "error")
-            raise LoadError("no_valid_conversations",
-                            f"no conversation could be read; the first problem: {first.message}", first.where)
-        raise LoadError("no_conversations", "the file holds no conversations", name)
-    conversations = validation.drop_unusable(conversations, name, report)
-    cols = columns.extract(conversations, behind.reached if behind else None)  # also releases the views
-    if behind is not None:
-        behind.let_go()
-    provenance = keys.resolve(conversations, cols.pair_keys, report, names, recorded)
-    cols.pair_keys.clear()
-    per_conversation = tables.aggregate(conversations, cols, edge)
-    validation.check(conversations, cols, per_conversation, decoded.metadata, fmt, name, report)
-    return LoadedDataset(name=name, format=fmt, size_bytes=size, conversations=conversations, report=report,
-                         file_metadata=decoded.metadata, consultant_profile=decoded.profile,
-                         edge_case_arcs=edge, columns=per_conversation, pair_columns=cols,
-                         key_provenance=provenance)
+    """Decoded conversations → validated dataset with its tables, through the same batches as a stream."""
+    builder = _FactsBuilder(name, report, edge, names, recorded, behind.reached if behind else None)
+    try:
+        conversations, decoded.conversations = decoded.conversations, []
+        builder.add_all(conversations)
+        del conversations
+        if behind is not None:
+            behind.let_go()
+        return builder.finish(decoded, fmt, size)
+    except BaseException:
+        builder.abort()
+        raise
 
 
 def load_enriched_files(files: Iterable[tuple[str, str, bytes]], name: str,

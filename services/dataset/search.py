@@ -1,22 +1,64 @@
-"""Text search over conversations (user messages and assistant responses)."""
+"""Text search over conversations (user messages and assistant responses), on disk like their text.
+
+The index is one lower-cased text per conversation, written once per dataset to a memory-mapped Arrow
+file beside the store and searched a batch at a time with Arrow's substring kernel: the Samples page
+filters 500,000 conversations without holding their text.
+"""
 
 from __future__ import annotations
 
-from services.dataset.loader import LoadedDataset
+import mmap
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from services.dataset.loader import LoadedDataset, store_dir
+
+_SCHEMA = pa.schema([("text", pa.large_string())])
 
 
 class TextIndex:
-    """One lower-cased text per conversation, built once per dataset, searched with `in`."""
+    """Per conversation (file order), its turns' text lower-cased; `matches` is a case-insensitive AND of words."""
 
     def __init__(self, ds: LoadedDataset) -> None:
-        self.texts = [
-            "\n".join(p.current_user_input + "\n" + (p.target_response or "") for p in c.training_pairs).lower()
-            for c in ds.conversations
-        ]
+        folder = store_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix="search-", suffix=".arrow", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as sink, pa.ipc.new_file(sink, _SCHEMA) as writer:
+                texts: list[str] = []
+                for conv in ds.iter_conversations():
+                    texts.append("\n".join(p.current_user_input + "\n" + (p.target_response or "")
+                                           for p in conv.training_pairs).lower())
+                    if len(texts) == 1024:
+                        writer.write_batch(pa.record_batch([pa.array(texts, pa.large_string())], schema=_SCHEMA))
+                        texts = []
+                writer.write_batch(pa.record_batch([pa.array(texts, pa.large_string())], schema=_SCHEMA))
+            with Path(name).open("rb") as mapped:
+                self._map = mmap.mmap(mapped.fileno(), 0, access=mmap.ACCESS_READ)
+        finally:
+            Path(name).unlink()  # the map keeps it readable; nothing is left behind on disk
+        reader = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(self._map)))
+        self._batches = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
+        self.size = sum(len(b) for b in self._batches)
 
     def matches(self, query: str) -> list[bool]:
         """Per conversation: does it contain every word of the query (case-insensitive)?"""
         words = query.lower().split()
         if not words:
-            return [True] * len(self.texts)
-        return [all(w in text for w in words) for text in self.texts]
+            return [True] * self.size
+        found = []
+        for batch in self._batches:
+            mask = np.ones(len(batch), dtype=bool)
+            for word in words:
+                mask &= pc.match_substring(batch, word).to_numpy(zero_copy_only=False)
+            found.append(mask)
+        if hasattr(mmap, "MADV_DONTNEED"):
+            with suppress(OSError, ValueError):
+                self._map.madvise(mmap.MADV_DONTNEED)  # the pages stay cached; the process lets them go
+        return np.concatenate(found).tolist()

@@ -9,7 +9,8 @@ is only imported when a page or a plan asks for a table, so the command line sta
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from sys import intern
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,15 +83,28 @@ class ConversationColumns:
     def __len__(self) -> int:
         return len(self.conversation_id)
 
+    @classmethod
+    def concat(cls, parts: list[ConversationColumns]) -> ConversationColumns:
+        """Batches' columns as one, in order (a load aggregates a batch of conversations at a time)."""
+        if len(parts) == 1:
+            return parts[0]
+        out: dict[str, object] = {}
+        for f in fields(cls):
+            values = [getattr(p, f.name) for p in parts]
+            out[f.name] = [v for part in values for v in part] if isinstance(values[0], list) \
+                else np.concatenate(values)
+        return cls(**out)  # type: ignore[arg-type]
+
 
 def aggregate(conversations: list[schema.Conversation], cols: PairColumns,
               edge_case_arcs: frozenset[str] = DEFAULT_EDGE_CASE_ARCS) -> ConversationColumns:
     """Conversation-level figures from the per-pair columns (numpy only)."""
     metas = [c.conversation_metadata for c in conversations]
     scaffolds = [m.scaffolding for m in metas]  # keys resolved by `services.dataset.keys`: never empty
-    persona_keys = [s.persona_key or UNLABELLED for s in scaffolds]
-    arc_keys = [s.emotional_arc_key or UNLABELLED for s in scaffolds]
-    topic_keys = [s.training_topic_key or UNLABELLED for s in scaffolds]
+    # Labels repeat across conversations: one string object each (a load aggregates batch by batch).
+    persona_keys = [intern(s.persona_key or UNLABELLED) for s in scaffolds]
+    arc_keys = [intern(s.emotional_arc_key or UNLABELLED) for s in scaffolds]
+    topic_keys = [intern(s.training_topic_key or UNLABELLED) for s in scaffolds]
     n = len(conversations)
     counts = np.bincount(cols.conversation, minlength=n)
     starts = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
@@ -108,11 +122,11 @@ def aggregate(conversations: list[schema.Conversation], cols: PairColumns,
     return ConversationColumns(
         conversation_id=[m.conversation_id for m in metas],
         persona_key=persona_keys,
-        persona_name=[s.persona_name or k for s, k in zip(scaffolds, persona_keys, strict=True)],
+        persona_name=[intern(s.persona_name or k) for s, k in zip(scaffolds, persona_keys, strict=True)],
         arc_key=arc_keys,
-        arc_name=[s.emotional_arc or k for s, k in zip(scaffolds, arc_keys, strict=True)],
+        arc_name=[intern(s.emotional_arc or k) for s, k in zip(scaffolds, arc_keys, strict=True)],
         topic_key=topic_keys,
-        topic_name=[s.training_topic or k for s, k in zip(scaffolds, topic_keys, strict=True)],
+        topic_name=[intern(s.training_topic or k) for s, k in zip(scaffolds, topic_keys, strict=True)],
         tier=[tier_of(a, edge_case_arcs) for a in arc_keys],
         turns=cols.turn[ends],
         pairs=counts,
@@ -125,7 +139,7 @@ def aggregate(conversations: list[schema.Conversation], cols: PairColumns,
         end_emotion=[emotion_names[c] for c in cols.emotion[ends]],
         end_intensity=cols.intensity[ends],
         ends_on_user=~cols.answered[ends],
-        created_date=[m.created_date for m in metas],
+        created_date=[m.created_date and intern(m.created_date) for m in metas],
     )
 
 

@@ -34,7 +34,7 @@ def _where(mask: np.ndarray, template: str, *columns: np.ndarray) -> Tally:
     return tally
 
 
-def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], convs: ConversationColumns,
+def _check_pairs(cols: PairColumns, declared: np.ndarray, convs: ConversationColumns,
                  fmt: str, name: str, report: ValidationReport) -> None:
     """Per-pair checks, vectorized over the pair columns (one row per pair, in file order)."""
     conv_ids = np.array(convs.conversation_id, dtype=object)
@@ -44,8 +44,6 @@ def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], co
     step = 2 if fmt == "jsonl" else 1  # JSONL keeps only the even, answered turns
     first = np.r_[True, cols.conversation[1:] != cols.conversation[:-1]]
     expected = np.where(first, step, np.r_[0, turn[:-1]] + step)
-    declared = np.array([-1 if c.conversation_metadata.total_turns is None else c.conversation_metadata.total_turns
-                         for c in conversations])
     pairs = convs.pairs
 
     if fmt != "jsonl":
@@ -93,12 +91,19 @@ def _check_pairs(cols: PairColumns, conversations: list[schema.Conversation], co
                    name)
 
 
-def drop_unusable(conversations: list[schema.Conversation], name: str,
-                  report: ValidationReport) -> list[schema.Conversation]:
-    """Drop repeated conversation ids and conversations without pairs (errors in `report`)."""
-    seen: set[str] = set()
+def declared_turns(conversations: list[schema.Conversation]) -> np.ndarray:
+    """Each conversation's `total_turns` as it says it (-1: not said), for `check`."""
+    return np.array([-1 if c.conversation_metadata.total_turns is None else c.conversation_metadata.total_turns
+                     for c in conversations], dtype=np.int64)
+
+
+def drop_unusable(conversations: list[schema.Conversation], name: str, report: ValidationReport,
+                  seen: set[str] | None = None, start: int = 0) -> list[schema.Conversation]:
+    """Drop repeated conversation ids and conversations without pairs (errors in `report`). `seen`: the ids
+    of the conversations kept before these (a load goes a batch at a time); `start`: the first one's index."""
+    seen = set() if seen is None else seen
     kept = []
-    for index, conv in enumerate(conversations):
+    for index, conv in enumerate(conversations, start=start):
         cid = conv.conversation_metadata.conversation_id
         if cid in seen:
             report.add("error", "duplicate_conversation_id",
@@ -204,8 +209,9 @@ def _distribution_disagreements(convs: ConversationColumns,
     return out
 
 
-def check(conversations: list[schema.Conversation], cols: PairColumns, per_conversation: ConversationColumns,
+def check(declared: np.ndarray, cols: PairColumns, per_conversation: ConversationColumns,
           file_metadata: schema.FileMetadata | None, fmt: str, name: str, report: ValidationReport) -> None:
-    """Add the findings on usable conversations (their pair columns and tables) to `report`."""
-    _check_pairs(cols, conversations, per_conversation, fmt, name, report)
+    """Add the findings on usable conversations (their pair columns and tables) to `report`; `declared`:
+    each one's `total_turns` (`declared_turns`)."""
+    _check_pairs(cols, declared, per_conversation, fmt, name, report)
     _check_metadata(per_conversation, file_metadata, fmt, name, report)

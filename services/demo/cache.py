@@ -11,7 +11,7 @@ from pathlib import Path
 
 from services.demo import catalog as cat
 from services.demo import generator
-from services.demo.generator import DEFAULT_SEED, demo_bytes, generate, to_json_bytes, to_jsonl_bytes
+from services.demo.generator import DEFAULT_SEED, demo_bytes, generate, json_chunks, to_jsonl_bytes
 from services.utils.files import write_atomic
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "demo"
@@ -44,7 +44,8 @@ def cached_demo(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAU
 
 def write_demo(path: Path, n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED,
                jsonl: bool = False) -> Path:
-    """Write the demo export to `path` (atomically: a half-written file never appears)."""
-    export = generate(n_conversations, seed)
-    data = to_jsonl_bytes(export) if jsonl else to_json_bytes(export)
-    return write_atomic(Path(path), data)
+    """Write the demo export to `path` (atomically: a half-written file never appears), a conversation at a
+    time for the JSON file: half a million conversations are 20 GB."""
+    if jsonl:
+        return write_atomic(Path(path), to_jsonl_bytes(generate(n_conversations, seed)))
+    return write_atomic(Path(path), json_chunks(n_conversations, seed))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 import msgspec
@@ -227,33 +227,42 @@ class _ConversationWriter:
         }
 
 
-def _plan(n: int, rng: random.Random) -> Iterator[tuple[cat.Persona, cat.Arc, cat.Topic, int, int]]:
-    personas = {p.key: p for p in cat.PERSONAS}
-    arcs = {a.key: a for a in cat.ARCS}
+def _layout(n: int, rng: random.Random) -> tuple[list[str], list[str], list[str], list[int]]:
+    """Each conversation's persona, arc and topic keys and its turns: drawn first, before any text."""
     topics = list(cat.TOPICS)
     persona_labels = _labels(_allocate(cat.PERSONA_COUNTS, n), rng)
     arc_labels = _labels(_allocate(cat.ARC_COUNTS, n), rng)
     topic_labels = [topics[i % len(topics)].key for i in range(n)]
     rng.shuffle(topic_labels)
     total_pairs = round(n * cat.BASE_PAIRS / cat.BASE_CONVERSATIONS)
-    turns = _turn_counts(n, total_pairs, rng)
-    by_key = {t.key: t for t in topics}
+    return persona_labels, arc_labels, topic_labels, _turn_counts(n, total_pairs, rng)
+
+
+def _plan(n: int, rng: random.Random) -> Iterator[tuple[cat.Persona, cat.Arc, cat.Topic, int, int]]:
+    personas = {p.key: p for p in cat.PERSONAS}
+    arcs = {a.key: a for a in cat.ARCS}
+    persona_labels, arc_labels, topic_labels, turns = _layout(n, rng)
+    by_key = {t.key: t for t in cat.TOPICS}
     for i in range(n):
         quality = rng.choices((2, 3, 4), weights=(5, 85, 10))[0]
         yield personas[persona_labels[i]], arcs[arc_labels[i]], by_key[topic_labels[i]], turns[i], quality
 
 
-def generate(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED) -> dict:
-    """Build the demo export as a Python object (the shape of `training.json`)."""
+def iter_conversations(n_conversations: int = cat.BASE_CONVERSATIONS,
+                       seed: int = DEFAULT_SEED) -> Iterator[dict]:
+    """The demo's conversations one at a time (a scaled demo of any size is written without holding it)."""
     if n_conversations < 1:
         raise ValueError("the demo needs at least one conversation")
     rng = random.Random(seed)
     start = date(2025, 11, 3)
-    conversations = [
-        _ConversationWriter(rng, persona, arc, topic, turns, quality,
-                            start + timedelta(days=rng.randrange(30))).conversation()
-        for persona, arc, topic, turns, quality in _plan(n_conversations, rng)
-    ]
+    for persona, arc, topic, turns, quality in _plan(n_conversations, rng):
+        yield _ConversationWriter(rng, persona, arc, topic, turns, quality,
+                                  start + timedelta(days=rng.randrange(30))).conversation()
+
+
+def generate(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED) -> dict:
+    """Build the demo export as a Python object (the shape of `training.json`)."""
+    conversations = list(iter_conversations(n_conversations, seed))
     return {
         "training_file_metadata": file_metadata(conversations),
         "consultant_profile": cat.CONSULTANT_PROFILE,
@@ -261,16 +270,26 @@ def generate(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_
     }
 
 
+def planned_metadata(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED) -> dict:
+    """The metadata `generate` writes, from the layout alone (drawn before any text, so no text is made)."""
+    personas, arcs, topics, turns = _layout(n_conversations, random.Random(seed))
+    return _metadata(zip(personas, arcs, topics, turns, strict=True), n_conversations)
+
+
 def file_metadata(conversations: list[dict], file_name: str | None = None) -> dict:
     """Totals as the platform writes them, with its stale topic distribution quirk."""
+    scaffolds = (c["conversation_metadata"]["scaffolding"] for c in conversations)
+    return _metadata(((s["persona_key"], s["emotional_arc_key"], s["training_topic_key"], len(c["training_pairs"]))
+                      for s, c in zip(scaffolds, conversations, strict=True)), len(conversations), file_name)
+
+
+def _metadata(rows: Iterable[tuple[str, str, str, int]], n: int, file_name: str | None = None) -> dict:
     dist: dict[str, dict[str, int]] = {"personas": {}, "emotional_arcs": {}, "training_topics": {}}
     pairs = 0
-    for conv in conversations:
-        s = conv["conversation_metadata"]["scaffolding"]
-        for field, key in (("personas", "persona_key"), ("emotional_arcs", "emotional_arc_key"),
-                           ("training_topics", "training_topic_key")):
-            dist[field][s[key]] = dist[field].get(s[key], 0) + 1
-        pairs += len(conv["training_pairs"])
+    for persona, arc, topic, turns in rows:
+        for field, key in (("personas", persona), ("emotional_arcs", arc), ("training_topics", topic)):
+            dist[field][key] = dist[field].get(key, 0) + 1
+        pairs += turns
     # The platform's counters lag behind one re-labelled conversation: one topic is
     # counted once too often and another once too few. The studio must notice.
     topics = sorted(dist["training_topics"])
@@ -278,14 +297,14 @@ def file_metadata(conversations: list[dict], file_name: str | None = None) -> di
         dist["training_topics"][topics[0]] += 1
         dist["training_topics"][topics[1]] -= 1
     return {
-        "file_name": file_name or f"Demo Release ({len(conversations)} conversations)",
+        "file_name": file_name or f"Demo Release ({n} conversations)",
         "version": "4.0.0",
         "created_date": "2025-12-03T20:44:02.793Z",
         "last_updated": "2025-12-03T20:44:02.793Z",
         "format_spec": "brightrun-lora-v4",
         "target_model": "claude-sonnet-4-5",
         "vertical": "financial_planning_consultant",
-        "total_conversations": len(conversations),
+        "total_conversations": n,
         "total_training_pairs": pairs,
         "quality_summary": {
             "avg_quality_score": 3,
@@ -301,6 +320,18 @@ def file_metadata(conversations: list[dict], file_name: str | None = None) -> di
 def to_json_bytes(export: dict) -> bytes:
     """Pretty-printed like the platform's exports (2-space indent, raw UTF-8)."""
     return msgspec.json.format(msgspec.json.encode(export), indent=2)
+
+
+def json_chunks(n_conversations: int = cat.BASE_CONVERSATIONS, seed: int = DEFAULT_SEED) -> Iterator[bytes]:
+    """`to_json_bytes(generate(n, seed))`, byte for byte, a conversation at a time."""
+    head = {"training_file_metadata": planned_metadata(n_conversations, seed),
+            "consultant_profile": cat.CONSULTANT_PROFILE}
+    yield msgspec.json.format(msgspec.json.encode(head), indent=2).removesuffix(b"\n}") \
+        + b',\n  "conversations": [\n'
+    for i, conversation in enumerate(iter_conversations(n_conversations, seed)):
+        text = msgspec.json.format(msgspec.json.encode(conversation), indent=2)
+        yield (b",\n" if i else b"") + b"    " + text.replace(b"\n", b"\n    ")
+    yield b"\n  ]\n}"
 
 
 def to_jsonl_bytes(export: dict) -> bytes:

@@ -168,11 +168,12 @@ def _row_batches(ds: LoadedDataset, sel: TierSelection, size: int) -> Iterator[_
     order, answers = _ordered(ds, sel)
     table = ds.conversation_table
     for start in range(0, len(order), size):
-        records = table.iloc[order[start:start + size]][["conversation_id", *_CONV_FIELDS]].to_dict("records")
+        positions = order[start:start + size]
+        records = table.iloc[positions][["conversation_id", *_CONV_FIELDS]].to_dict("records")
         rows = _Rows()
-        for fields in records:
+        for fields, conv in zip(records, ds.conversations_at(positions), strict=True):
             cid = fields["conversation_id"]
-            _add_conversation(rows, ds.by_id[cid], fields, None if answers is None else answers.get(cid, 0))
+            _add_conversation(rows, conv, fields, None if answers is None else answers.get(cid, 0))
         yield rows
 
 

@@ -37,7 +37,7 @@ def _listed(items: list[str]) -> str:
 def compare(row: TrainingFileRow, members: list[str], dataset: LoadedDataset) -> list[ConsistencyCheck]:
     """A training file's row (counts, quality, members) against the JSON it points at."""
     table = dataset.conversation_table
-    in_json = [c.conversation_metadata.conversation_id for c in dataset.conversations]
+    in_json = list(dataset.columns.conversation_id)
     in_json += list(dataset.report.dropped_conversations)  # present in the file, even if unreadable
     pairs = len(dataset.turn_table)
     where = f"training_files `{row.name}`"

@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, then rename it over `path` (atomic on one disk)."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write `data` (bytes, or chunks of them: a file of any size) to a temporary file beside `path`, then
+    rename it over `path` (atomic on one disk)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")  # writers never share one
     try:
-        tmp.write_bytes(data)
+        with tmp.open("wb") as out:
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                out.write(chunk)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -190,7 +190,7 @@ def test_the_owners_journey_in_apptest(open_publish, local_hub, demo_dataset):
     at.segmented_control(key="strategy.preset").set_value("hybrid").run()
     at.segmented_control(key="strategy.preset").set_value("billboard").run()
     no_exception(at)
-    sample = demo_dataset.conversations[0].conversation_metadata.conversation_id
+    sample = demo_dataset.columns.conversation_id[0]
     at.query_params["conversation"] = sample
     at.switch_page("app_pages/samples.py").run()
     no_exception(at)

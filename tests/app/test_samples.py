@@ -13,7 +13,7 @@ def _open(cid: str, sandbox: bool | None = None):
 
 
 def test_a_shared_link_opens_the_conversation(demo_dataset):
-    conv = next(c for c in demo_dataset.conversations if len(c.training_pairs) % 2)  # ends on a user turn
+    conv = next(c for c in demo_dataset.iter_conversations() if len(c.training_pairs) % 2)  # ends on a user turn
     cid = conv.conversation_metadata.conversation_id
     at = _open(cid)
     no_exception(at)

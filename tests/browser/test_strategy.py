@@ -20,7 +20,7 @@ def _no_exception(page: Page) -> None:
 @pytest.fixture(scope="module")
 def shared_id() -> str:
     ds = load_dataset(demo.demo_bytes(), "demo")
-    return next(c.conversation_metadata.conversation_id for c in ds.conversations if len(c.training_pairs) == 6)
+    return next(c.conversation_metadata.conversation_id for c in ds.iter_conversations() if len(c.training_pairs) == 6)
 
 
 def test_a_shared_link_is_the_first_request_of_a_fresh_server(shared_id, artifacts):

@@ -25,7 +25,7 @@ def test_warm_up_leaves_the_demo_dataset_in_the_shared_cache(monkeypatch):
 
     monkeypatch.setattr(source, "load_dataset", no_second_load)
     loaded = source.load_default()
-    assert loaded.error is None and len(loaded.dataset.conversations) == BASE_CONVERSATIONS
+    assert loaded.error is None and len(loaded.dataset) == BASE_CONVERSATIONS
 
 
 def test_a_failing_warm_up_is_logged_not_raised(monkeypatch, caplog):

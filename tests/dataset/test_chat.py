@@ -61,7 +61,7 @@ def test_no_system_prompt():
 
 def test_every_demo_conversation_alternates_and_counts_its_examples(demo_dataset):
     supervised = demo_dataset.conversation_table.set_index("conversation_id")["supervised_examples"]
-    for conv in demo_dataset.conversations:
+    for conv in demo_dataset.iter_conversations():
         roles = _roles(chat.to_messages(conv))
         assert roles[0] == "system" and roles[-1] == "assistant"
         assert roles[1:] == ["user", "assistant"] * (len(roles[1:]) // 2)

@@ -36,7 +36,7 @@ def test_slug(name, expected):
 
 def test_the_early_shape_takes_its_keys_from_the_pairs():
     ds = _load(early_export())
-    assert len(ds.conversations) == 3 and not ds.report.dropped_conversations
+    assert len(ds) == 3 and not ds.report.dropped_conversations
     assert _keys_of(ds) == [(p, a, t) for _, p, _, a, _, t, _, _ in EARLY_CONVERSATIONS]
     assert ds.columns.persona_name[0] == "David Chen - The Pragmatic Optimist"
     assert ds.columns.arc_name[0] == "Shame → Acceptance"
@@ -179,7 +179,7 @@ def test_jsonl_keys_come_from_the_first_line_and_later_lines_are_checked():
 def test_a_conversation_whose_scaffolding_is_not_an_object_still_loads(small_export):
     small_export["conversations"][0]["conversation_metadata"]["scaffolding"] = "n/a"
     ds = load_dataset(export_bytes(small_export), "t.json")
-    assert len(ds.conversations) == 2
+    assert len(ds) == 2
     assert ds.key_provenance[0] == keys.KeyProvenance("pairs", "pairs", "pairs")
     assert ds.report.by_code("value_dropped")[0].where.endswith("field `conversation_metadata.scaffolding`")
 

@@ -258,7 +258,7 @@ def test_a_loaded_dataset_does_not_depend_on_its_file(small_export, write_export
     path = write_export(small_export)
     ds = load_dataset(path)
     path.write_bytes(b"x" * 10)  # truncated in place, as `cp other.json training.json` would
-    conv = ds.by_id["c-2"]
+    conv = ds.conversation("c-2")
     assert conv.system_prompt == "You are an emotionally intelligent financial planning chatbot."
     assert json.loads(bytes(conv.context))["emotional_arc_key"] == "crisis_to_referral"
     assert [p.current_user_input for p in conv.training_pairs][:2] == ["c-2 user message 1"] * 2

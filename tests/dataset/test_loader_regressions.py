@@ -297,7 +297,7 @@ def test_early_export_with_empty_scaffolding_keys_was_refused_whole():
     from tests.support.exports import early_export, export_bytes
 
     ds = load_dataset(export_bytes(early_export()), "early.json")
-    assert len(ds.conversations) == 3 and not ds.report.has_errors
+    assert len(ds) == 3 and not ds.report.has_errors
     _build_every_preset(ds)
 
 

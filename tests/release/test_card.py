@@ -187,11 +187,11 @@ def test_the_words_are_editable_and_the_numbers_stay(demo_dataset):
 
 def test_featured_conversation_is_the_example(demo_dataset):
     plan = presets.preset_giveaway()
-    featured = demo_dataset.conversations[7].conversation_metadata.conversation_id
+    featured = demo_dataset.columns.conversation_id[7]
     plan.tiers[0].featured_conversation = featured
     b = bundle.build_bundle(demo_dataset, plan, sampling.select_plan(demo_dataset, plan)["full"], with_image=False)
     first_user = next(m.content for m in __import__("services.dataset.chat", fromlist=["to_messages"]).to_messages(
-        demo_dataset.by_id[featured]) if m.role == "user")
+        demo_dataset.conversation(featured)) if m.role == "user")
     example = b.card.split("<!-- example:start -->")[1].split("<!-- example:end -->")[0]
     assert first_user.split(".")[0] in example
 
@@ -207,7 +207,7 @@ def test_a_jsonl_source_without_an_advisor_profile_still_renders(demo_export):
     plan = presets.preset_giveaway()
     b = bundle.build_bundle(ds, plan, sampling.select_plan(ds, plan)["full"], with_image=False)
     assert "follows these principles" not in b.card
-    assert f"**At a glance:** {len(ds.conversations)} multi-turn conversations" in b.card
+    assert f"**At a glance:** {len(ds)} multi-turn conversations" in b.card
 
 
 def test_the_card_says_what_generated_the_data_beside_the_license(bundles_by_preset):

@@ -118,7 +118,7 @@ def test_a_leaked_conversation_blocks_the_public_tier(demo_dataset):
 
 def test_pinned_out_but_present_is_a_leak(demo_dataset):
     plan = presets.preset_giveaway()
-    cid = demo_dataset.conversations[0].conversation_metadata.conversation_id
+    cid = demo_dataset.columns.conversation_id[0]
     sel = sampling.select_plan(demo_dataset, plan)
     plan.tiers[0].selection.pin_out = [cid]  # the plan changed after the selection was made
     report, _ = _report(demo_dataset, plan, sel)

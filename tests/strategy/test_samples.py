@@ -39,7 +39,9 @@ def test_search_needs_every_word(demo_dataset, browse):
     table, member = browse
     index = TextIndex(demo_dataset)
     found = sample_mask(table, member, SampleFilter(query="Emergency FUND"), index)
-    assert found.sum() == sum(all(w in t for w in ("emergency", "fund")) for t in index.texts)
+    texts = ["\n".join(p.current_user_input + "\n" + (p.target_response or "") for p in c.training_pairs).lower()
+             for c in demo_dataset.iter_conversations()]
+    assert found.sum() == sum(all(w in t for w in ("emergency", "fund")) for t in texts)
     assert 0 < found.sum() < len(table)
     assert not sample_mask(table, member, SampleFilter(query="emergency zzzunheardof"), index).any()
 

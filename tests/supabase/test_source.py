@@ -42,7 +42,7 @@ def test_a_training_file_loads_like_the_file_and_agrees_with_its_row(supabase, s
     dataset, checks = supabase_source.load_training_file(supabase_session, "Q4 Release")
     original = supabase.gateway.storage_root / "training-files" / supabase.facts.files["release"].id / "training.json"
     direct = load_dataset(original)
-    assert len(dataset.conversations) == 242 == len(direct.conversations)
+    assert len(dataset) == 242 == len(direct)
     assert dataset.fingerprint == direct.fingerprint
     assert dataset.name == "Q4 Release (Supabase)"
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
@@ -130,7 +130,7 @@ def test_enriched_files_without_keys_get_them_from_the_row_or_the_pairs(supabase
 def test_all_conversations_load_from_their_enriched_files(supabase, supabase_session):
     index = supabase_source.read_conversation_index(supabase_session)
     dataset = supabase_source.load_conversations(supabase_session, index)
-    assert {c.conversation_metadata.conversation_id for c in dataset.conversations} == set(supabase.facts.enriched_ids)
+    assert set(dataset.columns.conversation_id) == set(supabase.facts.enriched_ids)
     assert dataset.format == "enriched"
     assert supabase.gateway.count("/storage/v1/object/conversation-files/") == len(supabase.facts.enriched_ids)
 
@@ -146,7 +146,7 @@ def test_a_missing_enriched_file_costs_only_its_conversation(supabase, supabase_
         dataset = supabase_source.load_conversations(supabase_session, some)
     finally:
         shutil.move(kept, stored)
-    assert len(dataset.conversations) == 4
+    assert len(dataset) == 4
     assert dataset.report.dropped_conversations == [victim["conversation_id"]]
     dropped = dataset.report.by_code("conversation_dropped")
     assert victim["conversation_id"] in dropped[0].where and "object not found" in dropped[0].message
@@ -156,7 +156,7 @@ def test_a_preview_fetches_one_file(supabase, supabase_session):
     index = supabase_source.read_conversation_index(supabase_session)
     row = supabase_source.loadable(index).iloc[7]
     one = supabase_source.preview_conversation(supabase_session, row)
-    assert [c.conversation_metadata.conversation_id for c in one.conversations] == [row["conversation_id"]]
+    assert [c.conversation_metadata.conversation_id for c in one.iter_conversations()] == [row["conversation_id"]]
     assert supabase.gateway.count("/storage/v1/object/") == 1
 
 

@@ -16,7 +16,7 @@ def _app() -> None:
 
     def counted(ds, dimension):
         calls.append(dimension)
-        return len(ds.conversations)
+        return len(ds)
 
     if "ds" not in st.session_state:
         st.session_state.ds = load_dataset(demo.demo_bytes(10), "tiny")
