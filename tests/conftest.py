@@ -41,6 +41,8 @@ for _name in ("SUPABASE_URL", "SUPABASE_KEY", "SUPABASE_PUBLISHABLE_KEY", "HF_TO
 # checkout's `.sandbox/`, never the port a developer's running studio holds.
 os.environ["STUDIO_SANDBOX_DIR"] = tempfile.mkdtemp(prefix="lms-sandbox-")
 os.environ["STUDIO_SANDBOX_PORT"] = "0"
+# Loads are kept (text store and facts) in a folder of this run, never the checkout's `.cache/stores`.
+os.environ["STUDIO_STORE_DIR"] = tempfile.mkdtemp(prefix="lms-stores-")
 _NO_SECRETS = Path(tempfile.mkdtemp(prefix="lms-tests-")) / "secrets.toml"
 _NO_SECRETS.write_text("")
 streamlit_config.set_option("secrets.files", [str(_NO_SECRETS)])

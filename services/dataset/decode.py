@@ -20,7 +20,7 @@ import msgspec
 from services.dataset import repair, schema
 from services.dataset.detect import FileFormat
 from services.dataset.reading import Buffer, as_load_error
-from services.dataset.records import SideBlocks, TrainingFileReader
+from services.dataset.records import NotStreamable, SideBlocks, TrainingFileReader
 from services.dataset.report import LoadError, Tally, ValidationReport
 
 
@@ -156,7 +156,8 @@ class TrainingFileStream:
 
     def __iter__(self) -> Iterator[schema.Conversation]:
         repairs = Repairs()
-        yield from _records((raw for _, raw in self._reader.conversations()), self._name, repairs, self._report)
+        raws = (raw for _, raw in self._reader.conversations())
+        yield from _records(raws, self._name, repairs, self._report)
         side = self._reader.side
         done = _training_file([], side, self._name, repairs, self._report)
         self.metadata, self.profile = done.metadata, done.profile
@@ -222,43 +223,97 @@ class _ProfileInMeta(msgspec.Struct):
     consultant_profile: msgspec.Raw = None  # type: ignore[assignment]  # Raw takes no `| None`
 
 
+class _JsonlReader:
+    """The pairs of a `training.jsonl`, line by line, each typed with its repairs; the `_meta` block kept."""
+
+    def __init__(self, data: Buffer, name: str, report: ValidationReport) -> None:
+        self.data, self.name, self.report = data, name, report  # `data`: to locate an error, never split whole
+        self.repairs = Repairs()
+        self.meta_raw: msgspec.Raw | None = None
+
+    def pairs(self, lines: Iterable[tuple[int, int, bytes]]) -> Iterator[schema.JsonlPair]:
+        """(line number, byte offset, line) → typed pairs; a line that cannot be read is skipped, located."""
+        decoder = msgspec.json.Decoder(schema.JsonlPair)
+        name, report = self.name, self.report
+        for index, (number, offset, line) in enumerate(lines):
+            where = f"{name}, line {number}"
+            if index == 0 and (meta := _meta_of(line)) is not None:  # the format's first line
+                self.meta_raw = meta
+                continue
+            try:
+                outcome = repair.decode(line, schema.JsonlPair, decoder)
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # not JSON, or not text
+                err = as_load_error(exc, self.data, name, base_offset=offset, end=offset + len(line)).finding
+                report.add("error", "line_dropped", f"line skipped: {err.message}", err.where)
+                continue
+            if outcome.value is None:
+                report.add("error", "line_dropped", f"line skipped: {_lower(outcome.failure.reason)}",
+                           outcome.failure.at(where))
+                continue
+            self.repairs.note(where, outcome)
+            yield outcome.value
+
+    def blocks(self) -> tuple[schema.FileMetadata | None, schema.ConsultantProfile | None]:
+        """The file's metadata and profile (read once every line is), every repair reported."""
+        name, report, repairs = self.name, self.report, self.repairs
+        if self.meta_raw is None:
+            report.add("warning", "jsonl_without_meta", "the file has no `_meta` line: totals cannot be checked", name)
+        metadata = profile = None
+        if self.meta_raw is not None:
+            metadata = _side_block(self.meta_raw, schema.FileMetadata, "_meta", name, repairs, report)
+            profile_raw = msgspec.json.decode(self.meta_raw, type=_ProfileInMeta).consultant_profile \
+                if metadata is not None else None
+            profile = _side_block(profile_raw, schema.ConsultantProfile, "_meta.consultant_profile", name,
+                                  repairs, report)
+        repairs.emit(report)
+        return metadata, profile
+
+
 def decode_jsonl(data: Buffer, name: str, report: ValidationReport) -> Decoded:
     """A `training.jsonl` export: its `_meta` line, then one pair per line, regrouped by conversation."""
-    data = data[:]  # lines are split as bytes
-    repairs = Repairs()
-    decoder = msgspec.json.Decoder(schema.JsonlPair)
-    meta_raw: msgspec.Raw | None = None
+    reader = _JsonlReader(data, name, report)
     groups: dict[str, list[schema.JsonlPair]] = {}
-    for index, (number, offset, line) in enumerate(_jsonl_lines(data)):
-        where = f"{name}, line {number}"
-        if index == 0 and (meta := _meta_of(line)) is not None:  # the format's first line
-            meta_raw = meta
-            continue
-        try:
-            outcome = repair.decode(line, schema.JsonlPair, decoder)
-        except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # not JSON, or not text
-            err = as_load_error(exc, data, name, base_offset=offset, end=offset + len(line)).finding
-            report.add("error", "line_dropped", f"line skipped: {err.message}", err.where)
-            continue
-        if outcome.value is None:
-            report.add("error", "line_dropped", f"line skipped: {_lower(outcome.failure.reason)}",
-                       outcome.failure.at(where))
-            continue
-        repairs.note(where, outcome)
-        pair: schema.JsonlPair = outcome.value
+    for pair in reader.pairs(_jsonl_lines(data[:])):  # lines are split as bytes
         groups.setdefault(pair.conversation_id, []).append(pair)
-    if meta_raw is None:
-        report.add("warning", "jsonl_without_meta", "the file has no `_meta` line: totals cannot be checked", name)
     conversations = [_jsonl_conversation(cid, pairs) for cid, pairs in groups.items()]
-    metadata = profile = None
-    if meta_raw is not None:
-        metadata = _side_block(meta_raw, schema.FileMetadata, "_meta", name, repairs, report)
-        profile_raw = msgspec.json.decode(meta_raw, type=_ProfileInMeta).consultant_profile \
-            if metadata is not None else None
-        profile = _side_block(profile_raw, schema.ConsultantProfile, "_meta.consultant_profile", name,
-                              repairs, report)
-    repairs.emit(report)
-    return Decoded(conversations, metadata, profile)
+    return Decoded(conversations, *reader.blocks())
+
+
+class JsonlStream:
+    """A `training.jsonl` read line by line from a handle, a conversation at a time: its lines must come
+    together (the platform writes them so). A conversation met again after another began raises
+    `NotStreamable`, and the loader regroups the file whole (`decode_jsonl`)."""
+
+    def __init__(self, handle: BufferedIOBase, data: Buffer, name: str, report: ValidationReport) -> None:
+        self._handle = handle
+        self._reader = _JsonlReader(data, name, report)
+        self.metadata: schema.FileMetadata | None = None
+        self.profile: schema.ConsultantProfile | None = None
+
+    def __iter__(self) -> Iterator[schema.Conversation]:
+        done: set[str] = set()
+        current: list[schema.JsonlPair] = []
+        for pair in self._reader.pairs(_handle_lines(self._handle)):
+            if current and pair.conversation_id != current[0].conversation_id:
+                done.add(current[0].conversation_id)
+                yield _jsonl_conversation(current[0].conversation_id, current)
+                current = []
+            if pair.conversation_id in done:
+                raise NotStreamable(f"the lines of conversation {pair.conversation_id} are not together")
+            current.append(pair)
+        if current:
+            yield _jsonl_conversation(current[0].conversation_id, current)
+        self.metadata, self.profile = self._reader.blocks()
+
+
+def _handle_lines(handle: BufferedIOBase) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, line) for each non-blank line, read from `handle` (as `_jsonl_lines`)."""
+    offset = 0
+    for number, line in enumerate(handle, start=1):
+        body = line[:-1] if line.endswith(b"\n") else line
+        if body.strip():
+            yield number, offset, body
+        offset += len(line)
 
 
 def _jsonl_conversation(cid: str, lines: list[schema.JsonlPair]) -> schema.Conversation:

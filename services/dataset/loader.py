@@ -17,7 +17,7 @@ import functools
 import gc
 import io
 import mmap
-import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -29,9 +29,16 @@ from typing import IO, TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from services.dataset import columns, keys, schema, tables, validation
+from services.dataset import columns, keys, load_cache, schema, tables, validation
 from services.dataset.columns import PairColumns
-from services.dataset.decode import DECODERS, Decoded, TrainingFileStream, decode_enriched, decode_training_file
+from services.dataset.decode import (
+    DECODERS,
+    Decoded,
+    JsonlStream,
+    TrainingFileStream,
+    decode_enriched,
+    decode_training_file,
+)
 from services.dataset.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
 from services.dataset.keys import KeyProvenance, RecordedKeys, ScaffoldingNames
 from services.dataset.reading import Buffer, as_load_error, check_readable, read_source
@@ -123,9 +130,14 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
     get that row's key (`services.dataset.keys`)."""
     data, name = read_source(source, name)
     path = Path(source) if isinstance(source, (str, Path)) else None
+    edge = frozenset(edge_case_arcs)
     try:
+        keyed = path if path is not None and path.is_file() else bytes(data)  # an upload: its bytes are its key
+        key = load_cache.load_key(keyed, name, edge, scaffolding_names)
+        if (saved := load_cache.open_saved(key)) is not None:  # this file was loaded before: its facts are kept
+            return _dataset(saved, ConversationStore(saved.folder / load_cache.TEXT), name, len(data), edge)
         with _gc_paused():
-            return _load(data, name, frozenset(edge_case_arcs), scaffolding_names, path)
+            return _load(data, name, edge, scaffolding_names, path, key)
     finally:
         if isinstance(data, mmap.mmap):
             # A failed load's traceback may still hold views into the map; they unmap when freed.
@@ -180,17 +192,19 @@ def _decode(data, name: str, fmt: FileFormat, report: ValidationReport,
 
 
 def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None,
-          path: Path | None = None) -> LoadedDataset:
+          path: Path | None = None, key: str | None = None) -> LoadedDataset:
     size = len(data)
     checked = check_readable(data, name)
     fmt = detect_format(checked, name)
-    if fmt == "training_file":  # streamed, a window at a time: the file is never held
+    if fmt in ("training_file", "jsonl"):  # streamed, a window or a line at a time: the file is never held
         report = ValidationReport()
-        builder = _FactsBuilder(name, report, edge, names)
+        builder = _FactsBuilder(name, report, edge, names, key=key)
         start = size - len(checked)  # past a byte-order mark
         try:
             with path.open("rb") if path is not None else io.BytesIO(data) as handle:
-                stream = TrainingFileStream(handle, start, name, report)
+                handle.seek(start)
+                stream = TrainingFileStream(handle, start, name, report) if fmt == "training_file" \
+                    else JsonlStream(handle, checked, name, report)
                 builder.add_all(stream)
             return builder.finish(Decoded([], stream.metadata, stream.profile), fmt, size)
         except (NotStreamable, msgspec.DecodeError, UnicodeDecodeError, OSError):
@@ -205,7 +219,7 @@ def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None,
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise as_load_error(exc, checked, name) from None
     behind.let_go()  # the decode has read every page; the extract reads some again, front to back
-    return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind)
+    return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind, key=key)
 
 
 class _ReadBehind:
@@ -254,25 +268,19 @@ class _ReadBehind:
 CHUNK = 256  # conversations taken through the load at a time: their text and objects are tens of MB
 
 
-def store_dir() -> Path:
-    """Where stores are written: `STUDIO_STORE_DIR`, else the checkout's `.cache/stores` (beside the demo's)."""
-    return Path(os.environ.get("STUDIO_STORE_DIR") or Path(__file__).resolve().parents[2] / ".cache" / "stores")
-
-
 class _FactsBuilder:
     """A batch of conversations at a time: dropped if unusable, their facts extracted, their keys resolved,
     their text written to the store and let go. Memory grows with the facts, not with the text."""
 
     def __init__(self, name: str, report: ValidationReport, edge: frozenset[str],
                  names: ScaffoldingNames | None = None, recorded: Mapping[str, RecordedKeys] | None = None,
-                 passed: Callable[[schema.Conversation], None] | None = None) -> None:
-        self.name, self.report, self.edge, self.passed = name, report, edge, passed
+                 passed: Callable[[schema.Conversation], None] | None = None, key: str | None = None) -> None:
+        self.name, self.report, self.edge, self.passed, self.key = name, report, edge, passed, key
         self.resolver = keys.KeyResolver(names, recorded)
-        folder = store_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, path = tempfile.mkstemp(prefix="store-", suffix=".arrow", dir=folder)
-        os.close(handle)
-        self.writer = StoreWriter(Path(path))
+        root = load_cache.store_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".load-", dir=root))  # renamed whole once finished
+        self.writer = StoreWriter(self.folder / load_cache.TEXT)
         self.seen: set[str] = set()
         self.read = 0
         self.pairs: list[PairColumns] = []
@@ -315,26 +323,39 @@ class _FactsBuilder:
                                 f"no conversation could be read; the first problem: {first.message}", first.where)
             raise LoadError("no_conversations", "the file holds no conversations", name)
         self.writer.close()
-        store = ConversationStore(self.writer.path)
-        self.writer.path.unlink(missing_ok=True)  # the map keeps it readable; nothing is left behind on disk
         self.resolver.emit(report)
         cols = columns.concat(self.pairs, self.sizes)
         per_conversation = ConversationColumns.concat(self.per_conversation)
         validation.check(np.concatenate(self.declared), cols, per_conversation, decoded.metadata, fmt, name, report)
-        return LoadedDataset(name=name, format=fmt, size_bytes=size, store=store, report=report,
-                             file_metadata=decoded.metadata, consultant_profile=decoded.profile,
-                             edge_case_arcs=self.edge, columns=per_conversation, pair_columns=cols,
-                             key_provenance=self.provenance)
+        saved = load_cache.SavedLoad(folder=self.folder, format=fmt, report=report, file_metadata=decoded.metadata,
+                                     consultant_profile=decoded.profile, key_provenance=self.provenance,
+                                     columns=per_conversation, pair_columns=cols)
+        if self.key is None:  # not a file (rows from Supabase): nothing to find again, nothing left on disk
+            store = ConversationStore(self.folder / load_cache.TEXT)
+            shutil.rmtree(self.folder, ignore_errors=True)  # the map keeps the store readable
+            return _dataset(saved, store, name, size, self.edge)
+        folder = load_cache.save(self.folder, self.key, saved)
+        return _dataset(saved, ConversationStore(folder / load_cache.TEXT), name, size, self.edge)
 
     def abort(self) -> None:
         self.writer.abort()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _dataset(saved: load_cache.SavedLoad, store: ConversationStore, name: str, size: int,
+             edge: frozenset[str]) -> LoadedDataset:
+    return LoadedDataset(name=name, format=saved.format, size_bytes=size, store=store,  # type: ignore[arg-type]
+                         report=saved.report, file_metadata=saved.file_metadata,
+                         consultant_profile=saved.consultant_profile, edge_case_arcs=edge, columns=saved.columns,
+                         pair_columns=saved.pair_columns, key_provenance=saved.key_provenance)
 
 
 def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
               edge: frozenset[str], names: ScaffoldingNames | None = None,
-              recorded: Mapping[str, RecordedKeys] | None = None, behind: _ReadBehind | None = None) -> LoadedDataset:
+              recorded: Mapping[str, RecordedKeys] | None = None, behind: _ReadBehind | None = None,
+              key: str | None = None) -> LoadedDataset:
     """Decoded conversations → validated dataset with its tables, through the same batches as a stream."""
-    builder = _FactsBuilder(name, report, edge, names, recorded, behind.reached if behind else None)
+    builder = _FactsBuilder(name, report, edge, names, recorded, behind.reached if behind else None, key)
     try:
         conversations, decoded.conversations = decoded.conversations, []
         builder.add_all(conversations)

@@ -1,15 +1,15 @@
 """A training file's conversations one at a time, read through a window: the file is never held whole.
 
 A `training.json` is one JSON object (`training_file_metadata`, `consultant_profile`, `conversations[]`),
-and no JSON library reads one value of a 20 GB document at a time at the speed of a whole-file decode
-(ijson builds Python dicts, msgspec and orjson need the whole document). So this module finds each
-conversation's bytes itself, the way simdjson's stage 1 does: in each window, numpy finds the quotes
-(dropping escaped ones), the brackets outside strings, and their depth; only the few brackets at the
-top of the document (two per conversation) reach Python. msgspec then decodes each conversation from
-its own bytes (`services.dataset.decode`).
+and no JSON library hands out one value of a 20 GB document at a time at the speed of a whole-file
+decode (ijson builds Python dicts; msgspec and orjson decode whole documents). But msgspec tells where
+a value ends: decoding a buffer that holds one value and more raises "trailing characters (byte N)".
+So each value is *skipped* by msgspec's own parser (as `Raw`: validated, nothing built, at gigabytes a
+second), which gives its end, and only the few bytes between values (keys, colons, commas) are read
+here. The conversations' bytes then go to the typed decode (`services.dataset.decode`).
 
-The scan follows the plain shape only. Anything else — another top level, a conversation that is not an
-object, a stray byte between conversations, a truncated file — raises `NotStreamable`, and the loader
+The walk follows the plain shape only. Anything else — another top level, a conversation that is not an
+object, a stray byte between values, a truncated or broken file — raises `NotStreamable`, and the loader
 reads that file whole instead, which also words the error exactly as it always has.
 """
 
@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from io import BufferedIOBase
 
 import msgspec
-import numpy as np
 
-WINDOW = 8 << 20  # bytes read at a time: the scan's arrays are a few times this, whatever the file
-_QUOTE, _BACKSLASH = 0x22, 0x5C
+WINDOW = 8 << 20  # bytes read at a time; the buffer grows only for a value larger than it
+_TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
+_AT_BYTE = re.compile(r"\(byte (\d+)\)")
+_CUT = 64  # an error this close to the window's end may be the window's doing: read on before judging
+_WS = b" \t\r\n"  # JSON's whitespace (RFC 8259 §2), no more
 _SIDE_BLOCKS = ("training_file_metadata", "consultant_profile")
 
 
@@ -34,62 +36,81 @@ class NotStreamable(Exception):  # noqa: N818  # a route, not an error: the call
 
 @dataclass
 class SideBlocks:
-    """The file's two blocks beside its conversations, as raw JSON (None: absent), known once the scan ends."""
+    """The file's two blocks beside its conversations, as raw JSON (None: absent), known once the walk ends."""
 
     training_file_metadata: msgspec.Raw | None = None
     consultant_profile: msgspec.Raw | None = None
 
 
-class _Scan:
-    """Brace depth over the file, window by window, carrying the string state across windows. Braces
-    alone: a conversation is an object, and what lies between the document's objects is short text
-    that Python reads (`TrainingFileReader`)."""
+class _Window:
+    """The file from offset `base` on, as far as read: `buf[:filled]`. Bytes before `pos` are consumed."""
 
-    def __init__(self) -> None:
-        self.in_string = False
-        self.backslashes = 0  # the run of backslashes that ends the bytes scanned so far
-        self.depth = 0
+    def __init__(self, handle: BufferedIOBase, start: int, size: int) -> None:
+        self.handle, self.size = handle, size
+        handle.seek(start)
+        self.buf = bytearray(2 * size)  # read into, not reallocated: fresh pages cost more than the parse
+        self.filled, self.base, self.pos = 0, start, 0
+        self.eof = False
 
-    def events(self, window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, depth after) of the braces outside strings in `window` that open an object at depth
-        ≤ 2 or close one back to depth ≤ 1 (the document and its objects: the conversations, the side blocks)."""
-        quotes = np.flatnonzero(window == _QUOTE)
-        if len(quotes):
-            quotes = quotes[self._unescaped(window, quotes)]
-        braces = np.flatnonzero((window == 0x7B) | (window == 0x7D))
-        braces = braces[(np.searchsorted(quotes, braces) + self.in_string) % 2 == 0]
-        step = np.where(window[braces] == 0x7B, 1, -1)
-        after = self.depth + np.cumsum(step)
-        if len(after):
-            self.depth = int(after[-1])
-        self.in_string ^= bool(len(quotes) % 2)
-        tail, end = 0, len(window)
-        while tail < end and window[end - 1 - tail] == _BACKSLASH:
-            tail += 1
-        self.backslashes = tail + (self.backslashes if tail == end else 0)
-        near_top = ((step > 0) & (after <= 2)) | ((step < 0) & (after <= 1))
-        return braces[near_top], after[near_top]
+    def more(self) -> bool:
+        """Read the next window (moving what is not consumed to the front); False at the end of the file."""
+        if self.eof:
+            return False
+        keep = self.filled - self.pos
+        if keep + self.size > len(self.buf):
+            self.buf = self.buf + bytearray(len(self.buf))  # a value larger than the window
+        self.buf[:keep] = self.buf[self.pos:self.filled]
+        self.base, self.pos, self.filled = self.base + self.pos, 0, keep
+        with memoryview(self.buf) as view:
+            got = self.handle.readinto(view[keep:keep + self.size])
+        self.filled += got or 0
+        self.eof = not got
+        return bool(got)
 
-    def _unescaped(self, window: np.ndarray, quotes: np.ndarray) -> np.ndarray:
-        """Which quotes end or start a string: not preceded by an odd run of backslashes (rare: a loop)."""
-        keep = np.ones(len(quotes), dtype=bool)
-        suspects = np.flatnonzero(window[np.maximum(quotes - 1, 0)] == _BACKSLASH)
-        if quotes[0] == 0 and self.backslashes % 2:
-            suspects = np.union1d(suspects, [0])
-        for i in suspects.tolist():
-            at, run = int(quotes[i]) - 1, 0
-            while at >= 0 and window[at] == _BACKSLASH:
-                run, at = run + 1, at - 1
-            if at < 0:
-                run += self.backslashes
-            keep[i] = run % 2 == 0
-        return keep
+    def next_char(self) -> int:
+        """The next byte that is not whitespace (consumed up to it, not past it); -1 at the end."""
+        while True:
+            at = self.pos
+            while at < self.filled and self.buf[at] in _WS:
+                at += 1
+            self.pos = at
+            if at < self.filled:
+                return self.buf[at]
+            if not self.more():
+                return -1
 
+    def expect(self, char: bytes) -> None:
+        if self.next_char() != char[0]:
+            raise NotStreamable(f"not the plain shape at byte {self.base + self.pos}")
+        self.pos += 1
 
-_WS = b" \t\r\n"  # JSON's whitespace (RFC 8259 §2), no more
-_ARRAY_OPENS = re.compile(rb'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*\[[ \t\r\n]*$', re.S)
-_MEMBER_OPENS = re.compile(rb'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*$', re.S)
-_ARRAY_ENDS = re.compile(rb'^[ \t\r\n]*\]', re.S)
+    def value(self) -> tuple[int, bytes]:
+        """The JSON value starting here (offset in the file, its bytes), consumed."""
+        self.next_char()
+        while True:
+            with memoryview(self.buf) as view, view[self.pos:self.filled] as rest:
+                try:
+                    msgspec.json.decode(rest, type=msgspec.Raw)
+                    end = self.filled if self.eof else -1  # the value runs to the end of what is read
+                except msgspec.DecodeError as exc:
+                    end = self._end(str(exc))
+            if end >= 0:
+                raw = bytes(self.buf[self.pos:end]).rstrip(_WS)
+                offset = self.base + self.pos
+                self.pos = end
+                return offset, raw
+            if not self.more():
+                raise NotStreamable("the file ends inside a value")
+
+    def _end(self, message: str) -> int:
+        """Where the value ends, from msgspec's error; -1 when more of the file is needed (the value is cut
+        by the window's end: msgspec says "truncated", or stumbles on a number or escape cut short)."""
+        if (match := _TRAILING.search(message)) is not None:
+            return self.pos + int(match.group(1)) - 1  # msgspec counts the offending byte from 1
+        at = _AT_BYTE.search(message)
+        if not self.eof and (at is None or self.pos + int(at.group(1)) >= self.filled - _CUT):
+            return -1
+        raise NotStreamable(message)
 
 
 class TrainingFileReader:
@@ -104,100 +125,67 @@ class TrainingFileReader:
     def conversations(self) -> Iterator[tuple[int, bytes]]:
         """(offset in the file, the conversation's JSON) for each conversation; NotStreamable off the plain shape.
         The side blocks are in `side` once the iteration ends."""
-        handle, scan = self._handle, _Scan()
-        handle.seek(self._start)
-        # `buf[:filled]` holds the file from offset `base` on, what is not consumed yet; it is read into,
-        # not reallocated (fresh pages cost more than the scan), and grows only for an object larger than it.
-        buf, filled, base = bytearray(2 * self._window), 0, self._start
-        scanned = region = 0  # bytes of `buf` scanned; where the text since the last top-level brace starts
-        opened = -1  # where the object being read starts (-1: none)
-        skeleton: list[bytes] = []  # the document with each of its objects replaced by 0: checked as JSON
-        state, key, arrays, count = "before", "", 0, 0
+        w = _Window(self._handle, self._start, self._window)
+        w.expect(b"{")
+        seen: set[str] = set()
+        if w.next_char() == ord("}"):
+            raise NotStreamable("an empty document")
         while True:
-            keep = opened if opened >= 0 else region
-            if filled - keep + self._window > len(buf):
-                buf = buf + bytearray(len(buf))  # no view into it is alive between windows
-            buf[:filled - keep] = buf[keep:filled]
-            filled, base = filled - keep, base + keep
-            scanned, region, opened = scanned - keep, region - keep, opened - keep if opened >= 0 else -1
-            with memoryview(buf) as view:
-                got = handle.readinto(view[filled:filled + self._window])
-            if not got:
+            key = self._key(w)
+            if key in seen:
+                raise NotStreamable(f"{key} twice")
+            seen.add(key)
+            w.expect(b":")
+            if key == "conversations" and w.next_char() == ord("["):
+                w.pos += 1
+                yield from self._array(w)
+            else:
+                _, raw = w.value()
+                self._keep_block(key, raw)
+            char = w.next_char()
+            w.pos += 1
+            if char == ord("}"):
                 break
-            filled += got
-            window = np.frombuffer(buf, dtype=np.uint8, count=filled - scanned, offset=scanned)
-            positions, depths = scan.events(window)
-            del window
-            for pos, depth in zip((positions + scanned).tolist(), depths.tolist(), strict=True):
-                text = bytes(buf[region:pos])
-                if depth == 1 and buf[pos] == 0x7B:  # the document opens
-                    if state != "before" or text.strip(_WS):
-                        raise NotStreamable(f"not one object at byte {base + pos}")
-                    state = "top"
-                elif depth == 2:  # one of the document's objects opens
-                    if state == "array" and text.strip(_WS) == b",":
-                        pass  # the next conversation
-                    else:
-                        after_array = 0
-                        if state == "array":  # the array closed since the last conversation
-                            if not (ended := _ARRAY_ENDS.match(text)):
-                                raise NotStreamable(f"not a conversation at byte {base + pos}")
-                            after_array = ended.end()
-                        skeleton.append(text)
-                        state, key = self._opening(text[after_array:], arrays)
-                        arrays += state == "array"
-                        skeleton.append(b"0")
-                    opened = pos
-                elif depth == 1:  # ... and closes
-                    if state == "array":
-                        yield base + opened, bytes(buf[opened:pos + 1])
-                        count += 1
-                    else:
-                        self._keep_block(key, bytes(buf[opened:pos + 1]))
-                        state = "top"
-                    opened = -1
-                else:  # the document closes
-                    if state not in ("top", "array") or (state == "array" and not _ARRAY_ENDS.match(text)):
-                        raise NotStreamable(f"not the document's end at byte {base + pos}")
-                    skeleton.append(text)
-                    state = "after"
-                region = pos + 1
-            scanned = filled
-        if state != "after" or buf[region:filled].strip(_WS) or scan.in_string:
-            raise NotStreamable("the document does not end where it should")
-        try:
-            members = msgspec.json.decode(b"{" + b"".join(skeleton) + b"}", type=dict[str, object])
-        except (msgspec.DecodeError, UnicodeDecodeError):
-            raise NotStreamable("the document's own members are not JSON") from None
-        plain = isinstance(members.get("conversations"), list) and (count or members["conversations"] == [])
-        if not plain or any(name in members and getattr(self.side, name) is None for name in _SIDE_BLOCKS):
-            raise NotStreamable("no conversations array of objects, or a side block that is not an object")
+            if char != ord(","):
+                raise NotStreamable(f"not the plain shape at byte {w.base + w.pos - 1}")
+        if w.next_char() != -1:
+            raise NotStreamable("bytes after the document")
+        if "conversations" not in seen:
+            raise NotStreamable("no conversations array")
 
     @staticmethod
-    def _opening(text: bytes, arrays: int) -> tuple[str, str]:
-        """What the document's text before an object says it is: the first conversation (`array`) or a
-        member's value (`block`, with its key)."""
-        if (match := _ARRAY_OPENS.search(text)) and _key(match.group(1)) == "conversations" and not arrays:
-            return "array", "conversations"
-        if match := _MEMBER_OPENS.search(text):
-            return "block", _key(match.group(1))
-        raise NotStreamable("an object that is not a member's value")
+    def _array(w: _Window) -> Iterator[tuple[int, bytes]]:
+        if w.next_char() == ord("]"):
+            w.pos += 1
+            return
+        while True:
+            if w.next_char() != ord("{"):
+                raise NotStreamable(f"a conversation that is not an object at byte {w.base + w.pos}")
+            yield w.value()
+            char = w.next_char()
+            w.pos += 1
+            if char == ord("]"):
+                return
+            if char != ord(","):
+                raise NotStreamable(f"not the plain shape at byte {w.base + w.pos - 1}")
+
+    @staticmethod
+    def _key(w: _Window) -> str:
+        if w.next_char() != ord('"'):
+            raise NotStreamable(f"not a key at byte {w.base + w.pos}")
+        _, raw = w.value()
+        try:
+            return msgspec.json.decode(raw, type=str)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            raise NotStreamable("a key that is not text") from None
 
     def _keep_block(self, key: str, raw: bytes) -> None:
-        """A side block's JSON (checked: the decoders trust a Raw they are given)."""
-        if key not in _SIDE_BLOCKS:
-            return
+        """A side block's JSON, checked whole (the decoders trust a Raw they are given); other members skipped."""
         try:
             msgspec.json.decode(raw)
         except (msgspec.DecodeError, UnicodeDecodeError):
             raise NotStreamable(f"{key} is not JSON") from None
-        if getattr(self.side, key) is not None:
-            raise NotStreamable(f"{key} twice")
-        setattr(self.side, key, msgspec.Raw(raw))
-
-
-def _key(raw: bytes) -> str:
-    try:
-        return msgspec.json.decode(b'"' + raw + b'"')
-    except (msgspec.DecodeError, UnicodeDecodeError):
-        return ""
+        if key == "conversations" or (key in _SIDE_BLOCKS and not raw.startswith(b"{")):
+            raise NotStreamable(f"{key} is not of the plain shape")
+        if key in _SIDE_BLOCKS:
+            setattr(self.side, key, msgspec.Raw(raw))

@@ -17,7 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from services.dataset.loader import LoadedDataset, store_dir
+from services.dataset.load_cache import store_dir
+from services.dataset.loader import LoadedDataset
 
 _SCHEMA = pa.schema([("text", pa.large_string())])
 

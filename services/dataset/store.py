@@ -42,8 +42,12 @@ class StoreWriter:
     def add(self, conversations: Sequence[schema.Conversation]) -> None:
         """Append conversations (finished: what the pages and the bundle will read back)."""
         if conversations:
-            encoded = pa.array([msgspec.json.encode(c) for c in conversations], pa.binary())
-            self._writer.write_batch(pa.record_batch([encoded], schema=SCHEMA))
+            encoded = [msgspec.json.encode(c) for c in conversations]
+            offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+            np.cumsum([len(e) for e in encoded], out=offsets[1:])
+            values = pa.Array.from_buffers(pa.binary(), len(encoded),  # one copy of the bytes, no per-value work
+                                           [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+            self._writer.write_batch(pa.record_batch([values], schema=SCHEMA))
             self.rows += len(conversations)
 
     def close(self) -> None:
@@ -100,7 +104,11 @@ class ConversationStore:
             yield from (_decode(raw) for raw in batch)
 
     def digest(self) -> str:
-        """sha256 of `[a,b,…]`, the conversations' JSON as stored: the dataset's fingerprint, streamed."""
+        """sha256 of `[a,b,…]`, the conversations' JSON as stored: the dataset's fingerprint, streamed once
+        and kept beside a store that is kept (`<store>.sha256`)."""
+        kept = self.path.with_name(self.path.name + ".sha256")
+        with suppress(OSError, UnicodeDecodeError):
+            return kept.read_text(encoding="ascii").strip()
         digest = hashlib.sha256(b"[")
         first = True
         for batch in self.batches():
@@ -108,6 +116,9 @@ class ConversationStore:
                 digest.update(raw if first else b"," + raw)
                 first = False
         digest.update(b"]")
+        if self.path.exists():
+            with suppress(OSError):
+                kept.write_text(digest.hexdigest(), encoding="ascii")
         return digest.hexdigest()
 
     def let_go(self) -> None:

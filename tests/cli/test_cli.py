@@ -150,7 +150,8 @@ HEAVY = ("pandas", "pyarrow", "altair", "huggingface_hub", "supabase", "pydantic
 
 def test_stats_imports_only_what_loading_and_statistics_need(tmp_path, small_export):
     """Start-up speed, checked by what is imported rather than by a clock: `stats` needs neither
-    pandas nor the release, Hub or Supabase stacks (benchmarks/bench_startup.py times it)."""
+    pandas nor the release, Hub or Supabase stacks (benchmarks/bench_startup.py times it); pyarrow
+    only for the text store (`services.dataset.store`), first load and second."""
     path = tmp_path / "t.json"
     path.write_bytes(export_bytes(small_export))
     probe = ("import sys; from services.cli import main; code = main(['stats', sys.argv[1], '--json']); "
@@ -160,7 +161,10 @@ def test_stats_imports_only_what_loading_and_statistics_need(tmp_path, small_exp
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["conversations"] == 2
-    assert result.stderr.strip().splitlines()[-1] == "[]"
+    assert result.stderr.strip().splitlines()[-1] == "['pyarrow']"
+    again = subprocess.run([sys.executable, "-c", probe, str(path)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=60)  # the kept load: its facts read back without pandas too
+    assert again.returncode == 0 and again.stderr.strip().splitlines()[-1] == "['pyarrow']", again.stderr
 
 
 def test_the_parser_names_the_presets_and_demo_defaults_the_services_define():

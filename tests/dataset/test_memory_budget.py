@@ -27,7 +27,8 @@ ds = loader.load_dataset(sys.argv[1])
 stats = summary.dataset_stats(ds)
 first = ds.conversation(ds.columns.conversation_id[0])
 print(json.dumps({"grew": status("VmHWM") - start, "conversations": len(ds), "pairs": stats.training_pairs,
-                  "first_turns": len(first.training_pairs), "fingerprint": ds.fingerprint}))
+                  "first_turns": len(first.training_pairs), "fingerprint": ds.fingerprint,
+                  "store": str(ds.store.path), "stored": ds.store.path.stat().st_mtime_ns}))
 """
 BUDGET = 170_000_000  # bytes the load may add: the window, a batch in flight, the facts of 18,000 conversations
 
@@ -37,9 +38,13 @@ def test_an_export_several_times_the_budget_loads_within_it(tmp_path):
     path = write_demo(tmp_path / "demo.json", 18_000)
     size = path.stat().st_size
     assert size > 4 * BUDGET  # several times the budget
-    out = subprocess.run([sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True,
-                         check=True, timeout=600, env={"STUDIO_STORE_DIR": str(tmp_path / "stores"), "PATH": ""})
-    seen = json.loads(out.stdout)
+    seen, again = (json.loads(subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
+        env={"STUDIO_STORE_DIR": str(tmp_path / "stores"), "PATH": ""}).stdout) for _ in range(2))
     assert seen["conversations"] == 18_000 and seen["pairs"] > 100_000 and seen["first_turns"] > 0
     assert seen["grew"] < BUDGET, f"the load grew by {seen['grew'] / 1e6:.0f} MB for a {size / 1e6:.0f} MB export"
-    assert not list((tmp_path / "stores").iterdir())  # the store is unlinked once mapped: nothing left on disk
+    # The second load of the same file reuses the kept store (the same file, not written again) and facts.
+    assert [p.name for p in (tmp_path / "stores").iterdir()] == [Path(seen["store"]).parent.name]
+    assert (again["store"], again["stored"]) == (seen["store"], seen["stored"])
+    assert {k: again[k] for k in ("conversations", "pairs", "fingerprint")} == \
+        {k: seen[k] for k in ("conversations", "pairs", "fingerprint")} and again["grew"] < BUDGET
