@@ -165,12 +165,20 @@ def open_saved(key: str) -> SavedLoad | None:
                      pair_columns=pair_columns)
 
 
+def _age(path: Path) -> float | None:
+    """Seconds since `path` was last used; None if it is gone (another process pruned it)."""
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return None
+
+
 def _prune(root: Path) -> None:
-    """Keep the `KEEP` most recently used loads; a half-written folder older than a day goes too."""
-    kept = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in kept[KEEP:]:
+    """Keep the `KEEP` most recently used loads; a half-written folder older than a day goes too. Other
+    processes prune beside this one: a folder gone meanwhile is simply not there."""
+    ages = {p: age for p in root.iterdir() if not p.name.startswith(".") and (age := _age(p)) is not None}
+    for stale in sorted(ages, key=ages.__getitem__)[KEEP:]:
         shutil.rmtree(stale, ignore_errors=True)
     for partial in root.glob(".load-*"):
-        if time.time() - partial.stat().st_mtime > 86_400:
+        if (age := _age(partial)) is not None and age > 86_400:
             shutil.rmtree(partial, ignore_errors=True)

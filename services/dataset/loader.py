@@ -135,7 +135,8 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
         keyed = path if path is not None and path.is_file() else bytes(data)  # an upload: its bytes are its key
         key = load_cache.load_key(keyed, name, edge, scaffolding_names)
         if (saved := load_cache.open_saved(key)) is not None:  # this file was loaded before: its facts are kept
-            return _dataset(saved, ConversationStore(saved.folder / load_cache.TEXT), name, len(data), edge)
+            with suppress(OSError):  # pruned by another process meanwhile: loaded again below
+                return _dataset(saved, ConversationStore(saved.folder / load_cache.TEXT), name, len(data), edge)
         with _gc_paused():
             return _load(data, name, edge, scaffolding_names, path, key)
     finally:
