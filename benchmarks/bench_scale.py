@@ -58,14 +58,12 @@ out["errors"] += [e.value for e in at.exception] + [e.value for e in at.error]
 print(json.dumps(out))
 """
 DATASETS = """
-import glob, json, sys
+import json, sys
 from datasets import load_dataset
 
 out = {}
-for config in ("conversations", "training_pairs"):
-    files = sorted(glob.glob(f"{sys.argv[1]}/data/{config}*.parquet"))  # one file, or its shards
-    ds = load_dataset("parquet", data_files=files, split="train", cache_dir=sys.argv[2])
-    out[config] = ds.num_rows
+for config in ("conversations", "training_pairs"):  # through the card's own `configs`, as a user loads it
+    out[config] = load_dataset(sys.argv[1], config, split="train", cache_dir=sys.argv[2]).num_rows
 print(json.dumps(out))
 """
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.dataset.cache import dataset_key
 from components.hub.client import release_records
-from components.release.builds import card_text, released_rows, released_tiers
+from components.release.builds import card_text, released_facts, released_row, released_tiers
 from services.dataset.loader import LoadedDataset
 from services.errors import StudioError
 from services.hub.history import latest_published
@@ -46,7 +46,7 @@ def share_kit(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], c
         return
     tier = st.selectbox("Share from tier", tiers, key=TIER_KEY)
     try:
-        index, row = kit.released_row(released_rows(ds, plan, chosen, tier), conversation_id)
+        index, row = released_row(ds, plan, chosen, tier, conversation_id)
         excerpt = kit.excerpt_of(row, card_text(tier).title)
     except ReleaseError as exc:
         st.caption(f"{exc}.")
@@ -71,9 +71,9 @@ def share_kit(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], c
 def featured_list(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], tier: str,
                   open_conversation: str) -> None:
     """The tier's best conversations to feature, each one click from its kit."""
-    rows = released_rows(ds, plan, chosen, tier)
+    rows = released_facts(ds, plan, chosen, tier)
     by_id = {r["conversation_id"]: r for r in rows}
-    for cid in featured.featured(rows):
+    for cid in featured.best(rows):
         r = by_id[cid]
         quality = "not scored" if r["quality"] is None else f"{r['quality']:.2f}"
         label = f"{r['persona_name']} · {r['arc_name']} · quality {quality}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -22,6 +24,7 @@ from services.dataset.summary import persona_arc_cells
 from services.funnel.space import LeadCapture, space_files
 from services.hub.config import HubConfigError
 from services.hub.history import previous_releases
+from services.marketing import featured, kit
 from services.release import bundle as bundles
 from services.release import tier_data
 from services.release.card.render import CardText
@@ -35,10 +38,22 @@ OVERRIDES_KEY = "release.overrides"
 TEXT_KEY = "release.card_text"
 
 
+@st.cache_resource(show_spinner=False)
+def _staging_root() -> Path:
+    """Where this process stages the files of the releases it builds (on disk: a tier of any size), removed
+    when the process ends."""
+    folder = tempfile.TemporaryDirectory(prefix="studio-builds-")
+    _STAGING.append(folder)  # kept alive, and so on disk, as long as the process
+    return Path(folder.name)
+
+
+_STAGING: list[tempfile.TemporaryDirectory] = []
+
+
 @st.cache_resource(max_entries=8, show_spinner="Building the release files…")
 def _tier_data(key: str, plan_json: str, tier: str, _ds: LoadedDataset, _plan: Plan,
                _selection: TierSelection) -> tier_data.TierData:
-    return bundles.prepare_tier(_ds, _plan, _selection)
+    return bundles.prepare_tier(_ds, _plan, _selection, staging=_staging_root())
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -92,16 +107,21 @@ def _report(key: str, plan_json: str, text_json: str, tier: str, _b: bundles.Bun
     return runner.check_tier(_b, _plan, _selections, _ds.consultant_profile, persona_arc_cells(_ds), _ds)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _rows(key: str, plan_json: str, tier: str, _data: tier_data.TierData) -> list[dict[str, Any]]:
-    return _data.conversations.to_pylist()
-
-
-def released_rows(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
-                  tier: str) -> list[dict[str, Any]]:
-    """The tier's `conversations` rows as released (what marketing may share), cached per plan."""
+def _released(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection], tier: str) -> tier_data.TierData:
     key, plan_json = dataset_key(ds), plan.model_dump_json()
-    return _rows(key, plan_json, tier, _tier_data(key, plan_json, tier, ds, plan, selections[tier]))
+    return _tier_data(key, plan_json, tier, ds, plan, selections[tier])
+
+
+def released_facts(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+                   tier: str) -> list[dict[str, Any]]:
+    """The facts of the tier's released conversations, in release order (`featured.released_facts`)."""
+    return featured.released_facts(ds, _released(ds, plan, selections, tier).conversation_ids)
+
+
+def released_row(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection], tier: str,
+                 conversation_id: str) -> tuple[int, dict[str, Any]]:
+    """One conversation's row as released (what marketing may share) and its row number."""
+    return kit.released_row(_released(ds, plan, selections, tier), conversation_id)
 
 
 def released_tiers(plan: Plan, selections: dict[str, TierSelection]) -> list[str]:

@@ -7,6 +7,7 @@ the share image, and `<id>.txt`, the excerpt to paste. Cut from the tier's relea
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from services.cli import EXIT_OK
@@ -28,13 +29,14 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"plan '{plan.name}' has no tier '{args.tier}' (its tiers: "
                            f"{', '.join(t.name for t in plan.tiers)})")
     selection = sampling.select_plan(ds, plan)[args.tier]
-    rows = tier_data.prepare_tier(ds, plan, selection, with_image=False).conversations.to_pylist()
-    ids = [args.conversation] if args.conversation else featured.featured(rows)
     out = Path(args.out)
-    for cid in ids:
-        _, row = kit.released_row(rows, cid)
-        excerpt = kit.excerpt_of(row, CardText().title)
-        write_atomic(out / f"{cid}.png", kit.share_png(excerpt))
-        write_atomic(out / f"{cid}.txt", kit.excerpt_text(excerpt).encode("utf-8"))
-        print(f"{cid}: {row['persona_name']} · {row['arc_name']} → {out / cid}.png, .txt")
+    with tempfile.TemporaryDirectory(prefix="share-") as staging:  # the tier's files on disk, never in memory
+        data = tier_data.prepare_tier(ds, plan, selection, with_image=False, staging=Path(staging))
+        facts = featured.released_facts(ds, data.conversation_ids)
+        for cid in [args.conversation] if args.conversation else featured.best(facts):
+            _, row = kit.released_row(data, cid)
+            excerpt = kit.excerpt_of(row, CardText().title)
+            write_atomic(out / f"{cid}.png", kit.share_png(excerpt))
+            write_atomic(out / f"{cid}.txt", kit.excerpt_text(excerpt).encode("utf-8"))
+            print(f"{cid}: {row['persona_name']} · {row['arc_name']} → {out / cid}.png, .txt")
     return EXIT_OK

@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
+from services.release import read_back
 from services.release.errors import ReleaseError
+from services.release.tier_data import TierData
 
 WIDTH, HEIGHT = 1080, 1350  # portrait 4:5, the size social feeds show whole on a phone
 MARGIN = 72
@@ -43,12 +45,13 @@ def excerpt_of(row: dict[str, Any], dataset: str, turns: int = 3) -> Excerpt:
                    arc=row["arc_name"], topic=row["topic_name"], messages=dialogue[:turns])
 
 
-def released_row(rows: list[dict[str, Any]], conversation_id: str) -> tuple[int, dict[str, Any]]:
-    """The row of a conversation in the released table, and its position (the viewer's row number)."""
-    for i, row in enumerate(rows):
-        if row["conversation_id"] == conversation_id:
-            return i, row
-    raise ReleaseError(f"conversation {conversation_id} is not in the released tier: it cannot be shared")
+def released_row(data: TierData, conversation_id: str) -> tuple[int, dict[str, Any]]:
+    """The row of a conversation in the released table, and its position (the viewer's row number), read
+    from the tier's files a batch at a time; ReleaseError if the tier does not hold it."""
+    found = read_back.released_row(data.tier.channel, data.data_files, data.conversation_ids, conversation_id)
+    if found is None:
+        raise ReleaseError(f"conversation {conversation_id} is not in the released tier: it cannot be shared")
+    return found
 
 
 def excerpt_text(ex: Excerpt) -> str:

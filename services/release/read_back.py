@@ -56,3 +56,18 @@ def released_table(channel: str, files: Mapping[str, FileSource], config: str) -
     """One config as released, whole (small tiers; an empty config keeps its columns)."""
     batches = list(config_batches(channel, files, config))
     return pa.concat_tables(batches) if batches else CONFIG_SCHEMAS[config].empty_table()
+
+
+def released_row(channel: str, files: Mapping[str, FileSource], conversation_ids: list[str],
+                 conversation_id: str) -> tuple[int, dict] | None:
+    """One conversation's `conversations` row as released, and its position (the viewer's row number),
+    read from the files a batch at a time (the tier is never held); None if the tier does not hold it."""
+    try:
+        position = conversation_ids.index(conversation_id)
+    except ValueError:
+        return None
+    for batch in config_batches(channel, files, "conversations"):
+        ids = batch.column("conversation_id").to_pylist()
+        if conversation_id in ids:
+            return position, batch.slice(ids.index(conversation_id), 1).to_pylist()[0]
+    return None

@@ -13,11 +13,16 @@ from services.strategy import presets, sampling
 
 
 @pytest.fixture(scope="module")
-def billboard_rows(demo_dataset):
+def billboard_data(demo_dataset):
     plan = presets.preset_billboard()
     chosen = sampling.select_plan(demo_dataset, plan)
-    return {tier: tier_data.prepare_tier(demo_dataset, plan, chosen[tier], with_image=False).conversations.to_pylist()
+    return {tier: tier_data.prepare_tier(demo_dataset, plan, chosen[tier], with_image=False)
             for tier in ("preview", "eq-100")}
+
+
+@pytest.fixture(scope="module")
+def billboard_rows(billboard_data):
+    return {tier: data.conversations.to_pylist() for tier, data in billboard_data.items()}
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -25,8 +30,9 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_the_image_is_portrait_and_phone_sized(billboard_rows):
-    _, row = kit.released_row(billboard_rows["preview"], billboard_rows["preview"][0]["conversation_id"])
+def test_the_image_is_portrait_and_phone_sized(billboard_rows, billboard_data):
+    index, row = kit.released_row(billboard_data["preview"], billboard_rows["preview"][3]["conversation_id"])
+    assert (index, row) == (3, billboard_rows["preview"][3])  # read from the files: the row and its number
     png = kit.share_png(kit.excerpt_of(row, "EQ dataset"))
     assert _png_size(png) == (kit.WIDTH, kit.HEIGHT) == (1080, 1350)
     assert len(png) > 20_000  # text was drawn, not an empty canvas
@@ -47,11 +53,11 @@ def test_the_image_says_nothing_the_released_row_does_not(billboard_rows, demo_d
     assert all(0 <= line["y"] <= kit.HEIGHT for line in kit.share_lines(excerpt))
 
 
-def test_a_conversation_outside_the_tier_is_refused(billboard_rows):
+def test_a_conversation_outside_the_tier_is_refused(billboard_rows, billboard_data):
     preview_ids = {r["conversation_id"] for r in billboard_rows["preview"]}
     outsider = next(r["conversation_id"] for r in billboard_rows["eq-100"] if r["conversation_id"] not in preview_ids)
     with pytest.raises(ReleaseError, match="not in the released tier"):
-        kit.released_row(billboard_rows["preview"], outsider)
+        kit.released_row(billboard_data["preview"], outsider)
 
 
 def test_the_excerpt_to_paste(billboard_rows):
