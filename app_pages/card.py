@@ -11,6 +11,7 @@ from components.strategy.plan_state import current_plan, selections
 from services.release.card.render import COVERAGE_IMAGE, CardText, card_body
 from services.release.checks.report import confirmation_phrase, override
 from services.release.errors import OverrideError
+from services.utils.files import size_of
 
 STATUS = {"pass": ":material/check_circle: pass", "warn": ":material/warning: warn", "block": ":material/block: block"}
 EDITABLE = {
@@ -86,7 +87,7 @@ with report_tab:
 
 with files:
     digests = built.sha256()
-    st.dataframe(pd.DataFrame([{"file": path, "bytes": len(data), "sha256": digests[path]}
+    st.dataframe(pd.DataFrame([{"file": path, "bytes": size_of(data), "sha256": digests[path]}
                                for path, data in sorted(built.files.items())]), hide_index=True, width="stretch")
     label = "Download the EQ zip" if built.channel == "download" else "Download the bundle (zip)"
     st.download_button(label, built.zip_bytes, file_name=f"{tier}.zip", mime="application/zip",  # zipped on click
@@ -95,4 +96,4 @@ with files:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     out = c1.text_input("Write it to a folder on this machine", value="release", key="card.out")
     if c2.button("Write", icon=":material/save:", key=f"card.write.{tier}", disabled=report.blocked):
-        st.success(f"Written to {built.write(Path(out))}", icon=":material/check:")
+        st.success(f"Written to {built.write(Path(out), keep=True)}", icon=":material/check:")

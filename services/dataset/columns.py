@@ -12,7 +12,6 @@ The conversation keeps owned copies of its system prompt and context (`_keep_con
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import msgspec
@@ -104,23 +103,8 @@ _FLAGS = ("answered", "has_target", "human_reviewed", "repeats_user", "foreign_i
 _FLOATS = ("intensity", "quality", "empathy", "clarity", "appropriateness", "brand_voice")
 
 
-RELEASE_EVERY = 256  # conversations between two calls of `extract`'s `passed`
-
-
-def first_view(conv: schema.Conversation) -> msgspec.Raw | None:
-    """The first of a conversation's views into the file (where its pairs start reading it), if any."""
-    for p in conv.training_pairs:
-        for view in (p.system_prompt, *p.conversation_history, p.conversation_metadata):
-            if view is not None:
-                return view
-    return None
-
-
-def extract(conversations: list[schema.Conversation],
-            passed: Callable[[schema.Conversation], None] | None = None) -> PairColumns:
-    """Per-pair columns (numpy) of every conversation, in one pass over the decoded structs.
-    `passed(conv)`: told every `RELEASE_EVERY` conversations which one the pass has reached (before
-    reading its views), so the file read behind it can be let go."""
+def extract(conversations: list[schema.Conversation]) -> PairColumns:
+    """Per-pair columns (numpy) of a batch of conversations, in one pass over the decoded structs."""
     # One flat list, one `extend` per pair, then a strided slice per column: about three
     # times faster than a tuple per pair transposed with zip(*rows).
     flat: list = []
@@ -134,8 +118,6 @@ def extract(conversations: list[schema.Conversation],
     code = emotions.setdefault
     pair_keys: list[PairKeys | None] = []
     for index, conv in enumerate(conversations):
-        if passed is not None and index % RELEASE_EVERY == 0:
-            passed(conv)
         bad_prompts += not _keep_conversation_parts(conv, prompts)
         cid = conv.conversation_metadata.conversation_id
         labels = PairKeys()

@@ -98,37 +98,27 @@ def _training_file(conversations: list[schema.Conversation],
     return decoded
 
 
-PASSED_EVERY = 256  # records between two calls of `decode_training_file`'s `passed`
-
-
-def decode_training_file(data: Buffer, name: str, report: ValidationReport,
-                         passed: Callable[[msgspec.Raw], None] | None = None) -> Decoded:
-    """A whole training file, typed; record by record with repairs when the fast decode fails.
-
-    `passed`: decode record by record from the start, telling it every `PASSED_EVERY` records which one
-    the decode has reached. The loader gives it for a large mapped file, to let go of the pages behind
-    (the whole-file decode holds every page of the file beside the records it makes)."""
+def decode_training_file(data: Buffer, name: str, report: ValidationReport) -> Decoded:
+    """A whole training file, typed; record by record with repairs when the fast decode fails (a file
+    off the plain shape: a plain one is streamed, `TrainingFileStream`)."""
     repairs = Repairs()
-    if passed is None:
-        with suppress(msgspec.ValidationError):  # some value is off: isolate it below
-            doc = msgspec.json.decode(data, type=schema.TrainingFile)
-            return _training_file(doc.conversations, doc, name, repairs, report)
+    with suppress(msgspec.ValidationError):  # some value is off: isolate it below
+        doc = msgspec.json.decode(data, type=schema.TrainingFile)
+        return _training_file(doc.conversations, doc, name, repairs, report)
     try:
         rough = msgspec.json.decode(data, type=schema.TrainingFileRaw)
     except msgspec.ValidationError as exc:
         reason, path = repair.split_error(exc)
         raise LoadError("wrong_shape", f"{_lower(reason)} (field `{path or 'top level'}`)", name) from None
-    conversations = list(_records(rough.conversations, name, repairs, report, passed))
+    conversations = list(_records(rough.conversations, name, repairs, report))
     return _training_file(conversations, rough, name, repairs, report)
 
 
-def _records(raws: Iterable[bytes | msgspec.Raw], name: str, repairs: Repairs, report: ValidationReport,
-             passed: Callable[[msgspec.Raw], None] | None = None) -> Iterator[schema.Conversation]:
+def _records(raws: Iterable[bytes | msgspec.Raw], name: str, repairs: Repairs,
+             report: ValidationReport) -> Iterator[schema.Conversation]:
     """Each record typed with its repairs noted; one that cannot be typed is dropped, located."""
     decoder = msgspec.json.Decoder(schema.Conversation)
     for index, raw in enumerate(raws):
-        if passed is not None and index % PASSED_EVERY == 0:
-            passed(raw)  # type: ignore[arg-type]  # the whole-file decode's views
         outcome = repair.decode(raw, schema.Conversation, decoder)
         cid = outcome.value.conversation_metadata.conversation_id if outcome.value else _raw_conversation_id(raw)
         label = f"conversation {cid}" if cid else f"conversation #{index + 1} (no conversation_id)"

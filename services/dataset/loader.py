@@ -1,25 +1,26 @@
-"""Read an export (path, bytes or uploaded file) into a validated `LoadedDataset`.
+"""Read an export (path, bytes or uploaded file) into a validated `LoadedDataset`: facts in memory, text on disk.
 
-Speed matters (real exports reach hundreds of MB), so the happy path is one typed msgspec
-decode of the whole file that materialises only the fields the studio uses. Only when that
-decode rejects something does the loader fall back to decoding record by record, so that one bad
-value costs that value and one bad conversation that conversation, not the file (see
-`services.decode`). Anything that makes the whole file unreadable raises `LoadError` with a
-located one-line message; nothing else leaves a load.
+A training file of the plain shape, or a JSONL whose lines come together, is streamed: a conversation
+at a time through a window over the file (`records`, `decode`), in batches of `CHUNK` through the
+checks and the facts (`columns`, `keys`, `tables`, `validation`), their text written once to the store
+(`store`) and let go. Memory grows with the conversations' facts, not with their text. Anything else
+(an enriched file, a file off the plain shape, a broken one) is decoded whole, which words every error
+exactly, then goes through the same batches. One bad value costs that value and one bad conversation
+that conversation, not the file (`decode`, `repair`); anything that makes the whole file unreadable
+raises `LoadError` with a located one-line message; nothing else leaves a load.
 
-The steps live in their own modules: `reading` (bytes, encodings, locations), `detect` (which
-shape), `decode` (typed records, repairs), `columns` / `tables` / `validation` (facts and findings).
+A finished load is kept beside its store under a key of its file (`load_cache`): loading the same
+file again reads the facts back and maps the store.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 import io
 import mmap
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,11 +38,10 @@ from services.dataset.decode import (
     JsonlStream,
     TrainingFileStream,
     decode_enriched,
-    decode_training_file,
 )
 from services.dataset.detect import FORMAT_LABELS, FileFormat, detect_format, shape_from_keys
 from services.dataset.keys import KeyProvenance, RecordedKeys, ScaffoldingNames
-from services.dataset.reading import Buffer, as_load_error, check_readable, read_source
+from services.dataset.reading import as_load_error, check_readable, read_source
 from services.dataset.records import NotStreamable
 from services.dataset.report import LoadError, ValidationReport
 from services.dataset.store import ConversationStore, StoreWriter
@@ -146,41 +146,10 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
                 data.close()
 
 
-WHOLE_DECODE_PEAK = 1.45  # the whole-file decode's peak as a multiple of the file: every page mapped + the records
-MEMORY_SHARE = 0.75  # of the memory available, what a load may take before it goes record by record
-
-
-def _available_memory() -> int | None:
-    """The memory the system can give without swapping (Linux's MemAvailable), in bytes; None if unknown."""
-    with suppress(OSError, ValueError, IndexError), Path("/proc/meminfo").open(encoding="ascii") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    return None
-
-
-def _record_by_record(size: int) -> bool:
-    """Whether a mapped training file of `size` bytes is decoded record by record, read behind: its peak
-    is about the file's size instead of 1.45× it, for about a quarter more time (one quick scan for the
-    records' bounds). Chosen when the whole-file decode would take more than `MEMORY_SHARE` of the memory
-    available: a 4 GB export then loads on an 8 GB laptop instead of swapping."""
-    available = _available_memory()
-    return available is not None and size * WHOLE_DECODE_PEAK > MEMORY_SHARE * available
-
-
-def _decode(data, name: str, fmt: FileFormat, report: ValidationReport,
-            behind: _ReadBehind | None = None) -> tuple[FileFormat, Decoded]:
-    """Decode as `fmt`; if the shape turns out wrong, as the shape its parsed keys say. A mapped training
-    file too large for the memory available is decoded record by record with the pages behind let go
-    (`_record_by_record`, `_ReadBehind`), so the file is never resident whole beside its records."""
-    def decoder(shape: FileFormat) -> Callable[[Buffer, str, ValidationReport], Decoded]:
-        if shape == "training_file" and behind is not None and behind.map is not None \
-                and _record_by_record(len(behind.map)):
-            return functools.partial(decode_training_file, passed=behind.reached_view)
-        return DECODERS[shape]
-
+def _decode(data, name: str, fmt: FileFormat, report: ValidationReport) -> tuple[FileFormat, Decoded]:
+    """Decode the whole file as `fmt`; if the shape turns out wrong, as the shape its parsed keys say."""
     try:
-        return fmt, decoder(fmt)(data, name, report)
+        return fmt, DECODERS[fmt](data, name, report)
     except LoadError as exc:
         if exc.finding.code not in ("wrong_shape", "missing_field"):
             raise
@@ -189,7 +158,7 @@ def _decode(data, name: str, fmt: FileFormat, report: ValidationReport,
             raise
         report.findings.clear()
         report.dropped_conversations.clear()
-        return actual, decoder(actual)(data, name, report)
+        return actual, DECODERS[actual](data, name, report)
 
 
 def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None,
@@ -213,57 +182,12 @@ def _load(data, name: str, edge: frozenset[str], names: ScaffoldingNames | None,
         except BaseException:
             builder.abort()
             raise
-    report = ValidationReport()
-    behind = _ReadBehind(checked)
+    report = ValidationReport()  # read whole: an enriched file, or a file off the plain shape (or broken)
     try:
-        fmt, decoded = _decode(checked, name, fmt, report, behind)
+        fmt, decoded = _decode(checked, name, fmt, report)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise as_load_error(exc, checked, name) from None
-    behind.let_go()  # the decode has read every page; the extract reads some again, front to back
-    return _assemble(decoded, fmt, name, size, report, edge, names, behind=behind, key=key)
-
-
-class _ReadBehind:
-    """Lets go of a mapped file's pages behind a pass that reads it front to back. Mapped pages count in
-    the process's resident memory (a 4 GB export: 4 GB) though the kernel keeps them cached: the decode
-    reads them all once, and `columns.extract` reads a few views per conversation, in file order. With
-    the pages behind each step dropped, the load's peak is the decode's (the file beside its records)
-    and the extract adds only what it builds. A page read again faults back in from the cache."""
-
-    def __init__(self, data: object) -> None:
-        self.map = data if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED") else None
-        self.done = 0
-        self.base = 0
-        if self.map is not None:
-            self.base = np.frombuffer(self.map, dtype=np.uint8).ctypes.data  # the array is let go at once
-
-    def drop(self, end: int) -> None:
-        """Drop the pages before byte `end` that this pass has not dropped yet."""
-        end -= end % mmap.PAGESIZE
-        if self.map is not None and end > self.done:
-            with suppress(OSError, ValueError):
-                self.map.madvise(mmap.MADV_DONTNEED, self.done, end - self.done)
-            self.done = end
-
-    def let_go(self) -> None:
-        """Drop every page (a pass has read them all); the next pass starts from the front again."""
-        if self.map is not None:
-            with suppress(OSError, ValueError):
-                self.map.madvise(mmap.MADV_DONTNEED)
-        self.done = 0
-
-    def reached(self, conv: schema.Conversation) -> None:
-        """The pass reached `conv`: the file before its first view is read."""
-        if self.map is not None and (view := columns.first_view(conv)) is not None:
-            self.reached_view(view)
-
-    def reached_view(self, view: msgspec.Raw) -> None:
-        """The pass reached `view`: the file before it is read."""
-        if self.map is None:
-            return
-        offset = np.frombuffer(view, dtype=np.uint8).ctypes.data - self.base
-        if 0 <= offset <= len(self.map):  # a view into this map (not a copy the decode made)
-            self.drop(offset)
+    return _assemble(decoded, fmt, name, size, report, edge, names, key=key)
 
 
 CHUNK = 256  # conversations taken through the load at a time: their text and objects are tens of MB
@@ -275,8 +199,8 @@ class _FactsBuilder:
 
     def __init__(self, name: str, report: ValidationReport, edge: frozenset[str],
                  names: ScaffoldingNames | None = None, recorded: Mapping[str, RecordedKeys] | None = None,
-                 passed: Callable[[schema.Conversation], None] | None = None, key: str | None = None) -> None:
-        self.name, self.report, self.edge, self.passed, self.key = name, report, edge, passed, key
+                 key: str | None = None) -> None:
+        self.name, self.report, self.edge, self.key = name, report, edge, key
         self.resolver = keys.KeyResolver(names, recorded)
         root = load_cache.store_dir()
         root.mkdir(parents=True, exist_ok=True)
@@ -304,7 +228,7 @@ class _FactsBuilder:
         self.read += len(batch)
         if not kept:
             return
-        cols = columns.extract(kept, self.passed)  # also releases the views into the file
+        cols = columns.extract(kept)  # also releases the views into the file
         self.provenance += self.resolver.resolve(kept, cols.pair_keys)
         cols.pair_keys.clear()
         self.pairs.append(cols)
@@ -353,16 +277,13 @@ def _dataset(saved: load_cache.SavedLoad, store: ConversationStore, name: str, s
 
 def _assemble(decoded: Decoded, fmt: FileFormat, name: str, size: int, report: ValidationReport,
               edge: frozenset[str], names: ScaffoldingNames | None = None,
-              recorded: Mapping[str, RecordedKeys] | None = None, behind: _ReadBehind | None = None,
-              key: str | None = None) -> LoadedDataset:
+              recorded: Mapping[str, RecordedKeys] | None = None, key: str | None = None) -> LoadedDataset:
     """Decoded conversations → validated dataset with its tables, through the same batches as a stream."""
-    builder = _FactsBuilder(name, report, edge, names, recorded, behind.reached if behind else None, key)
+    builder = _FactsBuilder(name, report, edge, names, recorded, key)
     try:
         conversations, decoded.conversations = decoded.conversations, []
         builder.add_all(conversations)
         del conversations
-        if behind is not None:
-            behind.let_go()
         return builder.finish(decoded, fmt, size)
     except BaseException:
         builder.abort()

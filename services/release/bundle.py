@@ -75,17 +75,19 @@ class Bundle:
         self._write_zip(buffer)
         return buffer.getvalue()
 
-    def write(self, out: Path) -> Path:
+    def write(self, out: Path, keep: bool = False) -> Path:
         """Write the folder (hub tiers) or the zip (download tiers) under `out`, atomically:
         built in a temporary sibling and renamed, so a half-written release never appears. Files already
-        on disk (a staging folder on the same disk) are moved, not copied."""
+        on disk (a staging folder on the same disk) are moved, not copied, unless `keep`: a bundle the app
+        keeps for its pages stays whole, its files copied."""
         out.mkdir(parents=True, exist_ok=True)
         try:
             if self.channel == "download":
                 return self._write_download(out)
-            return self._write_folder(out)
+            return self._write_folder(out, keep)
         finally:
-            self.discard()
+            if not keep:
+                self.discard()
 
     def _write_download(self, out: Path) -> Path:
         target = out / f"{self.tier}.zip"
@@ -98,7 +100,7 @@ class Bundle:
             tmp.unlink(missing_ok=True)
         return target
 
-    def _write_folder(self, out: Path) -> Path:
+    def _write_folder(self, out: Path, keep: bool = False) -> Path:
         target = out / self.tier
         tmp = Path(tempfile.mkdtemp(prefix=f".{self.tier}.", dir=out))
         tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for sharing
@@ -108,6 +110,8 @@ class Bundle:
                 (tmp / path).parent.mkdir(parents=True, exist_ok=True)
                 if isinstance(data, bytes):
                     (tmp / path).write_bytes(data)
+                elif keep:
+                    shutil.copyfile(data, tmp / path)
                 else:
                     _move_or_copy(Path(data), tmp / path)
                 placed[path] = data if isinstance(data, bytes) else target / path
@@ -119,7 +123,8 @@ class Bundle:
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 tmp.replace(target)
-            self.files = placed
+            if not keep:
+                self.files = placed
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return target

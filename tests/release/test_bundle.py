@@ -146,3 +146,23 @@ def test_zip_is_deterministic(billboard):
     data = built["preview"].zip_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert all(info.date_time == bundle.ZIP_DATE for info in archive.infolist())
+
+
+def test_a_kept_bundle_is_written_as_a_copy_and_stays_whole(demo_dataset, tmp_path):
+    """The pages keep a bundle built once (its files staged on disk); writing it out must not move its files
+    away, or the next check, preview or publish would find them gone."""
+    plan = presets.preset_billboard()
+    chosen = sampling.select_plan(demo_dataset, plan)
+    (tmp_path / "staging").mkdir()
+    built = bundle.build_bundle(demo_dataset, plan, chosen["preview"], staging=tmp_path / "staging")
+    staged = [p for p in built.files.values() if isinstance(p, Path)]
+    assert staged and all(p.is_file() for p in staged)
+    first = built.write(tmp_path / "one", keep=True)
+    second = built.write(tmp_path / "two", keep=True)
+    assert all(p.is_file() for p in staged)
+    for folder in (first, second):
+        for path, source in built.files.items():
+            data = source if isinstance(source, bytes) else Path(source).read_bytes()
+            assert (folder / path).read_bytes() == data
+    built.write(tmp_path / "three")  # the command line's way: moved, and the staging folder gone
+    assert not any(p.exists() for p in staged)
