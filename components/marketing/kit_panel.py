@@ -20,6 +20,23 @@ from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
 
 TIER_KEY = "kit.tier"
+BUILD_KEY = "kit.build"  # the tiers the user asked to build (a set)
+BUILD_AT_ONCE = 5_000  # conversations: a larger tier's files are written when asked, not on opening the page
+
+
+def _built_when_asked(chosen: dict[str, TierSelection], tier: str, where: str) -> bool:
+    """Whether the tier's files may be built now: a small tier at once; a large one (minutes, at hundreds of
+    thousands of conversations) once asked, here or anywhere on the page, and from then on."""
+    asked: set[str] = st.session_state.setdefault(BUILD_KEY, set())
+    n = chosen[tier].conversations
+    if n <= BUILD_AT_ONCE or tier in asked:
+        return True
+    st.caption(f"'{tier}' holds {n:,} conversations: its files are written (a few minutes at this size) "
+               "before anything is cut from them.")
+    if st.button(f"Build '{tier}'", key=f"{BUILD_KEY}.{where}.{tier}", icon=":material/build:"):
+        asked.add(tier)
+        return True
+    return False
 
 
 @st.cache_data(max_entries=32, show_spinner="Drawing the share image…")
@@ -45,6 +62,8 @@ def share_kit(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], c
         st.caption("This conversation is in no released tier of the plan: there is nothing to share.")
         return
     tier = st.selectbox("Share from tier", tiers, key=TIER_KEY)
+    if not _built_when_asked(chosen, tier, "kit"):
+        return
     try:
         index, row = released_row(ds, plan, chosen, tier, conversation_id)
         excerpt = kit.excerpt_of(row, card_text(tier).title)
@@ -71,6 +90,8 @@ def share_kit(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], c
 def featured_list(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection], tier: str,
                   open_conversation: str) -> None:
     """The tier's best conversations to feature, each one click from its kit."""
+    if not _built_when_asked(chosen, tier, "featured"):
+        return
     rows = released_facts(ds, plan, chosen, tier)
     by_id = {r["conversation_id"]: r for r in rows}
     for cid in featured.best(rows):

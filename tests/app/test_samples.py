@@ -132,3 +132,28 @@ def test_the_featured_list_of_a_dataset_without_quality_scores_says_so(tmp_path,
     no_exception(at)
     labels = [b.label for b in at.button if b.key and b.key.startswith("kit.featured.")]
     assert labels and all(label.endswith("quality not scored") for label in labels), json.dumps(labels)
+
+
+def test_a_large_tier_is_built_for_the_kit_only_when_asked(demo_dataset, monkeypatch):
+    """Opening a conversation must not write a tier of hundreds of thousands of conversations: past
+    `BUILD_AT_ONCE` the kit and the featured list wait for a click, then build it once."""
+    from components.marketing import kit_panel
+
+    monkeypatch.setattr(kit_panel, "BUILD_AT_ONCE", 10)  # the demo's preview (30) counts as large here
+    built = []
+    real = kit_panel.released_facts
+    monkeypatch.setattr(kit_panel, "released_facts", lambda *a: built.append(a[-1]) or real(*a))
+    from services.strategy import presets, sampling
+
+    preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]
+    at = _open(preview.conversation_ids[0], sandbox=False)
+    no_exception(at)
+    assert not built
+    assert not [b for b in at.button if b.key and b.key.startswith("kit.featured.")]
+    asks = [b for b in at.button if b.key and b.key.startswith("kit.build.")]
+    assert asks, [b.key for b in at.button]
+    next(b for b in asks if b.key.startswith("kit.build.featured.")).click().run()
+    assert not at.exception and built
+    assert len([b for b in at.button if b.key and b.key.startswith("kit.featured.")]) == 5
+    at.run()  # asked once: built from then on, no button
+    assert not [b for b in at.button if b.key and b.key.startswith("kit.build.featured.")]
