@@ -280,6 +280,31 @@ def test_duplicates_are_found_the_same_across_batches():
     assert [p.detail.split(":")[0] for p in whole.places] == ["identical to c-5", "near-identical to c-9"]
 
 
+def test_candidates_made_a_few_at_a_time_give_the_same_near_duplicates(monkeypatch):
+    """Issue #31: the band groups' pairs are made and measured a step at a time (a templated export proposes
+    tens of millions). Steps of one pair find what one step for all finds; and the measure reads each
+    conversation's grams back from the spill, in one pass over the rows."""
+    from services.release.checks import duplicates
+
+    sentence = "my partner and I want to retire early but we carry debt from school and a mortgage on the house"
+    words = sentence.split()
+    rows = []
+    for i in range(40):  # near-copies: one word changed, at a place that moves with i
+        edited = list(words)
+        edited[i % len(words)] = f"word{i}"
+        rows.append((f"c-{i:02d}", [("user", " ".join(edited)), ("assistant", "Let us look at the numbers.")]))
+    rows.append(("other", [("user", "How do index funds work?"), ("assistant", "They follow a market index.")]))
+    table = _conversations(rows)
+    reads = []
+    batches = lambda: reads.append(1) or (table.slice(i, 7) for i in range(0, table.num_rows, 7))  # noqa: E731
+    whole = duplicates.check_duplicates(batches)
+    assert len(reads) == 1  # one pass over the rows, the exact measure included
+    monkeypatch.setattr(duplicates, "PAIRS_PER_STEP", 1)
+    stepped = duplicates.check_duplicates(batches)
+    assert stepped == whole and whole.count >= 5
+    assert all("near-identical" in p.detail and "other" not in p.detail for p in whole.places)
+
+
 def test_identical_means_the_same_normalised_messages_not_the_same_words():
     from services.release.checks.duplicates import check_duplicates
 

@@ -11,15 +11,21 @@ costs seconds and a few bytes per conversation at 100,000 conversations:
   proposed with probability 1 - (1 - 0.8^8)^16 ≈ 0.95, one at 0.9 with ≈ 1.0;
 - a candidate whose signatures agree on fewer than `ESTIMATE_FLOOR` of their bins is dropped
   (templated conversations share a band by the thousand at similarities of 0.3 to 0.6);
-- each remaining pair is then measured exactly on its grams (a second pass reads only those
-  conversations' rows), so a reported similarity is the true share of 5-grams in common.
+- each remaining pair is then measured exactly on its grams (spilled to a temporary file in the one pass
+  over the rows, read back memory-mapped), so a reported similarity is the true share of 5-grams in common.
+
+Memory stays with the conversations' signatures (1 KiB each): the candidate pairs are made and measured
+a million at a time, and no conversation's grams are held beyond its pairs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import string
+import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,23 +170,34 @@ def _band_keys(signature: np.ndarray) -> np.ndarray:
     return _mix((bands * _MULTIPLIERS[:ROWS]).sum(axis=2, dtype=np.uint64))
 
 
-def _candidates(keys: np.ndarray) -> np.ndarray:
-    """(m, 2) row indices i < j of the pairs that share a band, each once."""
-    found = []
+PAIRS_PER_STEP = 1 << 20  # candidate pairs made and measured at a time: a band group of 1,000 is half a million
+
+
+def _candidates(keys: np.ndarray, signatures: np.ndarray) -> np.ndarray:
+    """(m, 2) row indices i < j of the pairs that share a band and whose signatures agree on at least
+    `ESTIMATE_FLOOR` of their bins, each once. The pairs are made and measured a step at a time and only
+    those past the floor kept: at 500,000 templated conversations the bands propose tens of millions."""
+    kept = []
+    n = len(keys)
     for band in range(BANDS):
         order = np.argsort(keys[:, band], kind="stable")
         ordered = keys[order, band]
         starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
         sizes = np.diff(np.concatenate([starts, [len(ordered)]]))
         for size in np.unique(sizes[sizes > 1]):
-            members = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
             a, b = np.triu_indices(int(size), 1)
-            first, second = members[:, a].ravel(), members[:, b].ravel()
-            found.append(np.minimum(first, second) * len(keys) + np.maximum(first, second))  # one code per pair
-    if not found:
+            groups = starts[sizes == size]
+            per_step = max(1, PAIRS_PER_STEP // len(a))
+            for at in range(0, len(groups), per_step):
+                members = order[groups[at:at + per_step][:, None] + np.arange(size)]  # (groups, size)
+                first, second = members[:, a].ravel(), members[:, b].ravel()
+                pairs = np.stack([np.minimum(first, second), np.maximum(first, second)], axis=1)
+                pairs = pairs[_estimates(signatures, pairs) >= ESTIMATE_FLOOR]
+                kept.append(pairs[:, 0] * n + pairs[:, 1])  # one code per pair
+    if not kept:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
-    return np.stack([codes // len(keys), codes % len(keys)], axis=1)
+    codes = np.unique(np.concatenate(kept))
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def _estimates(signatures: np.ndarray, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
@@ -192,19 +209,49 @@ def _estimates(signatures: np.ndarray, pairs: np.ndarray, chunk: int = 65536) ->
     return out
 
 
-def _exact(read: Callable[[], Iterable[pa.Table]], wanted: set[str]) -> dict[str, np.ndarray]:
-    """The distinct gram hashes of the conversations `wanted` (a second pass over the rows)."""
-    chosen = pa.array(sorted(wanted), pa.string())
-    grams: dict[str, np.ndarray] = {}
-    for batch in read():
-        batch = batch.filter(pc.is_in(batch.column("conversation_id"), value_set=chosen))
-        if not batch.num_rows:
-            continue
-        normal = _normalise(batch)
-        bounds = np.searchsorted(normal.owner, np.arange(len(normal.ids) + 1))
-        for i, cid in enumerate(normal.ids):
-            grams[cid] = np.unique(normal.grams[bounds[i]:bounds[i + 1]])
-    return grams
+class _GramSpill:
+    """Each representative's gram hashes, written to a temporary file as the first pass goes and read back
+    memory-mapped for the pairs measured: no second pass over the rows, and no conversation's grams held
+    beyond its pairs (at 500,000 conversations, a quarter of them are measured)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="duplicates-")  # noqa: SIM115  # closed by `close`
+        self._bounds = [0]
+        self._map: np.ndarray | None = None
+        self._distinct: dict[int, np.ndarray] = {}
+
+    def add(self, grams: np.ndarray, owner: np.ndarray, n: int, chosen: list[int]) -> None:
+        """The grams of conversations `chosen` (indices among the batch's `n`), in that order."""
+        bounds = np.searchsorted(owner, np.arange(n + 1))
+        for i in chosen:
+            part = grams[bounds[i]:bounds[i + 1]]
+            self._file.write(part.tobytes())
+            self._bounds.append(self._bounds[-1] + len(part))
+
+    def distinct(self, index: int) -> np.ndarray:
+        """Representative `index`'s distinct grams (the last few kept: pairs come sorted by their first)."""
+        if index not in self._distinct:
+            if self._map is None:
+                self._file.flush()
+                self._map = np.memmap(self._file, dtype=np.uint64, mode="r") if self._bounds[-1] else \
+                    np.zeros(0, dtype=np.uint64)
+            if len(self._distinct) >= 4096:
+                self._distinct.clear()
+                self.let_go()
+            self._distinct[index] = np.unique(self._map[self._bounds[index]:self._bounds[index + 1]])
+        return self._distinct[index]
+
+    def let_go(self) -> None:
+        """Drop the mapped pages read so far from this process's memory (the file stays, cached)."""
+        mapped = getattr(self._map, "_mmap", None)
+        if mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
+            with suppress(OSError, ValueError):
+                mapped.madvise(mmap.MADV_DONTNEED)
+
+    def close(self) -> None:
+        self._distinct.clear()
+        self._map = None
+        self._file.close()
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -216,37 +263,43 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def check_duplicates(conversations: pa.Table | Callable[[], Iterable[pa.Table]]) -> CheckResult:
     """Warns about identical dialogues and near-identical ones, naming both and their similarity.
-    `conversations`: the rows, or a function that reads them again batch by batch (two passes)."""
+    `conversations`: the rows, or a function that reads them batch by batch (one pass)."""
     read = (lambda: [conversations]) if isinstance(conversations, pa.Table) else conversations
     groups: dict[tuple[int, int], list[str]] = {}
     representatives: list[str] = []
     signatures: list[np.ndarray] = []
-    for batch in read():
-        if not batch.num_rows:
-            continue
-        normal = _normalise(batch)
-        first = []
-        for i, (cid, digest) in enumerate(zip(normal.ids, normal.digests.tolist(), strict=True)):
-            group = groups.setdefault((digest[0], digest[1]), [])
-            group.append(cid)
-            if len(group) == 1:  # one representative per identical group
-                first.append(i)
-        signatures.append(_signatures(normal.grams, normal.owner, len(normal.ids))[first])
-        representatives += [normal.ids[i] for i in first]
-    places = Places()
-    for ids in groups.values():
-        if len(ids) > 1:
-            places.add(Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:])))
-    if signatures:
-        table = np.concatenate(signatures)
-        pairs = _candidates(_band_keys(table))
-        pairs = pairs[_estimates(table, pairs) >= ESTIMATE_FLOOR]
-        named = sorted(tuple(sorted((representatives[i], representatives[j]))) for i, j in pairs.tolist())
-        grams = _exact(read, {cid for pair in named for cid in pair}) if named else {}
-        for a, b in named:
-            similarity = jaccard(grams[a], grams[b])
-            if similarity >= NEAR_DUPLICATE:
-                places.add(Place(conversation_id=a, detail=f"near-identical to {b}: similarity {similarity:.2f}"))
+    spill = _GramSpill()
+    try:
+        for batch in read():
+            if not batch.num_rows:
+                continue
+            normal = _normalise(batch)
+            first = []
+            for i, (cid, digest) in enumerate(zip(normal.ids, normal.digests.tolist(), strict=True)):
+                group = groups.setdefault((digest[0], digest[1]), [])
+                group.append(cid)
+                if len(group) == 1:  # one representative per identical group
+                    first.append(i)
+            signatures.append(_signatures(normal.grams, normal.owner, len(normal.ids))[first])
+            spill.add(normal.grams, normal.owner, len(normal.ids), first)
+            representatives += [normal.ids[i] for i in first]
+        places = Places()
+        for ids in groups.values():
+            if len(ids) > 1:
+                places.add(Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:])))
+        if signatures:
+            table = np.concatenate(signatures)
+            del signatures
+            named = sorted((min(representatives[i], representatives[j]), max(representatives[i], representatives[j]),
+                            i if representatives[i] < representatives[j] else j,
+                            j if representatives[i] < representatives[j] else i)
+                           for i, j in _candidates(_band_keys(table), table).tolist())
+            for a, b, i, j in named:
+                similarity = jaccard(spill.distinct(i), spill.distinct(j))
+                if similarity >= NEAR_DUPLICATE:
+                    places.add(Place(conversation_id=a, detail=f"near-identical to {b}: similarity {similarity:.2f}"))
+    finally:
+        spill.close()
     if places.count:
         return places.result(NAME, "warn", f"{places.count} identical or near-identical conversations")
     return passed(NAME, "no identical or near-identical conversations")
