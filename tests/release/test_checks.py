@@ -341,3 +341,16 @@ def test_a_check_that_finds_many_counts_them_all_and_keeps_the_first_fifty():
     assert email.status == "block" and email.count == 120 and len(email.places) == MAX_PLACES
     assert email.summary == "120 email addresses found"
     assert [p.conversation_id for p in email.places] == [f"c-{i:03d}" for i in range(MAX_PLACES)]
+
+
+def test_signatures_grow_in_one_array_whatever_the_batches():
+    import numpy as np
+
+    from services.release.checks.duplicates import BINS, _Signatures
+
+    grown, sized = _Signatures(None), _Signatures(3000)
+    batches = [np.full((n, BINS), n, dtype=np.uint64) for n in (1000, 1, 2000)]
+    for batch in batches:
+        grown.add(batch)
+        sized.add(batch)
+    assert (grown.table() == np.concatenate(batches)).all() and (sized.table() == grown.table()).all()

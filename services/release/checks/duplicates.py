@@ -261,13 +261,36 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / union if union else 1.0
 
 
-def check_duplicates(conversations: pa.Table | Callable[[], Iterable[pa.Table]]) -> CheckResult:
+class _Signatures:
+    """The representatives' signatures, appended a batch at a time into one array (grown by doubling, or
+    sized from the start when the number of rows is known): never a list of batches and their copy."""
+
+    def __init__(self, rows: int | None) -> None:
+        self._table = np.empty((rows or 1024, BINS), dtype=np.uint64)
+        self.count = 0
+
+    def add(self, signatures: np.ndarray) -> None:
+        if self.count + len(signatures) > len(self._table):
+            grown = np.empty((max(2 * len(self._table), self.count + len(signatures)), BINS), dtype=np.uint64)
+            grown[:self.count] = self._table[:self.count]
+            self._table = grown
+        self._table[self.count:self.count + len(signatures)] = signatures
+        self.count += len(signatures)
+
+    def table(self) -> np.ndarray:
+        return self._table[:self.count]
+
+
+def check_duplicates(conversations: pa.Table | Callable[[], Iterable[pa.Table]],
+                     rows: int | None = None) -> CheckResult:
     """Warns about identical dialogues and near-identical ones, naming both and their similarity.
-    `conversations`: the rows, or a function that reads them batch by batch (one pass)."""
+    `conversations`: the rows, or a function that reads them batch by batch (one pass); `rows`: how many
+    there are, if known (the signatures' array is then made once)."""
     read = (lambda: [conversations]) if isinstance(conversations, pa.Table) else conversations
     groups: dict[tuple[int, int], list[str]] = {}
     representatives: list[str] = []
-    signatures: list[np.ndarray] = []
+    signatures = _Signatures(rows if rows is not None else
+                             conversations.num_rows if isinstance(conversations, pa.Table) else None)
     spill = _GramSpill()
     try:
         for batch in read():
@@ -280,16 +303,15 @@ def check_duplicates(conversations: pa.Table | Callable[[], Iterable[pa.Table]])
                 group.append(cid)
                 if len(group) == 1:  # one representative per identical group
                     first.append(i)
-            signatures.append(_signatures(normal.grams, normal.owner, len(normal.ids))[first])
+            signatures.add(_signatures(normal.grams, normal.owner, len(normal.ids))[first])
             spill.add(normal.grams, normal.owner, len(normal.ids), first)
             representatives += [normal.ids[i] for i in first]
         places = Places()
         for ids in groups.values():
             if len(ids) > 1:
                 places.add(Place(conversation_id=ids[0], detail="identical to " + ", ".join(ids[1:])))
-        if signatures:
-            table = np.concatenate(signatures)
-            del signatures
+        if signatures.count:
+            table = signatures.table()
             named = sorted((min(representatives[i], representatives[j]), max(representatives[i], representatives[j]),
                             i if representatives[i] < representatives[j] else j,
                             j if representatives[i] < representatives[j] else i)

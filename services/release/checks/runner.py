@@ -34,7 +34,7 @@ def check_tier(b: bundles.Bundle, plan: Plan, selections: dict[str, TierSelectio
 
     results = [*check_personal_data(conversations(), b.card),
                check_leakage(plan, b.tier, b.conversation_ids, selections),
-               check_duplicates(conversations),
+               check_duplicates(conversations, rows=len(b.conversation_ids)),
                *check_responses(conversations(), selections[b.tier]),
                check_card(b, plan, profile, all_cells),
                check_links(b)]
