@@ -202,9 +202,12 @@ class _FactsBuilder:
                  key: str | None = None) -> None:
         self.name, self.report, self.edge, self.key = name, report, edge, key
         self.resolver = keys.KeyResolver(names, recorded)
-        root = load_cache.store_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=".load-", dir=root))  # renamed whole once finished
+        try:
+            root = load_cache.store_dir()
+            root.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=".load-", dir=root))  # renamed whole once finished
+        except OSError:  # the store folder cannot be written (a read-only checkout): the system's, not kept
+            self.folder, self.key = Path(tempfile.mkdtemp(prefix="studio-load-")), None
         self.writer = StoreWriter(self.folder / load_cache.TEXT)
         self.seen: set[str] = set()
         self.read = 0

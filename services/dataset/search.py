@@ -28,8 +28,12 @@ class TextIndex:
 
     def __init__(self, ds: LoadedDataset) -> None:
         folder = store_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix="search-", suffix=".arrow", dir=folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            where: Path | None = folder
+        except OSError:  # a read-only checkout: the system's temporary folder
+            where = None
+        handle, name = tempfile.mkstemp(prefix="search-", suffix=".arrow", dir=where)
         try:
             with os.fdopen(handle, "wb") as sink, pa.ipc.new_file(sink, _SCHEMA) as writer:
                 texts: list[str] = []

@@ -107,3 +107,17 @@ def _enriched(conv) -> bytes:
         "input_parameters": {"persona_key": s.persona_key, "emotional_arc_key": s.emotional_arc_key,
                              "training_topic_key": s.training_topic_key},
         "training_pairs": [msgspec.json.decode(msgspec.json.encode(p)) for p in conv.training_pairs]})
+
+
+def test_a_store_folder_that_cannot_be_written_still_loads(tmp_path, monkeypatch, export):
+    """A read-only checkout (or a mistyped `STUDIO_STORE_DIR`): the load goes to the system's temporary
+    folder, kept nowhere, and search works the same."""
+    from services.dataset.search import TextIndex
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("STUDIO_STORE_DIR", str(blocked / "stores"))
+    ds = load_dataset(export)
+    assert len(ds) == 40 and next(ds.iter_conversations()).training_pairs
+    assert not ds.store.path.exists()  # mapped, its folder already gone: nothing left in /tmp
+    assert sum(TextIndex(ds).matches("the")) > 0
