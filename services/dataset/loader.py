@@ -139,6 +139,9 @@ def load_dataset(source: str | Path | bytes | IO[bytes], name: str | None = None
                 return _dataset(saved, ConversationStore(saved.folder / load_cache.TEXT), name, len(data), edge)
         with _gc_paused():
             return _load(data, name, edge, scaffolding_names, path, key)
+    except OSError as exc:  # the disk, not the data: full, or gone from under the load
+        raise LoadError("not_loaded", f"the file or the studio's copy of its text ({load_cache.store_dir()}) "
+                                      f"could not be read or written: {exc.strerror or exc}", name) from None
     finally:
         if isinstance(data, mmap.mmap):
             # A failed load's traceback may still hold views into the map; they unmap when freed.

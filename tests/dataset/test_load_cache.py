@@ -121,3 +121,15 @@ def test_a_store_folder_that_cannot_be_written_still_loads(tmp_path, monkeypatch
     assert len(ds) == 40 and next(ds.iter_conversations()).training_pairs
     assert not ds.store.path.exists()  # mapped, its folder already gone: nothing left in /tmp
     assert sum(TextIndex(ds).matches("the")) > 0
+
+
+def test_a_disk_that_fails_mid_load_is_said_in_words(stores, export, monkeypatch):
+    from services.dataset import store
+    from services.dataset.report import LoadError
+
+    def full(self, conversations):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(store.StoreWriter, "add", full)
+    with pytest.raises(LoadError, match="could not be read or written: No space left on device"):
+        load_dataset(export)
+    assert not [p for p in stores.iterdir()]  # nothing half-written left behind
