@@ -10,11 +10,11 @@ import streamlit as st
 
 from components.dataset.cache import dataset_key
 from components.hub.client import release_records
-from components.release.builds import card_text, released_facts, released_row, released_tiers
+from components.release.builds import card_text, featured_rows, released_row, released_tiers
 from services.dataset.loader import LoadedDataset
 from services.errors import StudioError
 from services.hub.history import latest_published
-from services.marketing import featured, kit
+from services.marketing import kit
 from services.release.errors import ReleaseError
 from services.strategy.plans import Plan
 from services.strategy.sampling import TierSelection
@@ -92,10 +92,8 @@ def featured_list(ds: LoadedDataset, plan: Plan, chosen: dict[str, TierSelection
     """The tier's best conversations to feature, each one click from its kit."""
     if not _built_when_asked(chosen, tier, "featured"):
         return
-    rows = released_facts(ds, plan, chosen, tier)
-    by_id = {r["conversation_id"]: r for r in rows}
-    for cid in featured.best(rows):
-        r = by_id[cid]
+    for r in featured_rows(ds, plan, chosen, tier):
+        cid = r["conversation_id"]
         quality = "not scored" if r["quality"] is None else f"{r['quality']:.2f}"
         label = f"{r['persona_name']} · {r['arc_name']} · quality {quality}"
         if st.button(label, key=f"kit.featured.{cid}", icon=":material/star:", width="stretch",

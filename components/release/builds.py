@@ -112,10 +112,20 @@ def _released(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection
     return _tier_data(key, plan_json, tier, ds, plan, selections[tier])
 
 
-def released_facts(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
-                   tier: str) -> list[dict[str, Any]]:
-    """The facts of the tier's released conversations, in release order (`featured.released_facts`)."""
-    return featured.released_facts(ds, _released(ds, plan, selections, tier).conversation_ids)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _featured(key: str, plan_json: str, tier: str, _ds: LoadedDataset,
+              _data: tier_data.TierData) -> list[dict[str, Any]]:
+    rows = featured.released_facts(_ds, _data.conversation_ids)
+    by_id = {r["conversation_id"]: r for r in rows}
+    return [by_id[cid] for cid in featured.best(rows)]
+
+
+def featured_rows(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection],
+                  tier: str) -> list[dict[str, Any]]:
+    """The tier's best released conversations to feature, best first (`featured.best`), with their facts:
+    ranked once per dataset, plan and tier, not on every rerun."""
+    key, plan_json = dataset_key(ds), plan.model_dump_json()
+    return _featured(key, plan_json, tier, ds, _released(ds, plan, selections, tier))
 
 
 def released_row(ds: LoadedDataset, plan: Plan, selections: dict[str, TierSelection], tier: str,

@@ -25,6 +25,7 @@ import numpy as np
 
 from services.dataset import schema
 from services.dataset.columns import PairColumns
+from services.dataset.detect import FileFormat
 from services.dataset.keys import KeyProvenance, ScaffoldingNames
 from services.dataset.report import ValidationReport
 from services.dataset.tables import ConversationColumns
@@ -71,7 +72,7 @@ def load_key(source: Path | bytes, name: str, edge: frozenset[str], names: Scaff
 
 
 class _Rest(msgspec.Struct):
-    format: str
+    format: FileFormat
     report: ValidationReport
     file_metadata: schema.FileMetadata | None
     consultant_profile: schema.ConsultantProfile | None
@@ -87,7 +88,7 @@ class SavedLoad:
     """What a load kept: its facts, and the folder holding its text store."""
 
     folder: Path
-    format: str
+    format: FileFormat
     report: ValidationReport
     file_metadata: schema.FileMetadata | None
     consultant_profile: schema.ConsultantProfile | None

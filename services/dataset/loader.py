@@ -275,7 +275,7 @@ class _FactsBuilder:
 
 def _dataset(saved: load_cache.SavedLoad, store: ConversationStore, name: str, size: int,
              edge: frozenset[str]) -> LoadedDataset:
-    return LoadedDataset(name=name, format=saved.format, size_bytes=size, store=store,  # type: ignore[arg-type]
+    return LoadedDataset(name=name, format=saved.format, size_bytes=size, store=store,
                          report=saved.report, file_metadata=saved.file_metadata,
                          consultant_profile=saved.consultant_profile, edge_case_arcs=edge, columns=saved.columns,
                          pair_columns=saved.pair_columns, key_provenance=saved.key_provenance)

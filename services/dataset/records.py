@@ -84,6 +84,14 @@ class _Window:
             raise NotStreamable(f"not the plain shape at byte {self.base + self.pos}")
         self.pos += 1
 
+    def another(self, closer: bytes) -> bool:
+        """After a member or an element: True at a comma (another follows), False at `closer` (consumed)."""
+        char = self.next_char()
+        self.pos += 1
+        if char in (ord(","), closer[0]):
+            return char == ord(",")
+        raise NotStreamable(f"not the plain shape at byte {self.base + self.pos - 1}")
+
     def value(self) -> tuple[int, bytes]:
         """The JSON value starting here (offset in the file, its bytes), consumed."""
         self.next_char()
@@ -142,12 +150,8 @@ class TrainingFileReader:
             else:
                 _, raw = w.value()
                 self._keep_block(key, raw)
-            char = w.next_char()
-            w.pos += 1
-            if char == ord("}"):
+            if not w.another(b"}"):
                 break
-            if char != ord(","):
-                raise NotStreamable(f"not the plain shape at byte {w.base + w.pos - 1}")
         if w.next_char() != -1:
             raise NotStreamable("bytes after the document")
         if "conversations" not in seen:
@@ -162,12 +166,8 @@ class TrainingFileReader:
             if w.next_char() != ord("{"):
                 raise NotStreamable(f"a conversation that is not an object at byte {w.base + w.pos}")
             yield w.value()
-            char = w.next_char()
-            w.pos += 1
-            if char == ord("]"):
+            if not w.another(b"]"):
                 return
-            if char != ord(","):
-                raise NotStreamable(f"not the plain shape at byte {w.base + w.pos - 1}")
 
     @staticmethod
     def _key(w: _Window) -> str:

@@ -7,10 +7,8 @@ filters 500,000 conversations without holding their text.
 
 from __future__ import annotations
 
-import mmap
 import os
 import tempfile
-from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ import pyarrow.compute as pc
 
 from services.dataset.load_cache import store_dir
 from services.dataset.loader import LoadedDataset
+from services.dataset.store import MappedColumn
 
 _SCHEMA = pa.schema([("text", pa.large_string())])
 
@@ -44,13 +43,10 @@ class TextIndex:
                         writer.write_batch(pa.record_batch([pa.array(texts, pa.large_string())], schema=_SCHEMA))
                         texts = []
                 writer.write_batch(pa.record_batch([pa.array(texts, pa.large_string())], schema=_SCHEMA))
-            with Path(name).open("rb") as mapped:
-                self._map = mmap.mmap(mapped.fileno(), 0, access=mmap.ACCESS_READ)
+            self._texts = MappedColumn(Path(name))
         finally:
             Path(name).unlink()  # the map keeps it readable; nothing is left behind on disk
-        reader = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(self._map)))
-        self._batches = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
-        self.size = sum(len(b) for b in self._batches)
+        self.size = len(self._texts)
 
     def matches(self, query: str) -> list[bool]:
         """Per conversation: does it contain every word of the query (case-insensitive)?"""
@@ -58,12 +54,10 @@ class TextIndex:
         if not words:
             return [True] * self.size
         found = []
-        for batch in self._batches:
+        for batch in self._texts.batches:
             mask = np.ones(len(batch), dtype=bool)
             for word in words:
                 mask &= pc.match_substring(batch, word).to_numpy(zero_copy_only=False)
             found.append(mask)
-        if hasattr(mmap, "MADV_DONTNEED"):
-            with suppress(OSError, ValueError):
-                self._map.madvise(mmap.MADV_DONTNEED)  # the pages stay cached; the process lets them go
+        self._texts.let_go()
         return np.concatenate(found).tolist()

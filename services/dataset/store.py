@@ -15,7 +15,6 @@ stays at its batch's size. A page read again faults back in from the page cache.
 from __future__ import annotations
 
 import hashlib
-import mmap
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from services.dataset import schema
+from services.utils.mapped import let_go, open_mapped
 
 SCHEMA = pa.schema([("conversation", pa.binary())])
 _decode = msgspec.json.Decoder(schema.Conversation).decode
@@ -62,24 +62,35 @@ class StoreWriter:
         self.path.unlink(missing_ok=True)
 
 
-class ConversationStore:
-    """The conversations of one loaded export, by position (file order), read from the mapped file."""
+class MappedColumn:
+    """The one column of an Arrow IPC file, batch by batch, zero-copy through a map of the file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with path.open("rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self._map = open_mapped(path)
         reader = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(self._map)))
-        self._batches = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
-        self._starts = np.cumsum([0, *(len(b) for b in self._batches)])
+        self.batches = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
+        self._starts = np.cumsum([0, *(len(b) for b in self.batches)])
 
     def __len__(self) -> int:
         return int(self._starts[-1])
 
+    def value(self, position: int) -> object:
+        """The value at `position` (over all batches), as a Python object."""
+        batch = int(np.searchsorted(self._starts, position, side="right")) - 1
+        return self.batches[batch][position - int(self._starts[batch])].as_py()
+
+    def let_go(self) -> None:
+        """Drop the mapped pages from this process's resident memory (they stay in the page cache)."""
+        let_go(self._map)
+
+
+class ConversationStore(MappedColumn):
+    """The conversations of one loaded export, by position (file order), read from the mapped file."""
+
     def raw(self, position: int) -> bytes:
         """One conversation's JSON as stored."""
-        batch = int(np.searchsorted(self._starts, position, side="right")) - 1
-        return self._batches[batch][position - int(self._starts[batch])].as_py()
+        return self.value(position)  # type: ignore[return-value]
 
     def get(self, position: int) -> schema.Conversation:
         """One conversation, decoded (Samples, a shared link)."""
@@ -92,15 +103,15 @@ class ConversationStore:
         finally:
             self.let_go()
 
-    def batches(self) -> Iterator[list[bytes]]:
+    def raw_batches(self) -> Iterator[list[bytes]]:
         """Every conversation's JSON, in store batches, in file order; each batch's pages let go after it."""
-        for batch in self._batches:
+        for batch in self.batches:
             yield batch.to_pylist()
             self.let_go()
 
     def conversations(self) -> Iterator[schema.Conversation]:
         """Every conversation, decoded one at a time, in file order."""
-        for batch in self.batches():
+        for batch in self.raw_batches():
             yield from (_decode(raw) for raw in batch)
 
     def digest(self) -> str:
@@ -111,7 +122,7 @@ class ConversationStore:
             return kept.read_text(encoding="ascii").strip()
         digest = hashlib.sha256(b"[")
         first = True
-        for batch in self.batches():
+        for batch in self.raw_batches():
             for raw in batch:
                 digest.update(raw if first else b"," + raw)
                 first = False
@@ -120,9 +131,3 @@ class ConversationStore:
             with suppress(OSError):
                 kept.write_text(digest.hexdigest(), encoding="ascii")
         return digest.hexdigest()
-
-    def let_go(self) -> None:
-        """Drop the mapped pages from this process's resident memory (they stay in the page cache)."""
-        if hasattr(mmap, "MADV_DONTNEED"):
-            with suppress(OSError, ValueError):
-                self._map.madvise(mmap.MADV_DONTNEED)

@@ -141,8 +141,8 @@ def test_a_large_tier_is_built_for_the_kit_only_when_asked(demo_dataset, monkeyp
 
     monkeypatch.setattr(kit_panel, "BUILD_AT_ONCE", 10)  # the demo's preview (30) counts as large here
     built = []
-    real = kit_panel.released_facts
-    monkeypatch.setattr(kit_panel, "released_facts", lambda *a: built.append(a[-1]) or real(*a))
+    real = kit_panel.featured_rows
+    monkeypatch.setattr(kit_panel, "featured_rows", lambda *a: built.append(a[-1]) or real(*a))
     from services.strategy import presets, sampling
 
     preview = sampling.select_plan(demo_dataset, presets.preset_billboard())["preview"]

@@ -21,11 +21,9 @@ a million at a time, and no conversation's grams are held beyond its pairs.
 from __future__ import annotations
 
 import hashlib
-import mmap
 import string
 import tempfile
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from services.release.checks.report import CheckResult, Place, Places, passed
+from services.utils.mapped import let_go
 
 NAME = "duplicates"
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of the word 5-grams of two dialogues
@@ -243,10 +242,7 @@ class _GramSpill:
 
     def let_go(self) -> None:
         """Drop the mapped pages read so far from this process's memory (the file stays, cached)."""
-        mapped = getattr(self._map, "_mmap", None)
-        if mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
-            with suppress(OSError, ValueError):
-                mapped.madvise(mmap.MADV_DONTNEED)
+        let_go(getattr(self._map, "_mmap", None))
 
     def close(self) -> None:
         self._distinct.clear()
