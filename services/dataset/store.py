@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from services.dataset import schema
-from services.utils.mapped import let_go, open_mapped
+from services.dataset.mapped import let_go, open_mapped
 
 SCHEMA = pa.schema([("conversation", pa.binary())])
 _decode = msgspec.json.Decoder(schema.Conversation).decode

@@ -30,8 +30,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from services.dataset.mapped import let_go
 from services.release.checks.report import CheckResult, Place, Places, passed
-from services.utils.mapped import let_go
 
 NAME = "duplicates"
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of the word 5-grams of two dialogues
